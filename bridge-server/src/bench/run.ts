@@ -1,0 +1,12 @@
+import { runAudioBench } from './audio-bench';
+
+/** `npm run bench`: tables for people, then one JSON line for machines. */
+async function main(): Promise<void> {
+  const results = { node: process.version, ...(await runAudioBench()) };
+  process.stdout.write(`\n${JSON.stringify(results)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});
