@@ -1,0 +1,59 @@
+import type { AgentSettings, AnsweredBy, CallMode, CallResource, CallStatus, EndReason, MachineDetection, TranscriptEntry } from '../wire-types';
+
+/** A call as the store keeps it: the public resource's fields (less the transcript) and the settings. */
+export interface CallRecord {
+  id: string;
+  twilioCallSid: string | null;
+  mode: CallMode;
+  to: string;
+  from: string;
+  connectTo: string | null;
+  status: CallStatus;
+  answeredBy: AnsweredBy | null;
+  endReason: EndReason | null;
+  createdAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  durationSec: number | null;
+  metadata: Record<string, unknown>;
+  agent: AgentSettings | null;
+  language: string;
+  maxDurationSec: number;
+  ringTimeoutSec: number;
+  machineDetection: MachineDetection;
+  record: boolean;
+  /** Why the bridge asked Twilio to end the call; becomes `endReason` when the call completes. */
+  requestedEndReason: EndReason | null;
+  /** Where the media stream is: `call.ended` waits until it has finished and flushed transcripts. */
+  media: 'none' | 'streaming' | 'finished';
+  /** Set once `call.ended` has been emitted, so it goes out exactly once across instances. */
+  endedEventSent: boolean;
+  /** Bumped on every write; the Redis store uses it for compare-and-set. */
+  version: number;
+}
+
+export const TERMINAL_STATUSES: readonly CallStatus[] = ['completed', 'busy', 'no-answer', 'failed', 'canceled'];
+
+export function isTerminal(status: CallStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+export function toResource(call: CallRecord, transcript: TranscriptEntry[]): CallResource {
+  return {
+    id: call.id,
+    twilioCallSid: call.twilioCallSid,
+    mode: call.mode,
+    to: call.to,
+    from: call.from,
+    connectTo: call.connectTo,
+    status: call.status,
+    answeredBy: call.answeredBy,
+    endReason: call.endReason,
+    createdAt: call.createdAt,
+    answeredAt: call.answeredAt,
+    endedAt: call.endedAt,
+    durationSec: call.durationSec,
+    metadata: call.metadata,
+    transcript,
+  };
+}

@@ -1,0 +1,84 @@
+import type { Logger } from '../logger';
+import type { InboundMessage } from '../twilio/media-stream-codec';
+import type { EndReason } from '../wire-types';
+import type { CallRecord } from './call-record';
+import type { CallService } from './call-service';
+import type { MediaOutput, ModeHandler, ModeHandlerFactory } from './media-session';
+
+/**
+ * One call's media stream on this bridge instance: owns the mode handler, the transcript clock
+ * and the max-duration timer, and reports the stream's end to the call service.
+ */
+export class CallSession {
+  private readonly handler: ModeHandler;
+  private readonly startedAt = performance.now();
+  private readonly maxDurationTimer: NodeJS.Timeout;
+  private finishing?: Promise<void>;
+
+  constructor(
+    readonly call: CallRecord,
+    readonly streamSid: string,
+    output: MediaOutput,
+    private readonly calls: CallService,
+    factory: ModeHandlerFactory,
+    private readonly log: Logger,
+  ) {
+    this.handler = factory({
+      call,
+      streamSid,
+      output,
+      log,
+      elapsedMs: () => performance.now() - this.startedAt,
+      addTranscript: async (entries) => {
+        await this.calls.addTranscript(call.id, entries);
+      },
+      endCall: (reason) => this.endCall(reason),
+    });
+    const answeredAt = call.answeredAt ? Date.parse(call.answeredAt) : Date.now();
+    const remainingMs = Math.max(0, answeredAt + call.maxDurationSec * 1000 - Date.now());
+    this.maxDurationTimer = setTimeout(() => void this.endCall('max-duration'), remainingMs);
+  }
+
+  handle(message: InboundMessage): void {
+    switch (message.event) {
+      case 'media':
+        this.handler.media(message.track, message.payload, message.timestampMs);
+        break;
+      case 'mark':
+        this.handler.mark(message.name);
+        break;
+      case 'dtmf':
+        this.log.info({ digit: message.digit }, 'dtmf');
+        this.handler.dtmf(message.digit);
+        break;
+      case 'stop':
+        void this.finish();
+        break;
+      default:
+        this.log.warn({ event: message.event }, 'dropped a second start/connected message');
+    }
+  }
+
+  async endCall(reason: EndReason): Promise<void> {
+    try {
+      await this.calls.endCall(this.call.id, reason);
+    } catch (error) {
+      this.log.error({ err: error, reason }, 'could not end the call');
+    }
+  }
+
+  /** Idempotent: the stream's `stop`, a closed socket and shutdown all end up here. */
+  finish(): Promise<void> {
+    this.finishing ??= (async () => {
+      clearTimeout(this.maxDurationTimer);
+      try {
+        await this.handler.finish();
+      } catch (error) {
+        this.log.error({ err: error }, 'mode handler failed while finishing');
+      }
+      await this.calls.mediaFinished(this.call.id);
+      this.log.info('media stream finished');
+    })();
+    return this.finishing;
+  }
+}

@@ -1,0 +1,39 @@
+import type { Logger } from '../logger';
+import type { MediaTrack } from '../twilio/media-stream-codec';
+import type { EndReason } from '../wire-types';
+import type { CallRecord } from './call-record';
+import type { NewTranscriptEntry } from '../store/call-store';
+
+/** What a mode handler may send back to Twilio on the call's media stream. */
+export interface MediaOutput {
+  /** One base64 μ-law payload (20 ms frames). */
+  sendMedia(payload: string): void;
+  sendMark(name: string): void;
+  /** Drops everything Twilio has buffered but not yet played (barge-in). */
+  clear(): void;
+}
+
+/** Everything one call's mode handler is given by the session that owns the stream. */
+export interface MediaContext {
+  call: CallRecord;
+  streamSid: string;
+  output: MediaOutput;
+  log: Logger;
+  /** Milliseconds since the media stream started (the transcript clock). */
+  elapsedMs(): number;
+  /** Stores final transcript entries (and emits their events). */
+  addTranscript(entries: NewTranscriptEntry[]): Promise<void>;
+  /** Ends the call through Twilio, recording why. */
+  endCall(reason: EndReason): Promise<void>;
+}
+
+/** The per-mode half of a call's media: the Gemini agent, or Speech-to-Text on both tracks. */
+export interface ModeHandler {
+  media(track: MediaTrack, payload: string, timestampMs: number): void;
+  mark(name: string): void;
+  dtmf(digit: string): void;
+  /** The stream is over: wait (bounded) for the last results, store them, release resources. */
+  finish(): Promise<void>;
+}
+
+export type ModeHandlerFactory = (context: MediaContext) => ModeHandler;

@@ -1,0 +1,184 @@
+/**
+ * Configuration: read from the environment once, at start-up, into a frozen object. Every problem
+ * is reported together. Nothing else in the bridge reads `process.env`.
+ */
+
+export const DEFAULT_GEMINI_MODEL = 'gemini-2.5-flash-native-audio-preview-09-2025';
+
+export interface TwilioSettings {
+  readonly accountSid: string;
+  readonly authToken: string;
+  readonly fromNumber: string;
+  /** Replaces https://api.twilio.com (proxies, tests). */
+  readonly apiBaseUrl?: string;
+}
+
+export interface GeminiSettings {
+  readonly apiKey: string;
+  readonly model: string;
+  readonly baseUrl?: string;
+  readonly apiVersion?: string;
+}
+
+export interface SpeechSettings {
+  /** `host:port`; unset means Google's public endpoint. */
+  readonly endpoint?: { readonly host: string; readonly port: number };
+  /** Plaintext gRPC and no credentials (local test servers only). */
+  readonly insecure: boolean;
+  readonly credentialsFile?: string;
+}
+
+export interface BridgeConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Public base URL without a trailing slash; in sandbox mode it may be left to the listen address. */
+  readonly publicUrl?: string;
+  readonly apiKey?: string;
+  readonly redisUrl?: string;
+  readonly redisKeyPrefix: string;
+  /** Simulated carrier, agent and recogniser in-process (no Twilio account). */
+  readonly sandbox: boolean;
+  /** Live Twilio; absent in sandbox mode, where the simulated carrier's settings are used. */
+  readonly twilio?: TwilioSettings;
+  /** Absent: agent mode only in sandbox (simulated agent). */
+  readonly gemini?: GeminiSettings;
+  /** Absent: transcribe mode only in sandbox (simulated recogniser). */
+  readonly speech?: SpeechSettings;
+  readonly logLevel: string;
+  /** How long SIGTERM lets active calls go on before the process exits. */
+  readonly shutdownGraceSec: number;
+  /** Sandbox clock: 1 is real time; 10 runs simulated calls ten times faster. */
+  readonly sandboxSpeed: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  text(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value ? value : undefined;
+  }
+
+  flag(name: string): boolean {
+    const value = this.text(name);
+    if (value === undefined) return false;
+    if (['1', 'true', 'yes', 'on'].includes(value.toLowerCase())) return true;
+    if (['0', 'false', 'no', 'off'].includes(value.toLowerCase())) return false;
+    this.problems.push(`${name} must be 1/0 or true/false (got "${value}")`);
+    return false;
+  }
+
+  number(name: string, fallback: number, min: number, max: number, integer = true): number {
+    const value = this.text(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed < min || parsed > max || (integer && !Number.isInteger(parsed))) {
+      this.problems.push(`${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max} (got "${value}")`);
+      return fallback;
+    }
+    return parsed;
+  }
+
+  url(name: string, protocols: string[]): string | undefined {
+    const value = this.text(name);
+    if (value === undefined) return undefined;
+    try {
+      const url = new URL(value);
+      if (!protocols.includes(url.protocol)) throw new Error('protocol');
+      return value.replace(/\/+$/, '');
+    } catch {
+      this.problems.push(`${name} must be a ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL (got "${value}")`);
+      return undefined;
+    }
+  }
+
+  required(name: string, why: string): string | undefined {
+    const value = this.text(name);
+    if (value === undefined) this.problems.push(`${name} is required ${why}`);
+    return value;
+  }
+}
+
+function readTwilio(r: Reader): TwilioSettings | undefined {
+  const why = 'in live mode (TWILIO_ACCOUNT_SID is set)';
+  const accountSid = r.required('TWILIO_ACCOUNT_SID', why);
+  const authToken = r.required('TWILIO_AUTH_TOKEN', why);
+  const fromNumber = r.required('TWILIO_FROM_NUMBER', why);
+  const apiBaseUrl = r.url('TWILIO_API_BASE_URL', ['http:', 'https:']);
+  if (accountSid && !ACCOUNT_SID.test(accountSid)) r.problems.push('TWILIO_ACCOUNT_SID must look like AC followed by 32 hex digits');
+  if (fromNumber && !E164.test(fromNumber)) r.problems.push(`TWILIO_FROM_NUMBER must be an E.164 number such as +15557650000 (got "${fromNumber}")`);
+  if (!accountSid || !authToken || !fromNumber) return undefined;
+  return { accountSid, authToken, fromNumber, apiBaseUrl };
+}
+
+function readGemini(r: Reader): GeminiSettings | undefined {
+  const apiKey = r.text('GEMINI_API_KEY');
+  const baseUrl = r.url('GEMINI_BASE_URL', ['http:', 'https:', 'ws:', 'wss:']);
+  const apiVersion = r.text('GEMINI_API_VERSION');
+  const model = r.text('GEMINI_MODEL') ?? DEFAULT_GEMINI_MODEL;
+  if (!apiKey) {
+    if (baseUrl || r.text('GEMINI_MODEL')) r.problems.push('GEMINI_API_KEY is required when other GEMINI_* settings are given');
+    return undefined;
+  }
+  return { apiKey, model, baseUrl, apiVersion };
+}
+
+function readSpeech(r: Reader): SpeechSettings | undefined {
+  const credentialsFile = r.text('GOOGLE_APPLICATION_CREDENTIALS');
+  const rawEndpoint = r.text('GOOGLE_STT_ENDPOINT');
+  const insecure = r.flag('GOOGLE_STT_INSECURE');
+  let endpoint: SpeechSettings['endpoint'];
+  if (rawEndpoint) {
+    const match = /^([^:\s]+|\[[^\]]+\]):(\d{1,5})$/.exec(rawEndpoint);
+    if (!match || Number(match[2]) > 65535) r.problems.push(`GOOGLE_STT_ENDPOINT must be host:port (got "${rawEndpoint}")`);
+    else endpoint = { host: match[1], port: Number(match[2]) };
+  }
+  if (insecure && !rawEndpoint) r.problems.push('GOOGLE_STT_INSECURE needs GOOGLE_STT_ENDPOINT (plaintext is only for a local server)');
+  if (!credentialsFile && !rawEndpoint) return undefined;
+  return { endpoint, insecure, credentialsFile };
+}
+
+export function loadConfig(env: Env = process.env): BridgeConfig {
+  const r = new Reader(env);
+  const sandbox = r.flag('SANDBOX') || !r.text('TWILIO_ACCOUNT_SID');
+  const twilio = sandbox ? undefined : readTwilio(r);
+  const publicUrl = r.url('PUBLIC_URL', ['http:', 'https:']);
+  const apiKey = r.text('BRIDGE_API_KEY');
+  if (!sandbox) {
+    if (!publicUrl && !r.problems.some((p) => p.startsWith('PUBLIC_URL'))) r.problems.push('PUBLIC_URL is required in live mode (Twilio must reach the bridge)');
+    if (!apiKey) r.problems.push('BRIDGE_API_KEY is required in live mode');
+  }
+  const logLevel = r.text('LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) r.problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  const config: BridgeConfig = {
+    port: r.number('PORT', 8080, 0, 65535),
+    host: r.text('HOST') ?? '0.0.0.0',
+    publicUrl,
+    apiKey,
+    redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
+    redisKeyPrefix: r.text('REDIS_KEY_PREFIX') ?? 'voicebridge:',
+    sandbox,
+    twilio,
+    gemini: readGemini(r),
+    speech: readSpeech(r),
+    logLevel,
+    shutdownGraceSec: r.number('SHUTDOWN_GRACE_SEC', 30, 0, 3600),
+    sandboxSpeed: r.number('SANDBOX_SPEED', 1, 0.1, 100, false),
+  };
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return Object.freeze(config);
+}

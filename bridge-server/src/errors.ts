@@ -1,0 +1,58 @@
+/**
+ * The one registry of error codes the bridge returns. Each code is stable: documented in the
+ * README, never reused for another meaning, never renamed. A test checks both.
+ */
+export const ERROR_CODES = {
+  UNAUTHORIZED: { status: 401, message: 'Missing or wrong API key: send Authorization: Bearer <BRIDGE_API_KEY>.' },
+  INVALID_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  NOT_FOUND: { status: 404, message: 'No such route.' },
+  CALL_NOT_FOUND: { status: 404, message: 'No call has that id.' },
+  SUBSCRIPTION_NOT_FOUND: { status: 404, message: 'No subscription has that id.' },
+  WAITER_NOT_FOUND: { status: 404, message: 'No waiter has that id.' },
+  DEAD_LETTER_NOT_FOUND: { status: 404, message: 'No dead letter has that id.' },
+  CALL_ALREADY_ENDED: { status: 409, message: 'The call has already ended.' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, message: 'This Idempotency-Key was used for a different request.' },
+  MODE_NOT_CONFIGURED: { status: 422, message: 'The bridge is not configured for this call mode.' },
+  TWILIO_SIGNATURE_INVALID: { status: 403, message: 'Missing or invalid X-Twilio-Signature.' },
+  CARRIER_REJECTED: { status: 502, message: 'Twilio refused the request.' },
+  CARRIER_UNAVAILABLE: { status: 503, message: 'Twilio could not be reached.' },
+  STORE_UNAVAILABLE: { status: 503, message: 'The store (Redis) is not reachable.' },
+  SHUTTING_DOWN: { status: 503, message: 'The bridge is shutting down and takes no new calls.' },
+  INTERNAL: { status: 500, message: 'Something went wrong inside the bridge.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Codes that were once used and must never be given a new meaning. */
+export const RETIRED_ERROR_CODES: readonly string[] = [];
+
+export interface ErrorDetail {
+  /** Where the problem is, e.g. `to` or `agent.prompt`. */
+  field?: string;
+  problem: string;
+}
+
+export class BridgeError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details?: ErrorDetail[];
+
+  constructor(code: ErrorCode, message: string = ERROR_CODES[code].message, details?: ErrorDetail[]) {
+    super(message);
+    this.name = 'BridgeError';
+    this.code = code;
+    this.status = ERROR_CODES[code].status;
+    this.details = details;
+  }
+
+  toJSON(): { error: { code: ErrorCode; message: string; details?: ErrorDetail[] } } {
+    return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
+  }
+}
+
+export function isBridgeError(error: unknown): error is BridgeError {
+  return error instanceof BridgeError;
+}

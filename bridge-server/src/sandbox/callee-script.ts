@@ -1,0 +1,61 @@
+/**
+ * What the simulated person at the other end does. The sandbox carrier picks a script by the
+ * number dialled: tests register their own, and a few numbers have fixed behaviour (documented
+ * in the README) so `npm start` users can try every outcome.
+ */
+
+export type CallOutcome = 'answer' | 'busy' | 'no-answer' | 'failed';
+
+export interface CalleeScript {
+  outcome: CallOutcome;
+  /** How long the phone rings before the outcome. */
+  ringMs: number;
+  /** Who picks up, as Twilio's AMD reports it. */
+  answeredBy: 'human' | 'machine_start';
+  /**
+   * What the callee says, in order. In agent mode each line waits for the agent to finish its
+   * turn (its audio has played and gone quiet); `bargeInAfterMs` instead starts talking that
+   * long into the agent's turn.
+   */
+  lines: { text: string; bargeInAfterMs?: number }[];
+  /** In transcribe mode: what the party at connectTo says (alternating with the callee). */
+  partyLines: string[];
+  /** DTMF digits pressed after answering, with when (ms after answer). */
+  digits: { digit: string; atMs: number }[];
+  /** Hang up this long after answering, whatever is going on (mid-sentence included). */
+  hangUpAfterMs?: number;
+  /** Hang up once every line is said and the agent has finished its turn after the last. */
+  hangUpWhenDone: boolean;
+}
+
+export const DEFAULT_CALLEE_LINES = ['Hi, yes, this is Sam speaking.', 'Yes, that works for me.'];
+export const DEFAULT_PARTY_LINES = ['Hello, this is Alex from Acme Sales. Thanks for taking my call.', 'Great, I will send over the proposal this afternoon.'];
+
+export function humanScript(overrides: Partial<CalleeScript> = {}): CalleeScript {
+  return {
+    outcome: 'answer',
+    ringMs: 1500,
+    answeredBy: 'human',
+    lines: DEFAULT_CALLEE_LINES.map((text) => ({ text })),
+    partyLines: DEFAULT_PARTY_LINES,
+    digits: [],
+    hangUpWhenDone: true,
+    ...overrides,
+  };
+}
+
+/** Fixed behaviour by the last four digits of the number dialled. */
+export function scriptForNumber(to: string): CalleeScript {
+  switch (to.slice(-4)) {
+    case '0002':
+      return humanScript({ outcome: 'busy', ringMs: 500 });
+    case '0003':
+      return humanScript({ outcome: 'no-answer' });
+    case '0004':
+      return humanScript({ outcome: 'failed', ringMs: 0 });
+    case '0005':
+      return humanScript({ answeredBy: 'machine_start', lines: [{ text: 'You have reached the voicemail of Sam. Please leave a message after the tone.' }], hangUpAfterMs: 20_000 });
+    default:
+      return humanScript();
+  }
+}

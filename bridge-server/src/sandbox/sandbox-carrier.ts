@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../logger';
+import { scriptForNumber, type CalleeScript } from './callee-script';
+import { SimulatedCall } from './simulated-call';
+
+const CALLS_PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Calls(?:\/(CA[0-9a-f]{32}))?\.json$/;
+
+export interface SandboxCarrierOptions {
+  log: Logger;
+  /** 1 = real time; tests run calls faster. */
+  speed?: number;
+  accountSid?: string;
+  authToken?: string;
+}
+
+/**
+ * A fake of Twilio's Calls REST resource on loopback, for the real twilio SDK to call
+ * (`client.api.baseUrl`). Each created call is then played out by a SimulatedCall.
+ */
+export class SandboxCarrier {
+  readonly accountSid: string;
+  readonly authToken: string;
+  readonly calls = new Map<string, SimulatedCall>();
+  /** Scripts for particular numbers; others follow `scriptForNumber`. */
+  readonly scripts = new Map<string, CalleeScript>();
+  speed: number;
+  private readonly server: Server;
+  private readonly log: Logger;
+
+  constructor(options: SandboxCarrierOptions) {
+    this.log = options.log.child({ component: 'sandbox-carrier' });
+    this.speed = options.speed ?? 1;
+    this.accountSid = options.accountSid ?? `AC${randomBytes(16).toString('hex')}`;
+    this.authToken = options.authToken ?? randomBytes(16).toString('hex');
+    this.server = createServer((req, res) => {
+      this.route(req, res).catch((error: unknown) => {
+        this.log.error({ err: error }, 'sandbox carrier request failed');
+        reply(res, 500, { code: 20500, message: 'Internal Server Error', status: 500 });
+      });
+    });
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(port, host, resolve));
+    return this.url;
+  }
+
+  get url(): string {
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const match = CALLS_PATH.exec((req.url ?? '').split('?')[0]);
+    if (!match) return reply(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
+    if (!this.authorized(req, match[1])) return reply(res, 401, { code: 20003, message: 'Authenticate', status: 401 });
+    const form = new URLSearchParams(await readBody(req));
+    const sid = match[2];
+    if (!sid && req.method === 'POST') return this.create(form, res);
+    const call = sid ? this.calls.get(sid) : undefined;
+    if (!call) return reply(res, 404, { code: 20404, message: `The requested resource /Calls/${sid}.json was not found`, status: 404 });
+    if (req.method === 'GET') return reply(res, 200, call.toJson());
+    const status = form.get('Status');
+    if (status === 'completed' || status === 'canceled') {
+      if (call.ended) return reply(res, 400, { code: 21220, message: 'Call is not in-progress. Cannot redirect.', status: 400 });
+      await call.end(status);
+    }
+    return reply(res, 200, call.toJson());
+  }
+
+  private authorized(req: IncomingMessage, accountSid: string): boolean {
+    const expected = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
+    return accountSid === this.accountSid && req.headers.authorization === expected;
+  }
+
+  private create(form: URLSearchParams, res: ServerResponse): void {
+    const to = form.get('To') ?? '';
+    const from = form.get('From') ?? '';
+    const twiml = form.get('Twiml') ?? '';
+    if (!/^\+[1-9]\d{6,14}$/.test(to)) return reply(res, 400, { code: 21211, message: `Invalid 'To' Phone Number: ${to}`, status: 400 });
+    if (!twiml) return reply(res, 400, { code: 21205, message: 'Url or Twiml is required', status: 400 });
+    if (twiml.length > 4000) return reply(res, 400, { code: 21209, message: 'Twiml exceeds 4000 characters', status: 400 });
+    const call = new SimulatedCall(
+      {
+        accountSid: this.accountSid,
+        authToken: this.authToken,
+        to,
+        from,
+        twiml,
+        statusCallback: form.get('StatusCallback') ?? undefined,
+        statusCallbackEvents: form.getAll('StatusCallbackEvent'),
+        amdCallback: form.get('MachineDetection') && form.get('AsyncAmd') === 'true' ? (form.get('AsyncAmdStatusCallback') ?? undefined) : undefined,
+        timeoutSec: Number(form.get('Timeout') ?? 60),
+        timeLimitSec: Number(form.get('TimeLimit') ?? 14400),
+      },
+      this.scripts.get(to) ?? scriptForNumber(to),
+      this.speed,
+      this.log,
+    );
+    this.calls.set(call.sid, call);
+    call.start();
+    reply(res, 201, call.toJson());
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.calls.values()].map((call) => call.end('completed')));
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+function reply(res: ServerResponse, status: number, body: object): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString();
+}

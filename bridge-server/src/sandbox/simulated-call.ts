@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../logger';
+import { signTwilioRequest } from '../twilio/twilio-signature';
+import type { CalleeScript } from './callee-script';
+import { SimulatedMediaStream } from './simulated-media-stream';
+import { readStreamInstruction } from './twiml-reader';
+
+export type SimulatedStatus = 'queued' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
+
+export interface SimulatedCallParams {
+  accountSid: string;
+  authToken: string;
+  to: string;
+  from: string;
+  twiml: string;
+  statusCallback?: string;
+  statusCallbackEvents: string[];
+  amdCallback?: string;
+  timeoutSec: number;
+  timeLimitSec: number;
+}
+
+/**
+ * One simulated phone call: rings, answers (or is busy, unanswered, failed), reports every step
+ * to the status callback with a valid X-Twilio-Signature, runs answering-machine detection, opens
+ * the media stream, enforces the time limit, and hangs up.
+ */
+export class SimulatedCall {
+  readonly sid = `CA${randomBytes(16).toString('hex')}`;
+  status: SimulatedStatus = 'queued';
+  stream?: SimulatedMediaStream;
+  private answeredAt = 0;
+  private sequence = 0;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  readonly finished: Promise<void>;
+  private resolveFinished!: () => void;
+
+  constructor(
+    readonly params: SimulatedCallParams,
+    readonly script: CalleeScript,
+    private readonly speed: number,
+    private readonly log: Logger,
+  ) {
+    this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
+  }
+
+  get ended(): boolean {
+    return ['completed', 'busy', 'no-answer', 'failed', 'canceled'].includes(this.status);
+  }
+
+  private after(ms: number, action: () => void | Promise<void>): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      Promise.resolve(action()).catch((error: unknown) => this.log.warn({ err: error, callSid: this.sid }, 'sandbox carrier step failed'));
+    }, ms / this.speed);
+    this.timers.add(timer);
+  }
+
+  start(): void {
+    this.after(20, async () => {
+      await this.report('initiated');
+      if (this.script.outcome === 'failed') return this.end('failed');
+      this.status = 'ringing';
+      await this.report('ringing');
+      if (this.script.outcome === 'no-answer' || this.script.ringMs > this.params.timeoutSec * 1000) {
+        this.after(this.params.timeoutSec * 1000, () => this.end('no-answer'));
+        return;
+      }
+      this.after(this.script.ringMs, () => (this.script.outcome === 'busy' ? this.end('busy') : this.answer()));
+    });
+  }
+
+  private async answer(): Promise<void> {
+    if (this.ended) return;
+    this.status = 'in-progress';
+    this.answeredAt = Date.now();
+    await this.report('answered');
+    this.after(this.params.timeLimitSec * 1000, () => this.end('completed'));
+    if (this.params.amdCallback) this.after(900, () => this.reportAmd());
+    const instruction = readStreamInstruction(this.params.twiml);
+    if (!instruction) return;
+    this.stream = new SimulatedMediaStream({
+      instruction,
+      callSid: this.sid,
+      accountSid: this.params.accountSid,
+      authToken: this.params.authToken,
+      script: this.script,
+      speed: this.speed,
+      onCalleeHangup: () => void this.end('completed'),
+    });
+    await this.stream.open();
+  }
+
+  /** The REST API's update to `completed`/`canceled`, or the callee hanging up. */
+  async end(status: SimulatedStatus): Promise<void> {
+    if (this.ended) return;
+    const wasAnswered = this.status === 'in-progress';
+    this.status = wasAnswered ? 'completed' : status === 'completed' ? 'canceled' : status;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.stream?.stop();
+    const durationSec = wasAnswered ? Math.round(((Date.now() - this.answeredAt) * this.speed) / 1000) : 0;
+    await this.report(this.status, { CallDuration: String(durationSec) });
+    this.resolveFinished();
+  }
+
+  private async reportAmd(): Promise<void> {
+    if (this.ended || !this.params.amdCallback) return;
+    await this.post(this.params.amdCallback, { CallSid: this.sid, AccountSid: this.params.accountSid, AnsweredBy: this.script.answeredBy, MachineDetectionDuration: '900' });
+  }
+
+  private async report(event: string, extra: Record<string, string> = {}): Promise<void> {
+    const callbackEvent = event === 'in-progress' ? 'answered' : event;
+    const terminal = ['completed', 'busy', 'no-answer', 'failed', 'canceled'].includes(event);
+    if (!this.params.statusCallback) return;
+    if (!terminal && !this.params.statusCallbackEvents.includes(callbackEvent)) return;
+    const status = event === 'answered' ? 'in-progress' : event;
+    await this.post(this.params.statusCallback, {
+      CallSid: this.sid,
+      AccountSid: this.params.accountSid,
+      From: this.params.from,
+      To: this.params.to,
+      CallStatus: status,
+      Direction: 'outbound-api',
+      ApiVersion: '2010-04-01',
+      CallbackSource: 'call-progress-events',
+      SequenceNumber: String(this.sequence++),
+      Timestamp: new Date().toUTCString(),
+      ...extra,
+    });
+  }
+
+  private async post(url: string, form: Record<string, string>): Promise<void> {
+    const signature = signTwilioRequest(this.params.authToken, url, form);
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(form).toString() });
+    if (!response.ok) this.log.warn({ url, status: response.status }, 'sandbox carrier callback was refused');
+  }
+
+  toJson(): Record<string, unknown> {
+    return {
+      sid: this.sid,
+      account_sid: this.params.accountSid,
+      to: this.params.to,
+      from: this.params.from,
+      status: this.status,
+      direction: 'outbound-api',
+      api_version: '2010-04-01',
+      date_created: new Date().toUTCString(),
+      uri: `/2010-04-01/Accounts/${this.params.accountSid}/Calls/${this.sid}.json`,
+    };
+  }
+}

@@ -1,0 +1,248 @@
+import { randomBytes } from 'node:crypto';
+import WebSocket from 'ws';
+import { signTwilioRequest } from '../twilio/twilio-signature';
+import type { CalleeScript } from './callee-script';
+import { SILENT_MULAW_FRAME, speakingTimeMs, voicedMulawFrames } from './speech-synth';
+import type { StreamInstruction } from './twiml-reader';
+
+/** What the simulated phone heard and did, for tests and the load test. */
+export interface StreamStats {
+  framesSent: number;
+  agentFramesPlayed: number;
+  marksEchoed: number;
+  clearsReceived: number;
+  /** From `start` to the first agent audio frame arriving, in real ms. */
+  firstAgentAudioMs: number | null;
+  linesSpoken: string[];
+  rejectedMessages: number;
+}
+
+type PlaybackItem = { kind: 'audio' } | { kind: 'mark'; name: string };
+
+export interface SimulatedStreamOptions {
+  instruction: StreamInstruction;
+  callSid: string;
+  accountSid: string;
+  authToken: string;
+  script: CalleeScript;
+  speed: number;
+  /** The simulated callee hangs up (script done or timed hang-up). */
+  onCalleeHangup: () => void;
+}
+
+/**
+ * The carrier's side of a Media Streams WebSocket, behaving as Twilio does: a signed upgrade,
+ * `connected` and `start` (with the <Parameter>s), 20 ms `media` frames on each streamed track,
+ * agent audio "played" in real time with `mark`s echoed once the audio before them has played,
+ * `clear` honoured (pending marks echoed at once), `dtmf`, and `stop`.
+ */
+export class SimulatedMediaStream {
+  readonly streamSid = `MZ${randomBytes(16).toString('hex')}`;
+  readonly stats: StreamStats = { framesSent: 0, agentFramesPlayed: 0, marksEchoed: 0, clearsReceived: 0, firstAgentAudioMs: null, linesSpoken: [], rejectedMessages: 0 };
+  private ws?: WebSocket;
+  private timer?: NodeJS.Timeout;
+  private readonly playback: PlaybackItem[] = [];
+  private startedAt = 0;
+  private ticks = 0;
+  private chunk = 0;
+  /** Frames the callee (inbound) and the party (outbound track) are saying now. */
+  private calleeSpeech: string[] = [];
+  private partySpeech: string[] = [];
+  private nextLine = 0;
+  private nextPartyLine = 0;
+  private agentPlayedSinceLine = false;
+  private quietTicks = 0;
+  private agentTurnTicks = 0;
+  /** Silence between lines in a two-party call. */
+  private gapTicks = 0;
+  private done = false;
+
+  constructor(private readonly options: SimulatedStreamOptions) {}
+
+  private get frameMs(): number {
+    return 20 / this.options.speed;
+  }
+
+  /** Ticks (20 ms frames) for a real-time duration. */
+  private ticksFor(ms: number): number {
+    return Math.round(ms / 20);
+  }
+
+  open(): Promise<void> {
+    const { instruction, authToken } = this.options;
+    const ws = new WebSocket(instruction.url, { headers: { 'X-Twilio-Signature': signTwilioRequest(authToken, instruction.url, {}) } });
+    this.ws = ws;
+    ws.on('message', (data, isBinary) => this.onMessage(data.toString(), isBinary));
+    ws.on('close', () => this.stopTicking());
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => {
+        this.sendStartMessages();
+        resolve();
+      });
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`media socket refused: HTTP ${res.statusCode}`)));
+    });
+  }
+
+  private send(message: object): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+  }
+
+  private sendStartMessages(): void {
+    const { instruction, callSid, accountSid } = this.options;
+    const tracks = instruction.track === 'both_tracks' ? ['inbound', 'outbound'] : [instruction.track.replace('_track', '')];
+    this.send({ event: 'connected', protocol: 'Call', version: '1.0.0' });
+    this.send({
+      event: 'start',
+      sequenceNumber: '1',
+      start: { accountSid, streamSid: this.streamSid, callSid, tracks, customParameters: instruction.parameters, mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 } },
+      streamSid: this.streamSid,
+    });
+    this.startedAt = performance.now();
+    this.timer = setInterval(() => this.catchUp(), Math.max(1, this.frameMs));
+  }
+
+  /** Runs every 20 ms frame that is due, so timer jitter never drops or bunches audio. */
+  private catchUp(): void {
+    const due = Math.floor((performance.now() - this.startedAt) / this.frameMs);
+    while (this.ticks < due && !this.done) this.tick();
+  }
+
+  private tick(): void {
+    this.ticks++;
+    this.playOneFrame();
+    this.script();
+    const timestamp = String(this.chunk * 20);
+    this.chunk++;
+    this.sendMedia('inbound', this.calleeSpeech.shift() ?? SILENT_MULAW_FRAME, timestamp);
+    if (this.options.instruction.track === 'both_tracks') this.sendMedia('outbound', this.partySpeech.shift() ?? SILENT_MULAW_FRAME, timestamp);
+  }
+
+  private sendMedia(track: string, payload: string, timestamp: string): void {
+    this.stats.framesSent++;
+    this.send({ event: 'media', sequenceNumber: String(this.stats.framesSent + 1), media: { track, chunk: String(this.chunk), timestamp, payload }, streamSid: this.streamSid });
+  }
+
+  private playOneFrame(): void {
+    this.echoLeadingMarks();
+    if (this.playback[0]?.kind === 'audio') {
+      this.playback.shift();
+      this.stats.agentFramesPlayed++;
+      this.agentPlayedSinceLine = true;
+      this.agentTurnTicks++;
+      this.quietTicks = 0;
+      this.echoLeadingMarks();
+    } else {
+      this.quietTicks++;
+    }
+  }
+
+  private echoLeadingMarks(): void {
+    while (this.playback[0]?.kind === 'mark') {
+      const item = this.playback.shift() as { kind: 'mark'; name: string };
+      this.echoMark(item.name);
+    }
+  }
+
+  private echoMark(name: string): void {
+    this.stats.marksEchoed++;
+    this.send({ event: 'mark', sequenceNumber: String(this.stats.framesSent + 1), streamSid: this.streamSid, mark: { name } });
+  }
+
+  /** The callee's (and party's) side of the conversation. */
+  private script(): void {
+    const { script, instruction } = this.options;
+    const elapsedMs = this.ticks * 20;
+    for (const { digit, atMs } of script.digits) {
+      if (elapsedMs === Math.round(atMs / 20) * 20) this.send({ event: 'dtmf', streamSid: this.streamSid, sequenceNumber: String(this.stats.framesSent + 1), dtmf: { track: 'inbound_track', digit } });
+    }
+    if (script.hangUpAfterMs !== undefined && elapsedMs >= script.hangUpAfterMs) return this.calleeHangsUp();
+    if (this.calleeSpeech.length > 0 || this.partySpeech.length > 0) return;
+    if (instruction.bidirectional) this.agentConversation();
+    else this.twoPartyConversation();
+  }
+
+  private agentConversation(): void {
+    const lines = this.options.script.lines;
+    const agentTurnOver = this.agentPlayedSinceLine && this.quietTicks >= this.ticksFor(700);
+    const nobodySpoke = !this.agentPlayedSinceLine && this.quietTicks >= this.ticksFor(4000);
+    const line = lines[this.nextLine];
+    const bargeIn = line?.bargeInAfterMs !== undefined && this.agentPlayedSinceLine && this.agentTurnTicks >= this.ticksFor(line.bargeInAfterMs);
+    if (line && (agentTurnOver || nobodySpoke || bargeIn)) {
+      this.say(line.text, 'callee');
+      this.nextLine++;
+    } else if (!line && this.options.script.hangUpWhenDone && (agentTurnOver || nobodySpoke)) {
+      this.calleeHangsUp();
+    }
+  }
+
+  private twoPartyConversation(): void {
+    const { lines, partyLines, hangUpWhenDone } = this.options.script;
+    if (++this.gapTicks < this.ticksFor(400)) return;
+    this.gapTicks = 0;
+    const partyTurn = this.nextPartyLine <= this.nextLine && this.nextPartyLine < partyLines.length;
+    if (partyTurn) this.say(partyLines[this.nextPartyLine++], 'party');
+    else if (this.nextLine < lines.length) this.say(lines[this.nextLine++].text, 'callee');
+    else if (hangUpWhenDone) this.calleeHangsUp();
+  }
+
+  private say(text: string, who: 'callee' | 'party'): void {
+    this.stats.linesSpoken.push(`${who}: ${text}`);
+    const frames = voicedMulawFrames(speakingTimeMs(text), who === 'callee' ? 140 : 110, this.stats.linesSpoken.length);
+    if (who === 'callee') this.calleeSpeech = frames;
+    else this.partySpeech = frames;
+    this.agentPlayedSinceLine = false;
+    this.agentTurnTicks = 0;
+    this.quietTicks = 0;
+  }
+
+  private calleeHangsUp(): void {
+    if (this.done) return;
+    this.done = true;
+    this.options.onCalleeHangup();
+  }
+
+  private onMessage(text: string, isBinary: boolean): void {
+    let message: { event?: string; media?: { payload?: string }; mark?: { name?: string } };
+    try {
+      message = JSON.parse(text);
+    } catch {
+      this.stats.rejectedMessages++;
+      return;
+    }
+    if (isBinary || !this.options.instruction.bidirectional) {
+      this.stats.rejectedMessages++;
+      return;
+    }
+    switch (message.event) {
+      case 'media':
+        if (this.stats.firstAgentAudioMs === null) this.stats.firstAgentAudioMs = performance.now() - this.startedAt;
+        this.playback.push({ kind: 'audio' });
+        break;
+      case 'mark':
+        this.playback.push({ kind: 'mark', name: message.mark?.name ?? '' });
+        break;
+      case 'clear': {
+        this.stats.clearsReceived++;
+        const pending = this.playback.splice(0);
+        for (const item of pending) if (item.kind === 'mark') this.echoMark(item.name);
+        break;
+      }
+      default:
+        this.stats.rejectedMessages++;
+    }
+  }
+
+  /** Ends the stream as Twilio does when the call ends: `stop`, then the socket closes. */
+  stop(): void {
+    this.done = true;
+    this.stopTicking();
+    this.send({ event: 'stop', sequenceNumber: String(this.stats.framesSent + 2), streamSid: this.streamSid, stop: { accountSid: this.options.accountSid, callSid: this.options.callSid } });
+    this.ws?.close(1000);
+  }
+
+  private stopTicking(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,44 @@
+import type { CallRecord } from '../calls/call-record';
+import type { TranscriptEntry } from '../wire-types';
+
+export type NewTranscriptEntry = Omit<TranscriptEntry, 'seq'>;
+
+export interface IdempotencyClaim {
+  key: string;
+  /** Hash of the request body: the same key with another body is refused. */
+  fingerprint: string;
+}
+
+export type CreateCallResult =
+  | { outcome: 'created'; call: CallRecord }
+  | { outcome: 'replayed'; call: CallRecord }
+  | { outcome: 'conflict' };
+
+/**
+ * Call records and transcripts. Implemented over Redis (shared by every bridge instance) and in
+ * memory (one instance, nothing survives a restart).
+ */
+export interface CallStore {
+  /** Stores a new call, atomically with its Idempotency-Key when one is given (kept 24 h). */
+  createCall(call: CallRecord, idempotency?: IdempotencyClaim): Promise<CreateCallResult>;
+  getCall(id: string): Promise<CallRecord | undefined>;
+  /**
+   * Read-modify-write with compare-and-set, retried on contention. `mutate` returns the new record
+   * or undefined for "no change". Resolves to the stored record after the update (or as it was).
+   */
+  updateCall(id: string, mutate: (call: CallRecord) => CallRecord | undefined): Promise<{ call: CallRecord; changed: boolean } | undefined>;
+  /** Newest first. */
+  listCalls(filter: { status?: 'active' | 'ended'; limit: number }): Promise<CallRecord[]>;
+  /** Appends entries, giving each the call's next `seq`; resolves to them as stored. */
+  appendTranscript(callId: string, entries: NewTranscriptEntry[]): Promise<TranscriptEntry[]>;
+  /** In spoken order (by startMs, then seq). */
+  getTranscript(callId: string): Promise<TranscriptEntry[]>;
+}
+
+export const IDEMPOTENCY_TTL_SEC = 24 * 3600;
+/** Ended calls (and their transcripts) are kept this long. */
+export const ENDED_CALL_TTL_SEC = 30 * 24 * 3600;
+
+export function spokenOrder(entries: TranscriptEntry[]): TranscriptEntry[] {
+  return [...entries].sort((a, b) => a.startMs - b.startMs || a.seq - b.seq);
+}

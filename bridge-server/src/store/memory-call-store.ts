@@ -1,0 +1,63 @@
+import { isTerminal, type CallRecord } from '../calls/call-record';
+import type { TranscriptEntry } from '../wire-types';
+import { spokenOrder, type CallStore, type CreateCallResult, type IdempotencyClaim, type NewTranscriptEntry } from './call-store';
+
+/** In-process store for sandbox mode and single-instance set-ups. Nothing survives a restart. */
+export class MemoryCallStore implements CallStore {
+  private readonly calls = new Map<string, CallRecord>();
+  private readonly transcripts = new Map<string, TranscriptEntry[]>();
+  private readonly idempotency = new Map<string, { callId: string; fingerprint: string; expiresAt: number }>();
+
+  async createCall(call: CallRecord, claim?: IdempotencyClaim): Promise<CreateCallResult> {
+    if (claim) {
+      const existing = this.idempotency.get(claim.key);
+      if (existing && existing.expiresAt > Date.now()) {
+        const stored = this.calls.get(existing.callId);
+        if (existing.fingerprint !== claim.fingerprint || !stored) return { outcome: 'conflict' };
+        return { outcome: 'replayed', call: structuredClone(stored) };
+      }
+      this.idempotency.set(claim.key, { callId: call.id, fingerprint: claim.fingerprint, expiresAt: Date.now() + 24 * 3600_000 });
+    }
+    this.calls.set(call.id, structuredClone(call));
+    return { outcome: 'created', call: structuredClone(call) };
+  }
+
+  async getCall(id: string): Promise<CallRecord | undefined> {
+    const call = this.calls.get(id);
+    return call && structuredClone(call);
+  }
+
+  async updateCall(id: string, mutate: (call: CallRecord) => CallRecord | undefined): Promise<{ call: CallRecord; changed: boolean } | undefined> {
+    const current = this.calls.get(id);
+    if (!current) return undefined;
+    const next = mutate(structuredClone(current));
+    if (!next) return { call: structuredClone(current), changed: false };
+    const stored = { ...next, version: current.version + 1 };
+    this.calls.set(id, stored);
+    return { call: structuredClone(stored), changed: true };
+  }
+
+  async listCalls(filter: { status?: 'active' | 'ended'; limit: number }): Promise<CallRecord[]> {
+    const matching = [...this.calls.values()].filter((call) => {
+      if (filter.status === 'active') return !isTerminal(call.status);
+      if (filter.status === 'ended') return isTerminal(call.status);
+      return true;
+    });
+    return matching
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, filter.limit)
+      .map((call) => structuredClone(call));
+  }
+
+  async appendTranscript(callId: string, entries: NewTranscriptEntry[]): Promise<TranscriptEntry[]> {
+    const list = this.transcripts.get(callId) ?? [];
+    const stored = entries.map((entry, i) => ({ seq: list.length + i + 1, ...entry }));
+    list.push(...stored);
+    this.transcripts.set(callId, list);
+    return stored;
+  }
+
+  async getTranscript(callId: string): Promise<TranscriptEntry[]> {
+    return spokenOrder(this.transcripts.get(callId) ?? []);
+  }
+}

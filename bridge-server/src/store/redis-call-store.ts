@@ -1,0 +1,117 @@
+import type { Redis } from 'ioredis';
+import { isTerminal, type CallRecord } from '../calls/call-record';
+import type { TranscriptEntry } from '../wire-types';
+import { ENDED_CALL_TTL_SEC, IDEMPOTENCY_TTL_SEC, spokenOrder, type CallStore, type CreateCallResult, type IdempotencyClaim, type NewTranscriptEntry } from './call-store';
+import { RedisScript } from './redis-script';
+
+/** Stores the call, its indexes and (when given) the Idempotency-Key in one step. */
+const CREATE_CALL = new RedisScript(`
+if KEYS[4] then
+  local existing = redis.call('GET', KEYS[4])
+  if existing then return existing end
+  redis.call('SET', KEYS[4], ARGV[3] .. ' ' .. ARGV[4], 'EX', ARGV[5])
+end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+redis.call('SADD', KEYS[3], ARGV[3])
+return false`);
+
+/** Compare-and-set of a call record; an ended call leaves the active set and starts to expire. */
+const UPDATE_CALL = new RedisScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+if ARGV[4] == '1' then
+  redis.call('SREM', KEYS[2], ARGV[3])
+  redis.call('EXPIRE', KEYS[1], ARGV[5])
+  redis.call('EXPIRE', KEYS[3], ARGV[5])
+end
+return 1`);
+
+const MAX_CAS_ATTEMPTS = 50;
+
+/** Call records in Redis, shared by every bridge instance. A list index is a transcript entry's seq. */
+export class RedisCallStore implements CallStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private callKey(id: string): string {
+    return `${this.prefix}call:${id}`;
+  }
+
+  private transcriptKey(id: string): string {
+    return `${this.prefix}call:${id}:transcript`;
+  }
+
+  async createCall(call: CallRecord, claim?: IdempotencyClaim): Promise<CreateCallResult> {
+    const keys = [this.callKey(call.id), `${this.prefix}calls`, `${this.prefix}calls:active`];
+    if (claim) keys.push(`${this.prefix}idem:${claim.key}`);
+    const existing = await CREATE_CALL.run<string | null>(this.redis, keys, [JSON.stringify(call), Date.parse(call.createdAt), call.id, claim?.fingerprint ?? '', IDEMPOTENCY_TTL_SEC]);
+    if (!existing) return { outcome: 'created', call };
+    const [callId, fingerprint] = existing.split(' ');
+    const stored = await this.getCall(callId);
+    if (!stored || fingerprint !== claim?.fingerprint) return { outcome: 'conflict' };
+    return { outcome: 'replayed', call: stored };
+  }
+
+  async getCall(id: string): Promise<CallRecord | undefined> {
+    const json = await this.redis.get(this.callKey(id));
+    return json ? (JSON.parse(json) as CallRecord) : undefined;
+  }
+
+  async updateCall(id: string, mutate: (call: CallRecord) => CallRecord | undefined): Promise<{ call: CallRecord; changed: boolean } | undefined> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const json = await this.redis.get(this.callKey(id));
+      if (!json) return undefined;
+      const current = JSON.parse(json) as CallRecord;
+      const next = mutate(JSON.parse(json) as CallRecord);
+      if (!next) return { call: current, changed: false };
+      const stored: CallRecord = { ...next, version: current.version + 1 };
+      const keys = [this.callKey(id), `${this.prefix}calls:active`, this.transcriptKey(id)];
+      const ok = await UPDATE_CALL.run<number>(this.redis, keys, [json, JSON.stringify(stored), id, isTerminal(stored.status) ? '1' : '0', ENDED_CALL_TTL_SEC]);
+      if (ok === 1) return { call: stored, changed: true };
+    }
+    throw new Error(`call ${id}: too much contention updating the record`);
+  }
+
+  async listCalls(filter: { status?: 'active' | 'ended'; limit: number }): Promise<CallRecord[]> {
+    if (filter.status === 'active') {
+      const ids = await this.redis.smembers(`${this.prefix}calls:active`);
+      const calls = await this.fetch(ids);
+      return calls.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, filter.limit);
+    }
+    const found: CallRecord[] = [];
+    const page = Math.max(50, filter.limit);
+    for (let start = 0; found.length < filter.limit; start += page) {
+      const ids = await this.redis.zrevrange(`${this.prefix}calls`, start, start + page - 1);
+      if (ids.length === 0) break;
+      for (const call of await this.fetch(ids)) {
+        if (filter.status === 'ended' && !isTerminal(call.status)) continue;
+        if (found.length < filter.limit) found.push(call);
+      }
+    }
+    return found;
+  }
+
+  /** Records in the order of `ids`; ids whose record has expired are dropped from the index. */
+  private async fetch(ids: string[]): Promise<CallRecord[]> {
+    if (ids.length === 0) return [];
+    const values = await this.redis.mget(ids.map((id) => this.callKey(id)));
+    const gone = ids.filter((_, i) => values[i] === null);
+    if (gone.length > 0) await this.redis.multi().zrem(`${this.prefix}calls`, ...gone).srem(`${this.prefix}calls:active`, ...gone).exec();
+    return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as CallRecord);
+  }
+
+  async appendTranscript(callId: string, entries: NewTranscriptEntry[]): Promise<TranscriptEntry[]> {
+    if (entries.length === 0) return [];
+    const length = await this.redis.rpush(this.transcriptKey(callId), ...entries.map((entry) => JSON.stringify(entry)));
+    const first = length - entries.length + 1;
+    return entries.map((entry, i) => ({ seq: first + i, ...entry }));
+  }
+
+  async getTranscript(callId: string): Promise<TranscriptEntry[]> {
+    const raw = await this.redis.lrange(this.transcriptKey(callId), 0, -1);
+    return spokenOrder(raw.map((json, i) => ({ seq: i + 1, ...(JSON.parse(json) as NewTranscriptEntry) })));
+  }
+}

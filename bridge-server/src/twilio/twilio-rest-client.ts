@@ -1,0 +1,85 @@
+import twilio from 'twilio';
+import { BridgeError } from '../errors';
+import type { TwilioSettings } from '../config';
+
+/** Twilio errors that mean "that call has already ended", which for a hang-up is success. */
+const ALREADY_ENDED = new Set([20404, 21220]);
+
+export interface OutboundCall {
+  to: string;
+  from: string;
+  twiml: string;
+  statusCallbackUrl: string;
+  ringTimeoutSec: number;
+  timeLimitSec: number;
+  record: boolean;
+  /** Asynchronous answering-machine detection, reported to this URL. */
+  amdCallbackUrl?: string;
+}
+
+/** The part of Twilio the bridge uses: place a call, end a call. */
+export interface Carrier {
+  placeCall(call: OutboundCall): Promise<{ sid: string }>;
+  /** Ends a call, ringing or answered. "Already ended" counts as done. */
+  endCall(sid: string): Promise<void>;
+}
+
+interface TwilioFailure {
+  status?: number;
+  code?: number;
+  message?: string;
+}
+
+function asFailure(error: unknown): TwilioFailure {
+  return typeof error === 'object' && error !== null ? (error as TwilioFailure) : {};
+}
+
+function toBridgeError(error: unknown): BridgeError {
+  const failure = asFailure(error);
+  if (typeof failure.status === 'number' && failure.status >= 400 && failure.status < 500) {
+    return new BridgeError('CARRIER_REJECTED', `Twilio refused the call: ${failure.message ?? 'no reason given'}${failure.code ? ` (Twilio error ${failure.code})` : ''}.`);
+  }
+  return new BridgeError('CARRIER_UNAVAILABLE', `Twilio could not be reached: ${failure.message ?? String(error)}.`);
+}
+
+/** The real twilio SDK; `apiBaseUrl` points it at a proxy or the sandbox carrier. */
+export class TwilioRestCarrier implements Carrier {
+  private readonly client: twilio.Twilio;
+
+  constructor(settings: TwilioSettings) {
+    this.client = twilio(settings.accountSid, settings.authToken, { autoRetry: true, maxRetries: 3, timeout: 15_000 });
+    if (settings.apiBaseUrl) this.client.api.baseUrl = settings.apiBaseUrl;
+  }
+
+  async placeCall(call: OutboundCall): Promise<{ sid: string }> {
+    try {
+      const created = await this.client.calls.create({
+        to: call.to,
+        from: call.from,
+        twiml: call.twiml,
+        statusCallback: call.statusCallbackUrl,
+        statusCallbackMethod: 'POST',
+        statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+        timeout: call.ringTimeoutSec,
+        timeLimit: call.timeLimitSec,
+        record: call.record,
+        ...(call.amdCallbackUrl
+          ? { machineDetection: 'Enable', asyncAmd: 'true', asyncAmdStatusCallback: call.amdCallbackUrl, asyncAmdStatusCallbackMethod: 'POST' }
+          : {}),
+      });
+      return { sid: created.sid };
+    } catch (error) {
+      throw toBridgeError(error);
+    }
+  }
+
+  async endCall(sid: string): Promise<void> {
+    try {
+      // `completed` hangs up in any state; `canceled` would leave an answered call running.
+      await this.client.calls(sid).update({ status: 'completed' });
+    } catch (error) {
+      if (ALREADY_ENDED.has(asFailure(error).code ?? 0)) return;
+      throw toBridgeError(error);
+    }
+  }
+}
