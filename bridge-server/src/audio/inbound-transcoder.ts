@@ -16,6 +16,8 @@ export class InboundTranscoder {
   private pcm8k = new Int16Array(160);
   private pcm16kBytes = alignedBuffer(640);
   private pcm16k = int16View(this.pcm16kBytes);
+  /** Largest absolute sample of the last payload: a free voice-activity cue for the caller. */
+  lastPeak = 0;
 
   /** Returns the base64 PCM16 for one payload, or '' when the payload holds no audio. */
   transcode(payloadBase64: string): string {
@@ -23,7 +25,14 @@ export class InboundTranscoder {
     if (count === 0) return '';
     const mulaw = this.mulaw;
     const pcm8k = this.pcm8k;
-    for (let i = 0; i < count; i++) pcm8k[i] = MULAW_DECODE_TABLE[mulaw[i]];
+    let peak = 0;
+    for (let i = 0; i < count; i++) {
+      const sample = MULAW_DECODE_TABLE[mulaw[i]];
+      pcm8k[i] = sample;
+      if (sample > peak) peak = sample;
+      else if (-sample > peak) peak = -sample;
+    }
+    this.lastPeak = peak;
     const written = this.upsampler.process(pcm8k, this.pcm16k, count);
     return this.pcm16kBytes.toString('base64', 0, written * 2);
   }

@@ -6,6 +6,7 @@ import { CallSession } from '../calls/call-session';
 import type { CallService } from '../calls/call-service';
 import type { MediaOutput, ModeHandlerFactory } from '../calls/media-session';
 import type { Logger } from '../logger';
+import type { BridgeMetrics } from '../metrics';
 import { decodeInbound, MediaStreamEncoder, type InboundMessage } from '../twilio/media-stream-codec';
 import { isValidTwilioSignature, mediaStreamUrl, TWILIO_SIGNATURE_HEADER } from '../twilio/twilio-signature';
 import type { CallMode } from '../wire-types';
@@ -24,6 +25,7 @@ export interface MediaSocketOptions {
   authToken: () => string;
   publicUrl: () => string;
   log: Logger;
+  metrics: BridgeMetrics;
 }
 
 /**
@@ -93,6 +95,7 @@ class MediaConnection {
     }
     const decoded = decodeInbound(data.toString());
     if (!decoded.ok) {
+      this.options.metrics.droppedMessages.inc({ reason: decoded.reason });
       this.log.warn({ reason: decoded.reason, detail: decoded.detail, streamSid: this.session?.streamSid }, 'dropped a media-stream message');
       return;
     }
@@ -130,6 +133,7 @@ class MediaConnection {
     const session = new CallSession(call, message.streamSid, this.output(message.streamSid), this.options.calls, this.options.handlers[call.mode], this.log);
     this.session = session;
     this.sessions.add(session);
+    this.options.metrics.activeStreams.inc();
     this.log.info({ mode: call.mode }, 'media stream started');
     await this.options.calls.mediaStarted(call.id);
     for (const queued of this.queued.splice(0)) session.handle(queued);
@@ -150,6 +154,9 @@ class MediaConnection {
   private onClose(): void {
     const session = this.session;
     if (!session) return;
-    void session.finish().finally(() => this.sessions.delete(session));
+    void session.finish().finally(() => {
+      this.sessions.delete(session);
+      this.options.metrics.activeStreams.dec();
+    });
   }
 }

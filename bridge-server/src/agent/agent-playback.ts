@@ -1,0 +1,54 @@
+/**
+ * What of the agent's audio the callee has actually heard. Frames go out with a mark after each
+ * chunk Gemini sent; Twilio echoes a mark once the audio before it has played. Marks carry the
+ * turn number, so marks Twilio returns for audio that a barge-in cleared are ignored.
+ */
+export class AgentPlayback {
+  private turn = 0;
+  /** Frames sent in the current turn. */
+  framesSent = 0;
+  /** Frames of the current turn confirmed played. */
+  framesPlayed = 0;
+  private marksPending = 0;
+  /** When the audio sent so far will have finished playing (ms on the stream clock). */
+  private playheadEndMs = 0;
+  lastPlayedMs = 0;
+
+  /** Schedules one 20 ms frame; returns when it will start playing. */
+  frameSent(nowMs: number): number {
+    const startsAt = Math.max(nowMs, this.playheadEndMs);
+    this.playheadEndMs = startsAt + 20;
+    this.framesSent++;
+    return startsAt;
+  }
+
+  /** Name for a mark placed after the frames sent so far. */
+  nextMark(): string {
+    this.marksPending++;
+    return `${this.turn}:${this.framesSent}`;
+  }
+
+  /** Returns true when the mark belongs to the current turn. */
+  markEchoed(name: string, nowMs: number): boolean {
+    const [turn, frames] = name.split(':').map(Number);
+    if (turn !== this.turn || !Number.isFinite(frames)) return false;
+    this.marksPending = Math.max(0, this.marksPending - 1);
+    this.framesPlayed = Math.max(this.framesPlayed, frames);
+    this.lastPlayedMs = nowMs;
+    return true;
+  }
+
+  /** Everything sent has been heard. */
+  get drained(): boolean {
+    return this.marksPending === 0 && this.framesPlayed >= this.framesSent;
+  }
+
+  /** Starts a new turn; a barge-in also forgets the audio still queued at Twilio. */
+  newTurn(nowMs: number, cleared: boolean): void {
+    this.turn++;
+    this.framesSent = 0;
+    this.framesPlayed = 0;
+    this.marksPending = 0;
+    if (cleared) this.playheadEndMs = nowMs;
+  }
+}

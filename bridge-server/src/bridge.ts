@@ -1,0 +1,156 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import { AgentConnector } from './agent/agent-connector';
+import { AgentHandler } from './agent/agent-handler';
+import { CallService } from './calls/call-service';
+import type { ModeHandlerFactory } from './calls/media-session';
+import type { BridgeConfig, GeminiSettings, TwilioSettings } from './config';
+import { appendToEventsStream } from './delivery/event-stream';
+import type { EventPublisher } from './delivery/event-publisher';
+import { buildApp } from './http/app';
+import { MediaSocketServer } from './http/media-socket';
+import type { Logger } from './logger';
+import { BridgeMetrics } from './metrics';
+import { GeminiLiveSimulator } from './sandbox/gemini-live-simulator';
+import { SandboxCarrier } from './sandbox/sandbox-carrier';
+import type { CallStore } from './store/call-store';
+import { MemoryCallStore } from './store/memory-call-store';
+import { RedisCallStore } from './store/redis-call-store';
+import { connectRedis } from './store/redis-connection';
+import { TwilioRestCarrier } from './twilio/twilio-rest-client';
+import type { CallMode, DeliveredEvent } from './wire-types';
+
+/** Twilio's magic test number, the sandbox's default caller id. */
+export const SANDBOX_FROM_NUMBER = '+15005550006';
+
+export interface Bridge {
+  readonly config: BridgeConfig;
+  readonly app: FastifyInstance;
+  readonly calls: CallService;
+  readonly media: MediaSocketServer;
+  readonly metrics: BridgeMetrics;
+  readonly modes: readonly CallMode[];
+  /** The in-process simulators, in sandbox mode. */
+  readonly sandbox: { carrier?: SandboxCarrier; gemini?: GeminiLiveSimulator };
+  /** Listens on PORT/HOST; resolves to the local base URL. */
+  listen(): Promise<string>;
+  /** Stops taking calls, lets active streams finish up to `graceMs`, then closes everything. */
+  shutdown(graceMs?: number): Promise<void>;
+}
+
+interface Parts {
+  store: CallStore;
+  redis?: Redis;
+  events: EventPublisher;
+  twilio: TwilioSettings;
+  gemini?: GeminiSettings;
+  sandbox: Bridge['sandbox'];
+}
+
+async function startParts(config: BridgeConfig, log: Logger): Promise<Parts> {
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, log, 'commands') : undefined;
+  const store: CallStore = redis ? new RedisCallStore(redis, config.redisKeyPrefix) : new MemoryCallStore();
+  const events: EventPublisher = redis
+    ? { publish: (event: DeliveredEvent) => appendToEventsStream(redis, config.redisKeyPrefix, event) }
+    : { publish: async () => undefined };
+  const sandbox: Bridge['sandbox'] = {};
+  let twilio = config.twilio;
+  if (!twilio) {
+    sandbox.carrier = new SandboxCarrier({ log, speed: config.sandboxSpeed });
+    const apiBaseUrl = await sandbox.carrier.listen();
+    twilio = { accountSid: sandbox.carrier.accountSid, authToken: sandbox.carrier.authToken, fromNumber: SANDBOX_FROM_NUMBER, apiBaseUrl };
+  }
+  let gemini = config.gemini;
+  if (!gemini && config.sandbox) {
+    sandbox.gemini = new GeminiLiveSimulator({ log, speed: config.sandboxSpeed });
+    gemini = { apiKey: 'sandbox', model: 'sandbox-live', baseUrl: await sandbox.gemini.listen() };
+  }
+  return { store, redis, events, twilio, gemini, sandbox };
+}
+
+export async function createBridge(config: BridgeConfig, log: Logger): Promise<Bridge> {
+  const parts = await startParts(config, log);
+  const metrics = new BridgeMetrics();
+  let publicUrl = config.publicUrl ?? '';
+  const modes: CallMode[] = parts.gemini ? ['agent'] : [];
+  const connector = parts.gemini ? new AgentConnector(parts.gemini, log) : undefined;
+
+  const calls = new CallService({
+    store: parts.store,
+    carrier: new TwilioRestCarrier(parts.twilio),
+    events: parts.events,
+    log,
+    get publicUrl() {
+      return publicUrl;
+    },
+    defaultFrom: parts.twilio.fromNumber,
+    modes: new Set(modes),
+    onCallPlaced: (call) => {
+      metrics.callsPlaced.inc({ mode: call.mode });
+      connector?.prewarm(call);
+    },
+  });
+
+  const unavailable: ModeHandlerFactory = (context) => {
+    throw new Error(`mode ${context.call.mode} is not configured`);
+  };
+  const handlers: Record<CallMode, ModeHandlerFactory> = {
+    agent: connector ? (context) => new AgentHandler(context, { connector }) : unavailable,
+    transcribe: unavailable,
+  };
+  const authToken = () => parts.twilio.authToken;
+  const media = new MediaSocketServer({ calls, handlers, authToken, publicUrl: () => publicUrl, log, metrics });
+  const app = buildApp({
+    log,
+    apiKey: config.apiKey,
+    calls,
+    twilio: { authToken, publicUrl: () => publicUrl },
+    readiness: {
+      checkStore: async () => {
+        if (parts.redis) await parts.redis.ping();
+      },
+      modes,
+      sandbox: config.sandbox,
+      acceptingCalls: () => calls.acceptingCalls,
+    },
+    metrics: metrics.registry,
+  });
+  media.attach(app.server);
+
+  return {
+    config,
+    app,
+    calls,
+    media,
+    metrics,
+    modes,
+    sandbox: parts.sandbox,
+    async listen() {
+      await app.listen({ port: config.port, host: config.host });
+      const { port } = app.server.address() as AddressInfo;
+      const local = `http://127.0.0.1:${port}`;
+      publicUrl ||= local;
+      return local;
+    },
+    async shutdown(graceMs = config.shutdownGraceSec * 1000) {
+      calls.stopAccepting();
+      const deadline = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
+      const drained = (async () => {
+        while (media.sessions.size > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      })();
+      await Promise.race([drained, deadline]);
+      await Promise.all([...media.sessions].map(async (session) => {
+        await session.endCall('error');
+        await session.finish();
+      }));
+      media.close();
+      connector?.close();
+      calls.close();
+      await app.close();
+      await parts.sandbox.carrier?.close();
+      await parts.sandbox.gemini?.close();
+      await parts.redis?.quit();
+    },
+  };
+}

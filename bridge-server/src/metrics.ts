@@ -1,0 +1,15 @@
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+
+/** The bridge's Prometheus metrics (`GET /metrics`). */
+export class BridgeMetrics {
+  readonly registry = new Registry();
+  readonly callsPlaced = new Counter({ name: 'voicebridge_calls_placed_total', help: 'Calls placed, by mode', labelNames: ['mode'], registers: [this.registry] });
+  readonly callsEnded = new Counter({ name: 'voicebridge_calls_ended_total', help: 'Calls ended, by end reason', labelNames: ['reason'], registers: [this.registry] });
+  readonly activeStreams = new Gauge({ name: 'voicebridge_media_streams_active', help: 'Media streams open on this instance', registers: [this.registry] });
+  readonly droppedMessages = new Counter({ name: 'voicebridge_media_messages_dropped_total', help: 'Media-stream messages dropped, by reason', labelNames: ['reason'], registers: [this.registry] });
+  readonly deliveries = new Counter({ name: 'voicebridge_deliveries_total', help: 'Webhook delivery attempts, by outcome', labelNames: ['outcome'], registers: [this.registry] });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'voicebridge_' });
+  }
+}

@@ -1,0 +1,45 @@
+import { DEFAULT_CALLEE_LINES } from './callee-script';
+
+/**
+ * What the simulated Gemini agent does in a call. A prompt containing `#scenario:<name>` picks a
+ * registered scenario (tests add their own); any other prompt gets the demo conversation.
+ */
+export interface AgentScenario {
+  /** What the callee says, in order, as Gemini's input transcription reports it. */
+  calleeLines: string[];
+  /** The agent's reply after each callee line. */
+  replies: string[];
+  /** After this reply (index) the agent calls `end_call`. */
+  endCallAfterReply?: number;
+  /** After this many agent turns, the server sends `goAway` (and closes soon after). */
+  goAwayAfterTurns?: number;
+  /** After this many agent turns, the connection drops (resumable). */
+  dropAfterTurns?: number;
+  /** After this many agent turns, the connection dies with no way to resume. */
+  failAfterTurns?: number;
+  /** Refuse the connection outright (Gemini unreachable). */
+  refuse?: boolean;
+}
+
+export const DEMO_SCENARIO: AgentScenario = {
+  calleeLines: DEFAULT_CALLEE_LINES,
+  replies: [
+    "Great, thanks Sam. I'm calling to confirm your appointment tomorrow at ten in the morning. Does that still work for you?",
+    "Perfect, you're all set. Thanks for your time, and have a great day. Goodbye!",
+  ],
+  endCallAfterReply: 1,
+};
+
+export const DEFAULT_GREETING = 'Hello! This is the Voice Bridge assistant calling.';
+
+export function scenarioName(systemInstruction: string): string | undefined {
+  return /#scenario:([\w-]+)/.exec(systemInstruction)?.[1];
+}
+
+/** Splits a line into transcription fragments the way Gemini does: mid-word, with the spaces kept. */
+export function fragmentsOf(text: string, pieces: number): string[] {
+  const size = Math.max(1, Math.ceil(text.length / pieces));
+  const out: string[] = [];
+  for (let at = 0; at < text.length; at += size) out.push(text.slice(at, at + size));
+  return out;
+}

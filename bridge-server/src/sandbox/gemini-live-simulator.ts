@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Logger } from '../logger';
+import { DEMO_SCENARIO, scenarioName, type AgentScenario } from './agent-scenario';
+import { SimulatedAgentSession, type ConversationState, type SimulatedSessionRecord } from './simulated-agent-session';
+
+/** The SDK asks for `<base>/ws/google.ai.generativelanguage.<version>.GenerativeService.BidiGenerateContent?key=...`. */
+const BIDI_PATH = /^\/+ws\/google\.ai\.generativelanguage\.[\w]+\.GenerativeService\.BidiGenerateContent$/;
+
+export interface GeminiSimulatorOptions {
+  log: Logger;
+  speed?: number;
+}
+
+/**
+ * A WebSocket server speaking Gemini Live's BidiGenerateContent protocol, for the real
+ * @google/genai SDK (pointed here with `httpOptions.baseUrl`). The SDK's URL path begins with
+ * `//ws/`, so the route is matched by hand. Sessions follow scripted scenarios.
+ */
+export class GeminiLiveSimulator {
+  readonly sessions: SimulatedSessionRecord[] = [];
+  readonly scenarios = new Map<string, AgentScenario>();
+  /** Answer every upgrade with 503, as an unreachable Gemini would fail. */
+  refuseConnections = false;
+  speed: number;
+  private readonly conversations = new Map<string, ConversationState>();
+  private readonly server: Server;
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly log: Logger;
+
+  constructor(options: GeminiSimulatorOptions) {
+    this.log = options.log.child({ component: 'gemini-live-simulator' });
+    this.speed = options.speed ?? 1;
+    this.server = createServer((_req, res) => res.writeHead(404).end());
+    this.server.on('upgrade', (req, socket, head) => {
+      // Parsed by hand: WHATWG URL would read the `//ws/...` path as a host name.
+      const [path, query = ''] = (req.url ?? '/').split('?');
+      if (!BIDI_PATH.test(path) || !new URLSearchParams(query).get('key')) {
+        socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      if (this.refuseConnections) {
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+    });
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(port, host, resolve));
+    return this.url;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  private accept(ws: WebSocket): void {
+    let session: SimulatedAgentSession | undefined;
+    ws.on('message', (data) => {
+      let message: Record<string, unknown>;
+      try {
+        message = JSON.parse(data.toString()) as Record<string, unknown>;
+      } catch {
+        return ws.close(1007, 'invalid JSON');
+      }
+      if (session) return session.handle(message);
+      const setup = message.setup as Record<string, unknown> | undefined;
+      if (!setup) return ws.close(1008, 'setup must come first');
+      session = this.start(ws, setup);
+    });
+    ws.on('close', () => session?.close());
+  }
+
+  private start(ws: WebSocket, setup: Record<string, unknown>): SimulatedAgentSession | undefined {
+    const handle = (setup.sessionResumption as { handle?: string } | undefined)?.handle;
+    const known = handle ? this.conversations.get(handle) : undefined;
+    if (handle && !known) {
+      ws.close(1008, 'session not found');
+      return undefined;
+    }
+    const instruction = ((setup.systemInstruction as { parts?: { text?: string }[] } | undefined)?.parts ?? []).map((p) => p.text ?? '').join('');
+    const scenario = this.scenarios.get(scenarioName(instruction) ?? '') ?? DEMO_SCENARIO;
+    const state: ConversationState = known ?? { calleeTurn: 0, agentTurns: 0, fired: new Set() };
+    const record: SimulatedSessionRecord = { setup, resumedFrom: handle, audioChunksReceived: 0, textTurns: [], toolResponses: [], audioStreamEnded: false };
+    this.sessions.push(record);
+    const send = (message: object) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(message));
+    const rememberAs = (newHandle: string) => {
+      this.conversations.set(newHandle, state);
+      send({ sessionResumptionUpdate: { newHandle, resumable: true } });
+    };
+    const session = new SimulatedAgentSession(ws, scenario, state, record, this.speed, this.log, (newHandle) => {
+      rememberAs(newHandle);
+      this.connectionEvents(ws, scenario, state);
+    });
+    send({ setupComplete: {} });
+    rememberAs(`handle_${randomBytes(8).toString('hex')}`);
+    return session;
+  }
+
+  /** Scripted trouble after a given number of agent turns, once per conversation. */
+  private connectionEvents(ws: WebSocket, scenario: AgentScenario, state: ConversationState): void {
+    const once = (name: string, turns: number | undefined) => turns === state.agentTurns && !state.fired.has(name) && state.fired.add(name);
+    if (once('goAway', scenario.goAwayAfterTurns)) {
+      ws.send(JSON.stringify({ goAway: { timeLeft: '5s' } }));
+      setTimeout(() => ws.close(1000, 'going away'), 1000 / this.speed);
+    }
+    if (once('drop', scenario.dropAfterTurns)) ws.terminate();
+    if (once('fail', scenario.failAfterTurns)) {
+      for (const [handle, conversation] of this.conversations) if (conversation === state) this.conversations.delete(handle);
+      ws.close(1011, 'internal error');
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const client of this.wss.clients) client.terminate();
+    this.wss.close();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import type WebSocket from 'ws';
+import type { Logger } from '../logger';
+import { DEFAULT_GREETING, fragmentsOf, type AgentScenario } from './agent-scenario';
+import { speakingTimeMs, voicedPcm } from './speech-synth';
+
+/** What the simulator saw of one session, for tests. */
+export interface SimulatedSessionRecord {
+  setup: Record<string, unknown>;
+  resumedFrom?: string;
+  audioChunksReceived: number;
+  textTurns: string[];
+  toolResponses: { id: string; name: string }[];
+  audioStreamEnded: boolean;
+}
+
+/** Conversation position, kept by resumption handle so a resumed session carries on. */
+export interface ConversationState {
+  calleeTurn: number;
+  agentTurns: number;
+  /** Scripted connection events already played (each happens once per conversation). */
+  fired: Set<string>;
+}
+
+const VOICE_RMS = 800;
+const END_OF_SPEECH_MS = 500;
+const CHUNK_MS = 100;
+
+/**
+ * One BidiGenerateContent session of the simulated Gemini Live: speaks scripted replies as 24 kHz
+ * audio with output transcription, hears the callee by energy, reports input transcription,
+ * sends `interrupted` when the callee talks over it, and calls tools on cue.
+ */
+export class SimulatedAgentSession {
+  private speech?: { startedAt: number; lastVoiceAt: number; sent: number };
+  /** When the current reply will have finished playing at the callee (real time). */
+  private speakingUntil = 0;
+  private replyTimer?: NodeJS.Timeout;
+  private replyId = 0;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly scenario: AgentScenario,
+    readonly state: ConversationState,
+    readonly record: SimulatedSessionRecord,
+    private readonly speed: number,
+    private readonly log: Logger,
+    private readonly onTurn: (handle: string) => void,
+  ) {}
+
+  private send(message: object): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
+  }
+
+  handle(message: Record<string, unknown>): void {
+    const clientContent = message.clientContent as { turns?: { parts?: { text?: string }[] }[] } | undefined;
+    const realtime = message.realtimeInput as { audio?: { data?: string }; audioStreamEnd?: boolean } | undefined;
+    const toolResponse = message.toolResponse as { functionResponses?: { id?: string; name?: string }[] } | undefined;
+    if (clientContent) this.onText(clientContent.turns?.flatMap((t) => t.parts ?? []).map((p) => p.text ?? '').join('') ?? '');
+    if (realtime?.audio?.data) this.onAudio(realtime.audio.data);
+    if (realtime?.audioStreamEnd) {
+      this.record.audioStreamEnded = true;
+      if (this.speech) this.endOfSpeech(true);
+    }
+    for (const response of toolResponse?.functionResponses ?? []) this.record.toolResponses.push({ id: response.id ?? '', name: response.name ?? '' });
+  }
+
+  private onText(text: string): void {
+    this.record.textTurns.push(text);
+    if (text.startsWith('(The callee pressed')) return;
+    const greeting = /exactly: "([^"]*)"/.exec(text)?.[1] ?? DEFAULT_GREETING;
+    this.reply(greeting, false);
+  }
+
+  private onAudio(base64: string): void {
+    this.record.audioChunksReceived++;
+    const bytes = Buffer.from(base64, 'base64');
+    const pcm = new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + (bytes.length & ~1)));
+    let sum = 0;
+    for (const s of pcm) sum += s * s;
+    const voiced = pcm.length > 0 && Math.sqrt(sum / pcm.length) >= VOICE_RMS;
+    const now = performance.now();
+    if (voiced) {
+      this.speech ??= { startedAt: now, lastVoiceAt: now, sent: 0 };
+      this.speech.lastVoiceAt = now;
+      if (now < this.speakingUntil) this.interrupt();
+      this.progressTranscription(now);
+    } else if (this.speech && (now - this.speech.lastVoiceAt) * this.speed >= END_OF_SPEECH_MS) {
+      this.endOfSpeech(false);
+    }
+  }
+
+  /** Input transcription arrives while the callee talks, a piece at a time. */
+  private progressTranscription(now: number): void {
+    const line = this.scenario.calleeLines[this.state.calleeTurn];
+    if (!line || !this.speech) return;
+    const pieces = fragmentsOf(line, Math.max(2, Math.ceil(line.length / 8)));
+    const spokenFraction = ((now - this.speech.startedAt) * this.speed) / speakingTimeMs(line);
+    const due = Math.min(pieces.length - 1, Math.floor(spokenFraction * pieces.length));
+    while (this.speech.sent < due) this.send({ serverContent: { inputTranscription: { text: pieces[this.speech.sent++] } } });
+  }
+
+  private endOfSpeech(hungUp: boolean): void {
+    const speech = this.speech;
+    this.speech = undefined;
+    const line = this.scenario.calleeLines[this.state.calleeTurn];
+    if (!speech || !line) return;
+    const pieces = fragmentsOf(line, Math.max(2, Math.ceil(line.length / 8)));
+    // A callee who hung up mid-sentence said only part of the line.
+    const spokenFraction = hungUp ? ((speech.lastVoiceAt - speech.startedAt) * this.speed) / speakingTimeMs(line) : 1;
+    const said = Math.max(1, Math.min(pieces.length, Math.ceil(spokenFraction * pieces.length)));
+    for (let i = speech.sent; i < said; i++) this.send({ serverContent: { inputTranscription: { text: pieces[i] } } });
+    const reply = this.scenario.replies[this.state.calleeTurn];
+    this.state.calleeTurn++;
+    if (reply && !hungUp) this.reply(reply, this.scenario.endCallAfterReply === this.state.calleeTurn - 1);
+  }
+
+  private interrupt(): void {
+    this.log.debug('simulated agent interrupted');
+    clearTimeout(this.replyTimer);
+    this.replyId++;
+    this.speakingUntil = 0;
+    this.send({ serverContent: { interrupted: true } });
+  }
+
+  /** Streams a reply at twice real time: audio chunks, each followed by its transcription. */
+  private reply(text: string, thenEndCall: boolean): void {
+    const id = ++this.replyId;
+    const durationMs = speakingTimeMs(text);
+    const pcm = voicedPcm(durationMs, 24000, 190, this.state.agentTurns + 3);
+    const chunkSamples = (24000 * CHUNK_MS) / 1000;
+    const chunks = Math.ceil(pcm.length / chunkSamples);
+    const words = fragmentsOf(text, chunks);
+    this.speakingUntil = performance.now() + durationMs / this.speed;
+    let index = 0;
+    const next = () => {
+      if (id !== this.replyId) return;
+      if (index < chunks) {
+        const chunk = pcm.subarray(index * chunkSamples, (index + 1) * chunkSamples);
+        this.send({ serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64') } }] } } });
+        if (words[index]) this.send({ serverContent: { outputTranscription: { text: words[index] } } });
+        index++;
+        this.replyTimer = setTimeout(next, CHUNK_MS / 2 / this.speed);
+        return;
+      }
+      if (thenEndCall) this.send({ toolCall: { functionCalls: [{ id: `fc_${randomBytes(4).toString('hex')}`, name: 'end_call', args: { reason: 'conversation finished' } }] } });
+      this.send({ serverContent: { generationComplete: true } });
+      this.send({ serverContent: { turnComplete: true } });
+      this.state.agentTurns++;
+      this.onTurn(`handle_${randomBytes(8).toString('hex')}`);
+    };
+    next();
+  }
+
+  close(): void {
+    clearTimeout(this.replyTimer);
+    this.replyId++;
+  }
+}
