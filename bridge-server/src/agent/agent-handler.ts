@@ -49,7 +49,7 @@ export class AgentHandler implements ModeHandler, LiveListener {
   private lastCalleeFragmentAt = 0;
   private hangupRequested: { toolCallId: string } | 'apology' | null = null;
   private hangupTimer?: NodeJS.Timeout;
-  private state: 'connecting' | 'live' | 'failed' | 'finished' = 'connecting';
+  private state: 'connecting' | 'live' | 'failed' | 'finishing' | 'finished' = 'connecting';
   private writes: Promise<void> = Promise.resolve();
   private readonly sendFrame = (payload: string): void => {
     const at = this.playback.frameSent(this.context.elapsedMs());
@@ -76,7 +76,7 @@ export class AgentHandler implements ModeHandler, LiveListener {
   }
 
   media(track: MediaTrack, payload: string, timestampMs: number): void {
-    if (track !== 'inbound' || this.state === 'failed' || this.state === 'finished') return;
+    if (track !== 'inbound' || (this.state !== 'live' && this.state !== 'connecting')) return;
     const pcm = this.inbound.transcode(payload);
     if (this.inbound.lastPeak >= VOICE_PEAK) {
       if (timestampMs - this.lastVoiceMs > UTTERANCE_GAP_MS) this.speechStartMs = timestampMs;
@@ -98,6 +98,7 @@ export class AgentHandler implements ModeHandler, LiveListener {
   }
 
   message(message: LiveServerMessage): void {
+    if (this.state === 'finishing') return this.lateTranscription(message);
     if (this.state !== 'live') return;
     const content = message.serverContent;
     if (content?.interrupted) this.bargeIn();
@@ -105,11 +106,7 @@ export class AgentHandler implements ModeHandler, LiveListener {
       if (part.inlineData?.data) this.agentAudio(part.inlineData.data);
     }
     if (content?.outputTranscription?.text) this.agentTurn().add(content.outputTranscription.text, this.playback.framesSent);
-    if (content?.inputTranscription?.text) {
-      const now = this.context.elapsedMs();
-      this.lastCalleeFragmentAt = now;
-      this.callee.add(content.inputTranscription.text, this.speechStartMs, now);
-    }
+    if (content?.inputTranscription?.text) this.calleeFragment(content.inputTranscription.text);
     if (content?.turnComplete) this.turnComplete();
     for (const call of message.toolCall?.functionCalls ?? []) this.toolCall(call.id ?? '', call.name ?? '');
     const cancelled = message.toolCallCancellation?.ids ?? [];
@@ -200,6 +197,8 @@ export class AgentHandler implements ModeHandler, LiveListener {
     const reason = this.hangupRequested === 'apology' ? 'error' : 'agent-hangup';
     if (!this.hangupRequested) return;
     this.hangupRequested = null;
+    // The goodbye has played: store it now rather than after the line drops.
+    this.finalizeAll(this.playback.drained ? 'all' : this.playback.framesPlayed);
     void this.context.endCall(reason);
   }
 
@@ -234,10 +233,23 @@ export class AgentHandler implements ModeHandler, LiveListener {
     this.writes = this.writes.then(() => this.context.addTranscript([entry])).catch((error: unknown) => this.context.log.error({ err: error }, 'could not store a transcript entry'));
   }
 
+  /** After the stream ended only the callee's last words matter; no more audio or tools. */
+  private lateTranscription(message: LiveServerMessage): void {
+    const text = message.serverContent?.inputTranscription?.text;
+    if (text) this.calleeFragment(text);
+  }
+
+  private calleeFragment(text: string): void {
+    const now = this.context.elapsedMs();
+    this.lastCalleeFragmentAt = now;
+    this.callee.add(text, this.speechStartMs, now);
+  }
+
   async finish(): Promise<void> {
     const wasLive = this.state === 'live';
     this.state = 'finished';
     clearTimeout(this.hangupTimer);
+    this.hangupRequested = null;
     if (wasLive && this.connection) await this.awaitLastTranscription(this.connection);
     // The callee heard the agent only up to the last mark Twilio confirmed.
     this.finalizeAll(this.agentTurnComplete && this.playback.drained ? 'all' : this.playback.framesPlayed);
@@ -253,7 +265,7 @@ export class AgentHandler implements ModeHandler, LiveListener {
     const endAt = this.context.elapsedMs();
     const calleeWasSpeaking = endAt - this.lastVoiceMs < 2000 || !this.callee.isEmpty;
     if (!calleeWasSpeaking) return;
-    this.state = 'live'; // keep taking Gemini's messages while we wait
+    this.state = 'finishing';
     connection.endAudio();
     const limit = this.options.finishGraceMs ?? 2000;
     while (this.context.elapsedMs() - endAt < limit) {

@@ -26,6 +26,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES });
 
   // Twilio posts its callbacks form-encoded; signatures are computed over these parameters.
+  // JSON and Twilio's forms only: anything else is 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });

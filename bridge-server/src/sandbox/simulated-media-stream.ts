@@ -17,6 +17,9 @@ export interface StreamStats {
   rejectedMessages: number;
 }
 
+/** Frames replayed at once after timer jitter; beyond this the simulated clock slips. */
+const MAX_CATCH_UP_TICKS = 3;
+
 type PlaybackItem = { kind: 'audio' } | { kind: 'mark'; name: string };
 
 export interface SimulatedStreamOptions {
@@ -102,9 +105,17 @@ export class SimulatedMediaStream {
     this.timer = setInterval(() => this.catchUp(), Math.max(1, this.frameMs));
   }
 
-  /** Runs every 20 ms frame that is due, so timer jitter never drops or bunches audio. */
+  /**
+   * Runs the 20 ms frames that are due, so ordinary timer jitter neither drops nor bunches audio.
+   * After a longer stall the clock slips instead: replaying a backlog in a burst would "play"
+   * agent audio that could not have arrived yet and hear silence that never was.
+   */
   private catchUp(): void {
-    const due = Math.floor((performance.now() - this.startedAt) / this.frameMs);
+    let due = Math.floor((performance.now() - this.startedAt) / this.frameMs);
+    if (due - this.ticks > MAX_CATCH_UP_TICKS) {
+      this.startedAt += (due - this.ticks - MAX_CATCH_UP_TICKS) * this.frameMs;
+      due = this.ticks + MAX_CATCH_UP_TICKS;
+    }
     while (this.ticks < due && !this.done) this.tick();
   }
 

@@ -1,0 +1,65 @@
+import { ConfigError, DEFAULT_GEMINI_MODEL, loadConfig } from '../../bridge-server/src/config';
+
+const LIVE = {
+  TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,
+  TWILIO_AUTH_TOKEN: 'token',
+  TWILIO_FROM_NUMBER: '+15557650000',
+  PUBLIC_URL: 'https://bridge.example.com/',
+  BRIDGE_API_KEY: 'key',
+};
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('runs in sandbox mode with defaults when no Twilio settings are given', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ sandbox: true, port: 8080, host: '0.0.0.0', redisUrl: undefined, redisKeyPrefix: 'voicebridge:', twilio: undefined });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads a complete live configuration, trimming the public URL', () => {
+    const config = loadConfig({ ...LIVE, GEMINI_API_KEY: 'g', REDIS_URL: 'redis://127.0.0.1:6379/3' });
+    expect(config.sandbox).toBe(false);
+    expect(config.publicUrl).toBe('https://bridge.example.com');
+    expect(config.twilio).toMatchObject({ accountSid: LIVE.TWILIO_ACCOUNT_SID, fromNumber: '+15557650000' });
+    expect(config.gemini).toEqual({ apiKey: 'g', model: DEFAULT_GEMINI_MODEL, baseUrl: undefined, apiVersion: undefined });
+  });
+
+  it('SANDBOX=1 forces sandbox mode even with Twilio settings present', () => {
+    expect(loadConfig({ ...LIVE, SANDBOX: '1' }).sandbox).toBe(true);
+  });
+
+  it('lists every problem of a partial live configuration in one error', () => {
+    const found = problems({ TWILIO_ACCOUNT_SID: 'AC123', PORT: 'eighty', REDIS_URL: 'http://nope', TWILIO_FROM_NUMBER: '555' });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('TWILIO_AUTH_TOKEN is required'),
+        expect.stringContaining('TWILIO_ACCOUNT_SID must look like'),
+        expect.stringContaining('TWILIO_FROM_NUMBER must be an E.164'),
+        expect.stringContaining('PUBLIC_URL is required'),
+        expect.stringContaining('BRIDGE_API_KEY is required'),
+        expect.stringContaining('PORT must be'),
+        expect.stringContaining('REDIS_URL must be'),
+      ]),
+    );
+    expect(found.length).toBe(7);
+  });
+
+  it('enables transcribe mode from GOOGLE_STT_ENDPOINT and checks its form', () => {
+    expect(loadConfig({ GOOGLE_STT_ENDPOINT: '127.0.0.1:50051', GOOGLE_STT_INSECURE: '1' }).speech).toEqual({ endpoint: { host: '127.0.0.1', port: 50051 }, insecure: true, credentialsFile: undefined });
+    expect(problems({ GOOGLE_STT_ENDPOINT: 'localhost' })).toEqual([expect.stringContaining('GOOGLE_STT_ENDPOINT must be host:port')]);
+    expect(problems({ GOOGLE_STT_INSECURE: 'yes' })).toEqual([expect.stringContaining('needs GOOGLE_STT_ENDPOINT')]);
+  });
+
+  it('refuses half a Gemini configuration', () => {
+    expect(problems({ GEMINI_BASE_URL: 'http://127.0.0.1:9' })).toEqual([expect.stringContaining('GEMINI_API_KEY is required')]);
+  });
+});
