@@ -17,7 +17,7 @@ export const ERROR_CODES = {
   IDEMPOTENCY_KEY_REUSED: { status: 422, message: 'This Idempotency-Key was used for a different request.' },
   MODE_NOT_CONFIGURED: { status: 422, message: 'The bridge is not configured for this call mode.' },
   TWILIO_SIGNATURE_INVALID: { status: 403, message: 'Missing or invalid X-Twilio-Signature.' },
-  CARRIER_REJECTED: { status: 502, message: 'Twilio refused the request.' },
+  CARRIER_REJECTED: { status: 422, message: 'Twilio refused the request.' },
   CARRIER_UNAVAILABLE: { status: 503, message: 'Twilio could not be reached.' },
   STORE_UNAVAILABLE: { status: 503, message: 'The store (Redis) is not reachable.' },
   SHUTTING_DOWN: { status: 503, message: 'The bridge is shutting down and takes no new calls.' },

@@ -14,9 +14,12 @@ export class AgentPlayback {
   private playheadEndMs = 0;
   lastPlayedMs = 0;
 
-  /** Schedules one 20 ms frame; returns when it will start playing. */
+  /**
+   * Schedules one 20 ms frame; returns when it will start playing: at once when everything sent
+   * before has been heard, else after what is still queued at Twilio.
+   */
   frameSent(nowMs: number): number {
-    const startsAt = Math.max(nowMs, this.playheadEndMs);
+    const startsAt = this.drained ? nowMs : Math.max(nowMs, this.playheadEndMs);
     this.playheadEndMs = startsAt + 20;
     this.framesSent++;
     return startsAt;

@@ -85,7 +85,7 @@ export class GeminiLiveSimulator {
     const instruction = ((setup.systemInstruction as { parts?: { text?: string }[] } | undefined)?.parts ?? []).map((p) => p.text ?? '').join('');
     const scenario = this.scenarios.get(scenarioName(instruction) ?? '') ?? DEMO_SCENARIO;
     const state: ConversationState = known ?? { calleeTurn: 0, agentTurns: 0, fired: new Set() };
-    const record: SimulatedSessionRecord = { setup, resumedFrom: handle, audioChunksReceived: 0, textTurns: [], toolResponses: [], audioStreamEnded: false };
+    const record: SimulatedSessionRecord = { setup, resumedFrom: handle, audioChunksReceived: 0, textTurns: [], toolResponses: [], audioStreamEnded: false, interruptedAt: [] };
     this.sessions.push(record);
     const send = (message: object) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(message));
     const rememberAs = (newHandle: string) => {

@@ -12,6 +12,8 @@ export interface SimulatedSessionRecord {
   textTurns: string[];
   toolResponses: { id: string; name: string }[];
   audioStreamEnded: boolean;
+  /** performance.now() of each `interrupted` sent. */
+  interruptedAt: number[];
 }
 
 /** Conversation position, kept by resumption handle so a resumed session carries on. */
@@ -120,6 +122,7 @@ export class SimulatedAgentSession {
     clearTimeout(this.replyTimer);
     this.replyId++;
     this.speakingUntil = 0;
+    this.record.interruptedAt.push(performance.now());
     this.send({ serverContent: { interrupted: true } });
   }
 

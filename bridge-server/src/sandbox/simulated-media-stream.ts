@@ -11,6 +11,8 @@ export interface StreamStats {
   agentFramesPlayed: number;
   marksEchoed: number;
   clearsReceived: number;
+  /** performance.now() of each `clear` received. */
+  clearedAt: number[];
   /** From `start` to the first agent audio frame arriving, in real ms. */
   firstAgentAudioMs: number | null;
   linesSpoken: string[];
@@ -41,7 +43,7 @@ export interface SimulatedStreamOptions {
  */
 export class SimulatedMediaStream {
   readonly streamSid = `MZ${randomBytes(16).toString('hex')}`;
-  readonly stats: StreamStats = { framesSent: 0, agentFramesPlayed: 0, marksEchoed: 0, clearsReceived: 0, firstAgentAudioMs: null, linesSpoken: [], rejectedMessages: 0 };
+  readonly stats: StreamStats = { framesSent: 0, agentFramesPlayed: 0, marksEchoed: 0, clearsReceived: 0, clearedAt: [], firstAgentAudioMs: null, linesSpoken: [], rejectedMessages: 0 };
   private ws?: WebSocket;
   private timer?: NodeJS.Timeout;
   private readonly playback: PlaybackItem[] = [];
@@ -125,7 +127,11 @@ export class SimulatedMediaStream {
     this.script();
     const timestamp = String(this.chunk * 20);
     this.chunk++;
+    const speaking = this.calleeSpeech.length > 0;
     this.sendMedia('inbound', this.calleeSpeech.shift() ?? SILENT_MULAW_FRAME, timestamp);
+    // The agent's turn is judged from the end of what the callee said: audio the callee talked
+    // over (barge-in) and silence while they talked do not count.
+    if (speaking && this.calleeSpeech.length === 0) this.listenForAgent();
     if (this.options.instruction.track === 'both_tracks') this.sendMedia('outbound', this.partySpeech.shift() ?? SILENT_MULAW_FRAME, timestamp);
   }
 
@@ -202,6 +208,10 @@ export class SimulatedMediaStream {
     const frames = voicedMulawFrames(speakingTimeMs(text), who === 'callee' ? 140 : 110, this.stats.linesSpoken.length);
     if (who === 'callee') this.calleeSpeech = frames;
     else this.partySpeech = frames;
+    this.listenForAgent();
+  }
+
+  private listenForAgent(): void {
     this.agentPlayedSinceLine = false;
     this.agentTurnTicks = 0;
     this.quietTicks = 0;
@@ -235,6 +245,7 @@ export class SimulatedMediaStream {
         break;
       case 'clear': {
         this.stats.clearsReceived++;
+        this.stats.clearedAt.push(performance.now());
         const pending = this.playback.splice(0);
         for (const item of pending) if (item.kind === 'mark') this.echoMark(item.name);
         break;

@@ -118,7 +118,7 @@ describe('WS /twilio/media with bad input', () => {
       body: new URLSearchParams({ CallSid: placed.twilioCallSid ?? '', CallStatus: 'completed', CallDuration: '1' }).toString(),
     });
     expect(forged.status).toBe(403);
-    expect((await forged.json()).error.code).toBe('TWILIO_SIGNATURE_INVALID');
+    expect(((await forged.json()) as any).error.code).toBe('TWILIO_SIGNATURE_INVALID');
     const unsigned = await fetch(`${t.url}/twilio/amd?callId=${placed.id}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'AnsweredBy=machine_start' });
     expect(unsigned.status).toBe(403);
     const after = await t.api(`/v1/calls/${placed.id}`);
