@@ -7,6 +7,7 @@ module.exports = {
     // Type errors are caught once by `npm run typecheck`; here ts-jest only transpiles.
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json', diagnostics: false }],
   },
+  globalSetup: '<rootDir>/test/support/global-setup.js',
   testTimeout: 30000,
   maxWorkers: 2,
 };

@@ -6,8 +6,11 @@ import { AgentHandler } from './agent/agent-handler';
 import { CallService } from './calls/call-service';
 import type { ModeHandlerFactory } from './calls/media-session';
 import type { BridgeConfig, GeminiSettings, TwilioSettings } from './config';
-import { appendToEventsStream } from './delivery/event-stream';
-import type { EventPublisher } from './delivery/event-publisher';
+import { DeliveryWorker } from './delivery/delivery-worker';
+import { EventHub } from './delivery/event-hub';
+import { SubscriptionService } from './delivery/subscriptions';
+import { WaiterService } from './delivery/waiters';
+import { registerDeliveryRoutes } from './http/delivery-routes';
 import { buildApp } from './http/app';
 import { MediaSocketServer } from './http/media-socket';
 import type { Logger } from './logger';
@@ -15,11 +18,14 @@ import { BridgeMetrics } from './metrics';
 import { GeminiLiveSimulator } from './sandbox/gemini-live-simulator';
 import { SandboxCarrier } from './sandbox/sandbox-carrier';
 import type { CallStore } from './store/call-store';
+import type { DeliveryStore } from './store/delivery-store';
 import { MemoryCallStore } from './store/memory-call-store';
+import { MemoryDeliveryStore } from './store/memory-delivery-store';
 import { RedisCallStore } from './store/redis-call-store';
+import { RedisDeliveryStore } from './store/redis-delivery-store';
 import { connectRedis } from './store/redis-connection';
 import { TwilioRestCarrier } from './twilio/twilio-rest-client';
-import type { CallMode, DeliveredEvent } from './wire-types';
+import type { CallMode } from './wire-types';
 
 /** Twilio's magic test number, the sandbox's default caller id. */
 export const SANDBOX_FROM_NUMBER = '+15005550006';
@@ -30,6 +36,7 @@ export interface Bridge {
   readonly calls: CallService;
   readonly media: MediaSocketServer;
   readonly metrics: BridgeMetrics;
+  readonly delivery: { store: DeliveryStore; worker: DeliveryWorker; waiters: WaiterService };
   readonly modes: readonly CallMode[];
   /** The in-process simulators, in sandbox mode. */
   readonly sandbox: { carrier?: SandboxCarrier; gemini?: GeminiLiveSimulator };
@@ -41,8 +48,8 @@ export interface Bridge {
 
 interface Parts {
   store: CallStore;
+  deliveryStore: DeliveryStore;
   redis?: Redis;
-  events: EventPublisher;
   twilio: TwilioSettings;
   gemini?: GeminiSettings;
   sandbox: Bridge['sandbox'];
@@ -51,9 +58,7 @@ interface Parts {
 async function startParts(config: BridgeConfig, log: Logger): Promise<Parts> {
   const redis = config.redisUrl ? connectRedis(config.redisUrl, log, 'commands') : undefined;
   const store: CallStore = redis ? new RedisCallStore(redis, config.redisKeyPrefix) : new MemoryCallStore();
-  const events: EventPublisher = redis
-    ? { publish: (event: DeliveredEvent) => appendToEventsStream(redis, config.redisKeyPrefix, event) }
-    : { publish: async () => undefined };
+  const deliveryStore: DeliveryStore = redis ? new RedisDeliveryStore(redis, config.redisKeyPrefix) : new MemoryDeliveryStore();
   const sandbox: Bridge['sandbox'] = {};
   let twilio = config.twilio;
   if (!twilio) {
@@ -66,12 +71,23 @@ async function startParts(config: BridgeConfig, log: Logger): Promise<Parts> {
     sandbox.gemini = new GeminiLiveSimulator({ log, speed: config.sandboxSpeed });
     gemini = { apiKey: 'sandbox', model: 'sandbox-live', baseUrl: await sandbox.gemini.listen() };
   }
-  return { store, redis, events, twilio, gemini, sandbox };
+  return { store, deliveryStore, redis, twilio, gemini, sandbox };
 }
 
 export async function createBridge(config: BridgeConfig, log: Logger): Promise<Bridge> {
   const parts = await startParts(config, log);
   const metrics = new BridgeMetrics();
+  const deliveryStore = parts.deliveryStore;
+  const worker = new DeliveryWorker({
+    store: deliveryStore,
+    log,
+    metrics,
+    leaseMs: config.deliveryLeaseSec * 1000,
+    onGone: async (job) => {
+      if (job.target.kind === 'subscription') await deliveryStore.deleteSubscription(job.target.id);
+    },
+  });
+  const hub = new EventHub(deliveryStore, () => worker.wake());
   let publicUrl = config.publicUrl ?? '';
   const modes: CallMode[] = parts.gemini ? ['agent'] : [];
   const connector = parts.gemini ? new AgentConnector(parts.gemini, log) : undefined;
@@ -79,7 +95,7 @@ export async function createBridge(config: BridgeConfig, log: Logger): Promise<B
   const calls = new CallService({
     store: parts.store,
     carrier: new TwilioRestCarrier(parts.twilio),
-    events: parts.events,
+    events: hub,
     log,
     get publicUrl() {
       return publicUrl;
@@ -99,6 +115,8 @@ export async function createBridge(config: BridgeConfig, log: Logger): Promise<B
     agent: connector ? (context) => new AgentHandler(context, { connector }) : unavailable,
     transcribe: unavailable,
   };
+  const waiters = new WaiterService(deliveryStore, calls, hub, log);
+  const subscriptions = new SubscriptionService(deliveryStore);
   const authToken = () => parts.twilio.authToken;
   const media = new MediaSocketServer({ calls, handlers, authToken, publicUrl: () => publicUrl, log, metrics });
   const app = buildApp({
@@ -115,6 +133,7 @@ export async function createBridge(config: BridgeConfig, log: Logger): Promise<B
       acceptingCalls: () => calls.acceptingCalls,
     },
     metrics: metrics.registry,
+    extraRoutes: (instance) => registerDeliveryRoutes(instance, { subscriptions, waiters, store: deliveryStore, wakeWorker: () => worker.wake() }),
   });
   media.attach(app.server);
 
@@ -124,10 +143,13 @@ export async function createBridge(config: BridgeConfig, log: Logger): Promise<B
     calls,
     media,
     metrics,
+    delivery: { store: deliveryStore, worker, waiters },
     modes,
     sandbox: parts.sandbox,
     async listen() {
       await app.listen({ port: config.port, host: config.host });
+      worker.start();
+      waiters.start();
       const { port } = app.server.address() as AddressInfo;
       const local = `http://127.0.0.1:${port}`;
       publicUrl ||= local;
@@ -147,6 +169,8 @@ export async function createBridge(config: BridgeConfig, log: Logger): Promise<B
       media.close();
       connector?.close();
       calls.close();
+      waiters.stop();
+      await worker.stop();
       await app.close();
       await parts.sandbox.carrier?.close();
       await parts.sandbox.gemini?.close();

@@ -49,6 +49,8 @@ export interface BridgeConfig {
   readonly shutdownGraceSec: number;
   /** Sandbox clock: 1 is real time; 10 runs simulated calls ten times faster. */
   readonly sandboxSpeed: number;
+  /** How soon a delivery whose instance died is taken up by another (or by this one restarted). */
+  readonly deliveryLeaseSec: number;
 }
 
 export class ConfigError extends Error {
@@ -178,6 +180,7 @@ export function loadConfig(env: Env = process.env): BridgeConfig {
     logLevel,
     shutdownGraceSec: r.number('SHUTDOWN_GRACE_SEC', 30, 0, 3600),
     sandboxSpeed: r.number('SANDBOX_SPEED', 1, 0.1, 100, false),
+    deliveryLeaseSec: r.number('DELIVERY_LEASE_SEC', 30, 1, 55),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze(config);

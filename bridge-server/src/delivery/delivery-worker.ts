@@ -1,0 +1,174 @@
+import type { Logger } from '../logger';
+import type { BridgeMetrics } from '../metrics';
+import type { DeliveryJob, DeliveryStore } from '../store/delivery-store';
+import { SIGNATURE_HEADER } from '../wire-types';
+import { classifyResponse, NOT_FOUND_RETRY_WINDOW_MS, RETRY_WINDOW_MS, retryDelayMs, type AttemptOutcome } from './retry-policy';
+import { signatureHeader } from './webhook-signature';
+
+export interface DeliveryWorkerOptions {
+  store: DeliveryStore;
+  log: Logger;
+  metrics: BridgeMetrics;
+  /** A claimed job comes back to the queue this long after its worker stops answering. */
+  leaseMs?: number;
+  /** Deliveries in flight on this instance, all targets together. */
+  concurrency?: number;
+  /** Deliveries in flight to one URL. */
+  perTarget?: number;
+  attemptTimeoutMs?: number;
+  /** Longest sleep when the queue looks empty (other instances may have queued work). */
+  idlePollMs?: number;
+  /** A subscription's URL answered 410 Gone. */
+  onGone?: (job: DeliveryJob) => Promise<void>;
+}
+
+/**
+ * Sends queued deliveries: signed POSTs, the same event id on every attempt, retried with backoff
+ * for 24 h, then dead-lettered. Jobs are leased from the shared store, so several instances share
+ * the work without sending an event twice, and a job whose instance died is picked up again once
+ * its lease runs out.
+ */
+export class DeliveryWorker {
+  private running = false;
+  private inFlight = 0;
+  private readonly perTargetInFlight = new Map<string, number>();
+  private readonly waitingForTarget = new Map<string, DeliveryJob[]>();
+  private wakeUp?: () => void;
+  private loop?: Promise<void>;
+  private readonly active = new Set<Promise<void>>();
+
+  constructor(private readonly options: DeliveryWorkerOptions) {}
+
+  private get concurrency(): number {
+    return this.options.concurrency ?? 64;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** New work is queued: look now rather than at the next poll. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let claimed: DeliveryJob[] = [];
+      const free = this.concurrency - this.inFlight;
+      if (free > 0) {
+        try {
+          claimed = await this.options.store.claimDueJobs(Date.now(), free, this.options.leaseMs ?? 30_000);
+        } catch (error) {
+          this.options.log.warn({ err: error }, 'could not read the delivery queue');
+        }
+        for (const job of claimed) this.dispatch(job);
+      }
+      if (claimed.length === 0 || free <= 0) await this.sleep();
+    }
+  }
+
+  private async sleep(): Promise<void> {
+    const idle = this.options.idlePollMs ?? 250;
+    let delay = idle;
+    if (this.inFlight < this.concurrency) {
+      const next = await this.options.store.nextDueAt().catch(() => undefined);
+      if (next !== undefined) delay = Math.max(0, Math.min(idle, next - Date.now()));
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, delay);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = done;
+    });
+    this.wakeUp = undefined;
+  }
+
+  private dispatch(job: DeliveryJob): void {
+    this.inFlight++;
+    const url = job.target.url;
+    if ((this.perTargetInFlight.get(url) ?? 0) >= (this.options.perTarget ?? 8)) {
+      const queue = this.waitingForTarget.get(url) ?? [];
+      queue.push(job);
+      this.waitingForTarget.set(url, queue);
+      return;
+    }
+    this.perTargetInFlight.set(url, (this.perTargetInFlight.get(url) ?? 0) + 1);
+    const task = this.attempt(job)
+      .catch((error: unknown) => this.options.log.error({ err: error, jobId: job.id }, 'delivery bookkeeping failed'))
+      .finally(() => {
+        this.active.delete(task);
+        this.inFlight--;
+        this.perTargetInFlight.set(url, (this.perTargetInFlight.get(url) ?? 1) - 1);
+        const next = this.waitingForTarget.get(url)?.shift();
+        if (next) {
+          this.inFlight--;
+          this.dispatch(next);
+        }
+        this.wake();
+      });
+    this.active.add(task);
+  }
+
+  private async attempt(job: DeliveryJob): Promise<void> {
+    const outcome = await this.send(job);
+    this.options.metrics.deliveries.inc({ outcome: outcome.kind });
+    const { store, log } = this.options;
+    const now = Date.now();
+    const attempts = job.attempts + 1;
+    switch (outcome.kind) {
+      case 'delivered':
+        return store.completeJob(job.id);
+      case 'gone':
+        log.info({ target: job.target.kind, id: job.target.id }, 'receiver answered 410 Gone');
+        await this.options.onGone?.(job);
+        return store.completeJob(job.id);
+      case 'rejected':
+        log.warn({ jobId: job.id, url: job.target.url, reason: outcome.reason }, 'delivery refused; dead-lettered');
+        return store.deadLetter({ ...job, attempts, lastError: outcome.reason }, `refused: ${outcome.reason}`);
+      case 'not-found':
+      case 'retry': {
+        const window = outcome.kind === 'not-found' ? NOT_FOUND_RETRY_WINDOW_MS : RETRY_WINDOW_MS;
+        const dueAt = now + retryDelayMs(attempts);
+        if (dueAt - job.firstQueuedAt > window) {
+          log.warn({ jobId: job.id, url: job.target.url, attempts, reason: outcome.reason }, 'delivery gave up; dead-lettered');
+          return store.deadLetter({ ...job, attempts, lastError: outcome.reason }, `gave up after ${attempts} attempts: ${outcome.reason}`);
+        }
+        return store.rescheduleJob({ ...job, attempts, lastError: outcome.reason }, dueAt);
+      }
+    }
+  }
+
+  private async send(job: DeliveryJob): Promise<AttemptOutcome> {
+    try {
+      const response = await fetch(job.target.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'voice-bridge',
+          'x-voice-bridge-event-id': job.eventId,
+          [SIGNATURE_HEADER]: signatureHeader(job.target.secret, job.body),
+        },
+        body: job.body,
+        signal: AbortSignal.timeout(this.options.attemptTimeoutMs ?? 10_000),
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      return classifyResponse(response.status);
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code;
+      return classifyResponse(0, cause ?? (error instanceof Error ? error.name : 'network error'));
+    }
+  }
+
+  /** Stops claiming work and waits for deliveries in flight. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    await Promise.all(this.active);
+  }
+}

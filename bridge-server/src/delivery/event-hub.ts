@@ -1,0 +1,43 @@
+import type { DeliveryStore, DeliveryTarget, Subscription } from '../store/delivery-store';
+import type { CallEventType, DeliveredEvent } from '../wire-types';
+import type { EventPublisher } from './event-publisher';
+
+export function subscriptionTarget(subscription: Subscription): DeliveryTarget {
+  return { kind: 'subscription', id: subscription.id, url: subscription.url, secret: subscription.secret };
+}
+
+/**
+ * Where every event goes first: into the store, in one transaction with a delivery job for each
+ * subscriber that wants it (so nothing is attempted that is not already durable), then to the
+ * delivery worker, and for `call.ended` to the waiters.
+ */
+export class EventHub implements EventPublisher {
+  private onCallEnded?: (callId: string) => Promise<void>;
+
+  constructor(
+    private readonly store: DeliveryStore,
+    private readonly wakeWorker: () => void,
+  ) {}
+
+  /** The waiters' hook, set once they exist (they publish through the hub too). */
+  whenCallEnded(listener: (callId: string) => Promise<void>): void {
+    this.onCallEnded = listener;
+  }
+
+  async publish(event: DeliveredEvent): Promise<void> {
+    const targets = event.type === 'waiter.done' ? [] : await this.subscribersOf(event.type);
+    await this.store.recordEvent(event, JSON.stringify(event), targets);
+    if (targets.length > 0) this.wakeWorker();
+    if (event.type === 'call.ended') await this.onCallEnded?.(event.call.id);
+  }
+
+  /** An event for exactly one target (a waiter's resume URL). */
+  async publishTo(event: DeliveredEvent, target: DeliveryTarget): Promise<void> {
+    await this.store.recordEvent(event, JSON.stringify(event), [target]);
+    this.wakeWorker();
+  }
+
+  private async subscribersOf(type: CallEventType): Promise<DeliveryTarget[]> {
+    return (await this.store.listSubscriptions()).filter((s) => s.events.includes(type)).map(subscriptionTarget);
+  }
+}

@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import type { CallService } from '../calls/call-service';
+import { isTerminal } from '../calls/call-record';
+import { BridgeError } from '../errors';
+import type { Logger } from '../logger';
+import type { DeliveryStore, Waiter } from '../store/delivery-store';
+import type { WaiterDoneEvent } from '../wire-types';
+import { newEventId } from './event-publisher';
+import type { EventHub } from './event-hub';
+import { WAITER_TIMEOUT_SEC, parseWaiterRequest } from './delivery-request';
+import { newWebhookSecret } from './webhook-signature';
+
+/**
+ * `POST /v1/waiters`: one delivery when every listed call has ended (its `call.ended` is out, so
+ * its transcript is complete), or at the timeout with each call as it stands. Whichever of the
+ * registering request, a call's end or the timeout sweep gets there first delivers; the store's
+ * settle step makes sure only one does, on any instance.
+ */
+export class WaiterService {
+  private sweeper?: NodeJS.Timeout;
+
+  constructor(
+    private readonly store: DeliveryStore,
+    private readonly calls: CallService,
+    private readonly hub: EventHub,
+    private readonly log: Logger,
+  ) {
+    hub.whenCallEnded((callId) => this.callEnded(callId));
+  }
+
+  async register(body: unknown): Promise<{ id: string; secret: string; callIds: string[]; url: string; timeoutSec: number; createdAt: string }> {
+    const request = parseWaiterRequest(body);
+    const callIds = [...new Set(request.callIds)];
+    const missing: string[] = [];
+    for (const id of callIds) if (!(await this.calls.getRecord(id))) missing.push(id);
+    if (missing.length > 0) throw new BridgeError('CALL_NOT_FOUND', `No call has the id ${missing.map((id) => JSON.stringify(id)).join(', ')}.`, missing.map((id) => ({ field: 'callIds', problem: `unknown call ${id}` })));
+    const timeoutSec = request.timeoutSec ?? WAITER_TIMEOUT_SEC.default;
+    const waiter: Waiter = {
+      id: `wtr_${randomBytes(12).toString('hex')}`,
+      callIds,
+      url: request.url,
+      secret: request.secret ?? newWebhookSecret(),
+      timeoutSec,
+      createdAt: new Date().toISOString(),
+      deadline: Date.now() + timeoutSec * 1000,
+    };
+    await this.store.putWaiter(waiter);
+    await this.deliverIfAllEnded(waiter);
+    return { id: waiter.id, secret: waiter.secret, callIds, url: waiter.url, timeoutSec, createdAt: waiter.createdAt };
+  }
+
+  async get(id: string): Promise<Omit<Waiter, 'secret'>> {
+    const waiter = await this.store.getWaiter(id);
+    if (!waiter) throw new BridgeError('WAITER_NOT_FOUND');
+    const { secret: _secret, ...visible } = waiter;
+    return visible;
+  }
+
+  private async callEnded(callId: string): Promise<void> {
+    for (const id of await this.store.waiterIdsForCall(callId)) {
+      const waiter = await this.store.getWaiter(id);
+      if (waiter) await this.deliverIfAllEnded(waiter);
+    }
+  }
+
+  private async deliverIfAllEnded(waiter: Waiter): Promise<void> {
+    const records = await Promise.all(waiter.callIds.map((id) => this.calls.getRecord(id)));
+    if (!records.every((call) => call && isTerminal(call.status) && call.endedEventSent)) return;
+    await this.deliver(waiter, false);
+  }
+
+  private async deliver(waiter: Waiter, timedOut: boolean): Promise<void> {
+    if (!(await this.store.settleWaiter(waiter.id))) return;
+    const calls = [];
+    for (const id of waiter.callIds) calls.push(await this.calls.getCall(id));
+    const event: WaiterDoneEvent = { id: newEventId(), type: 'waiter.done', createdAt: new Date().toISOString(), waiterId: waiter.id, timedOut, calls };
+    this.log.info({ waiterId: waiter.id, timedOut, calls: waiter.callIds.length }, 'waiter done');
+    await this.hub.publishTo(event, { kind: 'waiter', id: waiter.id, url: waiter.url, secret: waiter.secret });
+  }
+
+  /** Delivers `timedOut: true` for waiters past their deadline; runs on every instance. */
+  async sweep(now = Date.now()): Promise<void> {
+    for (const id of await this.store.overdueWaiterIds(now)) {
+      const waiter = await this.store.getWaiter(id);
+      if (waiter) await this.deliver(waiter, true);
+      else await this.store.settleWaiter(id);
+    }
+  }
+
+  start(intervalMs = 1000): void {
+    this.sweeper = setInterval(() => {
+      this.sweep().catch((error: unknown) => this.log.warn({ err: error }, 'waiter timeout sweep failed'));
+    }, intervalMs);
+    this.sweeper.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.sweeper);
+  }
+}
