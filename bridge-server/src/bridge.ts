@@ -36,7 +36,7 @@ export interface Bridge {
   readonly calls: CallService;
   readonly media: MediaSocketServer;
   readonly metrics: BridgeMetrics;
-  readonly delivery: { store: DeliveryStore; worker: DeliveryWorker; waiters: WaiterService };
+  readonly delivery: { store: DeliveryStore; worker: DeliveryWorker; waiters: WaiterService; hub: EventHub };
   readonly modes: readonly CallMode[];
   /** The in-process simulators, in sandbox mode. */
   readonly sandbox: { carrier?: SandboxCarrier; gemini?: GeminiLiveSimulator };
@@ -143,7 +143,7 @@ export async function createBridge(config: BridgeConfig, log: Logger): Promise<B
     calls,
     media,
     metrics,
-    delivery: { store: deliveryStore, worker, waiters },
+    delivery: { store: deliveryStore, worker, waiters, hub },
     modes,
     sandbox: parts.sandbox,
     async listen() {

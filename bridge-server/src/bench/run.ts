@@ -1,8 +1,9 @@
 import { runAudioBench } from './audio-bench';
+import { runDeliveryBench } from './delivery-bench';
 
 /** `npm run bench`: tables for people, then one JSON line for machines. */
 async function main(): Promise<void> {
-  const results = { node: process.version, ...(await runAudioBench()) };
+  const results = { node: process.version, ...(await runAudioBench()), ...(await runDeliveryBench()) };
   process.stdout.write(`\n${JSON.stringify(results)}\n`);
 }
 

@@ -3,6 +3,7 @@ import type { BridgeMetrics } from '../metrics';
 import type { DeliveryJob, DeliveryStore } from '../store/delivery-store';
 import { SIGNATURE_HEADER } from '../wire-types';
 import { classifyResponse, NOT_FOUND_RETRY_WINDOW_MS, RETRY_WINDOW_MS, retryDelayMs, type AttemptOutcome } from './retry-policy';
+import { WebhookSender } from './webhook-sender';
 import { signatureHeader } from './webhook-signature';
 
 export interface DeliveryWorkerOptions {
@@ -36,8 +37,11 @@ export class DeliveryWorker {
   private wakeUp?: () => void;
   private loop?: Promise<void>;
   private readonly active = new Set<Promise<void>>();
+  private readonly sender: WebhookSender;
 
-  constructor(private readonly options: DeliveryWorkerOptions) {}
+  constructor(private readonly options: DeliveryWorkerOptions) {
+    this.sender = new WebhookSender(options.attemptTimeoutMs ?? 10_000);
+  }
 
   private get concurrency(): number {
     return this.options.concurrency ?? 64;
@@ -144,24 +148,13 @@ export class DeliveryWorker {
   }
 
   private async send(job: DeliveryJob): Promise<AttemptOutcome> {
-    try {
-      const response = await fetch(job.target.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'voice-bridge',
-          'x-voice-bridge-event-id': job.eventId,
-          [SIGNATURE_HEADER]: signatureHeader(job.target.secret, job.body),
-        },
-        body: job.body,
-        signal: AbortSignal.timeout(this.options.attemptTimeoutMs ?? 10_000),
-      });
-      await response.arrayBuffer().catch(() => undefined);
-      return classifyResponse(response.status);
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      return classifyResponse(0, cause ?? (error instanceof Error ? error.name : 'network error'));
-    }
+    // A fresh timestamp on every attempt keeps retries inside receivers' 5-minute window.
+    const { status, error } = await this.sender.post(job.target.url, job.body, {
+      'user-agent': 'voice-bridge',
+      'x-voice-bridge-event-id': job.eventId,
+      [SIGNATURE_HEADER]: signatureHeader(job.target.secret, job.body),
+    });
+    return classifyResponse(status, error);
   }
 
   /** Stops claiming work and waits for deliveries in flight. */
@@ -170,5 +163,6 @@ export class DeliveryWorker {
     this.wake();
     await this.loop;
     await Promise.all(this.active);
+    this.sender.close();
   }
 }

@@ -29,6 +29,8 @@ export class SimulatedCall {
   readonly sid = `CA${randomBytes(16).toString('hex')}`;
   status: SimulatedStatus = 'queued';
   stream?: SimulatedMediaStream;
+  /** performance.now() when the call ended (for latency measurements). */
+  endedAtMs?: number;
   private answeredAt = 0;
   private sequence = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -94,6 +96,7 @@ export class SimulatedCall {
   /** The REST API's update to `completed`/`canceled`, or the callee hanging up. */
   async end(status: SimulatedStatus): Promise<void> {
     if (this.ended) return;
+    this.endedAtMs = performance.now();
     const wasAnswered = this.status === 'in-progress';
     this.status = wasAnswered ? 'completed' : status === 'completed' ? 'canceled' : status;
     for (const timer of this.timers) clearTimeout(timer);
