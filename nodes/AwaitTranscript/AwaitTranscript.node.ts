@@ -1,0 +1,118 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { bridgeCredentials, bridgeRequest, CREDENTIAL_TYPE } from '../shared/transport';
+import { callOutput } from '../shared/transcript-text';
+import { deriveWaiterSecret, verifyBridgeSignature } from '../shared/webhook-signature';
+import type { CallResource, WaiterDoneEvent } from '../shared/wire-types';
+import { SIGNATURE_HEADER } from '../shared/wire-types';
+
+const ENDED = ['completed', 'busy', 'no-answer', 'failed', 'canceled'];
+/** A call that ended this long ago has certainly flushed its transcript; no need to wait for it. */
+const SETTLED_AFTER_MS = 10_000;
+/** n8n resumes on its own this long after the bridge's timeout, should the bridge never report back. */
+const BACKSTOP_MARGIN_SEC = 300;
+
+function callIdsOf(value: unknown): string[] {
+	if (Array.isArray(value)) return value.flatMap(callIdsOf);
+	if (typeof value !== 'string') return [];
+	return value.split(',').map((id) => id.trim()).filter(Boolean);
+}
+
+function settled(call: CallResource, now: number): boolean {
+	return ENDED.includes(call.status) && call.endedAt !== null && now - Date.parse(call.endedAt) >= SETTLED_AFTER_MS;
+}
+
+/** One item per call, paired with the input item in the same position (one call per item, the usual case). */
+function toItems(calls: CallResource[], timedOut: boolean, error?: string): INodeExecutionData[] {
+	return calls.map((call, index) => ({
+		json: { ...callOutput(call), timedOut, ...(error ? { error } : {}) } as unknown as IDataObject,
+		pairedItem: { item: index },
+	}));
+}
+
+// The two rules below do not fit a node that pauses its execution:
+// - webhook-lifecycle-complete: the webhook here is a resume webhook (restartWebhook), served by n8n
+//   itself at $execution.resumeUrl while an execution waits. Nothing is registered on a remote service
+//   when the workflow is published, so there is nothing to check, create or delete then: execute()
+//   registers one waiter with the bridge per execution, and the bridge drops it once delivered or timed out.
+// - node-usable-as-tool: an AI agent's tool call cannot put the whole execution to wait.
+// eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete, @n8n/community-nodes/node-usable-as-tool -- see above
+export class AwaitTranscript implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Await Transcript',
+		name: 'awaitTranscript',
+		icon: { light: 'file:awaitTranscript.svg', dark: 'file:awaitTranscript.dark.svg' },
+		group: ['organization'],
+		version: 1,
+		subtitle: '={{ "up to " + $parameter["timeLimitMinutes"] + " min" }}',
+		description: 'Pause the workflow until the calls placed before it have ended, then output each call with its transcript',
+		defaults: { name: 'Await Transcript' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: '',
+				restartWebhook: true,
+			},
+		],
+		properties: [
+			{
+				displayName: 'Call IDs',
+				name: 'callIds',
+				type: 'string',
+				default: '={{ $json.id }}',
+				required: true,
+				description: 'The call to wait for, per input item (the Place Call output\'s ID). A comma-separated list or an array also works.',
+				hint: 'All items\' calls are awaited together: the workflow resumes once, when every call has ended',
+			},
+			{
+				displayName: 'Time Limit (Minutes)',
+				name: 'timeLimitMinutes',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 10080 },
+				default: 60,
+				description: 'Resume after this long even if some calls have not ended; those come out with timedOut set to true',
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const callIds = [...new Set(items.flatMap((_, itemIndex) => callIdsOf(this.getNodeParameter('callIds', itemIndex))))];
+		if (callIds.length === 0) {
+			throw new NodeOperationError(this.getNode(), 'No call IDs to wait for', { description: 'Set Call IDs to the ID output by Place Call, for example {{ $json.id }}.' });
+		}
+		const timeLimitSec = Math.round(Number(this.getNodeParameter('timeLimitMinutes', 0, 60)) * 60);
+
+		const calls = await Promise.all(callIds.map((id) => bridgeRequest<CallResource>(this, 'GET', `/v1/calls/${encodeURIComponent(id)}`)));
+		const now = Date.now();
+		if (calls.every((call) => settled(call, now))) return [toItems(calls, false)];
+
+		const { webhookSecret, apiKey } = await bridgeCredentials(this);
+		const resumeUrl = String(this.evaluateExpression('{{ $execution.resumeUrl }}', 0));
+		await bridgeRequest(this, 'POST', '/v1/waiters', {
+			body: { callIds, url: resumeUrl, timeoutSec: timeLimitSec, secret: deriveWaiterSecret(webhookSecret || apiKey || '', this.getExecutionId(), this.getNode().id) },
+		});
+		await this.putExecutionToWait(new Date(Date.now() + (timeLimitSec + BACKSTOP_MARGIN_SEC) * 1000));
+		// Only used if n8n resumes on its own because the bridge never reported back: say so per call.
+		return [toItems(calls, true, 'The Voice Bridge did not report back before the time limit')];
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const request = this.getRequestObject() as { rawBody?: Buffer; body?: unknown };
+		const rawBody = request.rawBody?.toString('utf8') ?? JSON.stringify(request.body ?? {});
+		const { webhookSecret, apiKey } = await bridgeCredentials(this);
+		const secret = deriveWaiterSecret(webhookSecret || apiKey || '', this.getExecutionId(), this.getNode().id);
+		const signature = this.getHeaderData()[SIGNATURE_HEADER.toLowerCase()] as string | undefined;
+		if (!verifyBridgeSignature(secret, rawBody, signature)) {
+			this.getResponseObject().status(401).json({ error: 'invalid X-Voice-Bridge-Signature' });
+			return { noWebhookResponse: true };
+		}
+		const event = this.getBodyData() as unknown as WaiterDoneEvent;
+		return { workflowData: [toItems(event.calls ?? [], Boolean(event.timedOut))] };
+	}
+}

@@ -1,0 +1,13 @@
+import type { CallResource, Speaker } from './wire-types';
+
+const LABELS: Record<Speaker, string> = { agent: 'Agent', callee: 'Callee', party: 'Party' };
+
+/** The transcript as plain lines, ready for a CRM note: "Agent: …\nCallee: …". */
+export function transcriptText(call: Pick<CallResource, 'transcript'>): string {
+	return call.transcript.map((entry) => `${LABELS[entry.speaker] ?? entry.speaker}: ${entry.text}`).join('\n');
+}
+
+/** The call resource as node output: everything, plus `transcriptText`. */
+export function callOutput(call: CallResource): CallResource & { transcriptText: string } {
+	return { ...call, transcriptText: transcriptText(call) };
+}

@@ -1,0 +1,99 @@
+/**
+ * The bridge's public wire shapes (CONTRACT.md §2-3). The n8n nodes keep a mirrored copy in
+ * nodes/shared/wire-types.ts; a test holds the two files equal.
+ */
+
+export type CallMode = 'agent' | 'transcribe';
+export type CallStatus = 'queued' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
+export type EndReason =
+  | 'callee-hangup'
+  | 'agent-hangup'
+  | 'api-hangup'
+  | 'max-duration'
+  | 'machine'
+  | 'no-answer'
+  | 'busy'
+  | 'failed'
+  | 'canceled'
+  | 'error';
+export type MachineDetection = 'off' | 'hangup' | 'continue';
+export type AnsweredBy = 'human' | 'machine' | 'fax' | 'unknown';
+export type Speaker = 'agent' | 'callee' | 'party';
+
+export interface TranscriptEntry {
+  seq: number;
+  speaker: Speaker;
+  text: string;
+  /** Milliseconds from the start of the media stream. */
+  startMs: number;
+  endMs: number;
+}
+
+export interface CallResource {
+  id: string;
+  twilioCallSid: string | null;
+  mode: CallMode;
+  to: string;
+  from: string;
+  connectTo: string | null;
+  status: CallStatus;
+  answeredBy: AnsweredBy | null;
+  endReason: EndReason | null;
+  createdAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  durationSec: number | null;
+  metadata: Record<string, unknown>;
+  transcript: TranscriptEntry[];
+}
+
+export interface AgentSettings {
+  prompt: string;
+  greeting?: string;
+  voice?: string;
+  language?: string;
+}
+
+export interface PlaceCallRequest {
+  to: string;
+  from?: string;
+  mode: CallMode;
+  agent?: AgentSettings;
+  connectTo?: string;
+  transcribe?: { language?: string };
+  maxDurationSec?: number;
+  ringTimeoutSec?: number;
+  machineDetection?: MachineDetection;
+  record?: boolean;
+  metadata?: Record<string, unknown>;
+}
+
+export type CallEventType = 'call.status' | 'call.transcript' | 'call.ended';
+
+export interface CallEvent {
+  id: string;
+  type: CallEventType;
+  createdAt: string;
+  call: CallResource;
+  /** `call.transcript` only: the one new entry. */
+  utterance?: TranscriptEntry;
+}
+
+export interface WaiterDoneEvent {
+  id: string;
+  type: 'waiter.done';
+  createdAt: string;
+  waiterId: string;
+  timedOut: boolean;
+  calls: CallResource[];
+}
+
+export type DeliveredEvent = CallEvent | WaiterDoneEvent;
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: { field?: string; problem: string }[] };
+}
+
+export const SIGNATURE_HEADER = 'X-Voice-Bridge-Signature';
+/** Receivers reject deliveries whose timestamp is further than this from their clock. */
+export const SIGNATURE_TOLERANCE_SEC = 300;
