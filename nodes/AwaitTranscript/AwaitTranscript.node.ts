@@ -7,10 +7,14 @@ import type { CallResource, WaiterDoneEvent } from '../shared/wire-types';
 import { SIGNATURE_HEADER } from '../shared/wire-types';
 
 const ENDED = ['completed', 'busy', 'no-answer', 'failed', 'canceled'];
-/** A call that ended this long ago has certainly flushed its transcript; no need to wait for it. */
-const SETTLED_AFTER_MS = 10_000;
-/** n8n resumes on its own this long after the bridge's timeout, should the bridge never report back. */
-const BACKSTOP_MARGIN_SEC = 300;
+/** A call that ended this long ago has flushed its transcript (the bridge waits at most a few seconds). */
+const SETTLED_AFTER_MS = 5_000;
+/**
+ * n8n resumes on its own only after the bridge has had its whole 24-hour delivery window (plus an
+ * hour) to report back: before that, a late or retried delivery still resumes the execution.
+ */
+const BACKSTOP_MARGIN_SEC = 25 * 3600;
+const UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600 };
 
 function callIdsOf(value: unknown): string[] {
 	if (Array.isArray(value)) return value.flatMap(callIdsOf);
@@ -23,9 +27,9 @@ function settled(call: CallResource, now: number): boolean {
 }
 
 /** One item per call, paired with the input item in the same position (one call per item, the usual case). */
-function toItems(calls: CallResource[], timedOut: boolean, error?: string): INodeExecutionData[] {
+function toItems(calls: CallResource[], timedOut: boolean): INodeExecutionData[] {
 	return calls.map((call, index) => ({
-		json: { ...callOutput(call), timedOut, ...(error ? { error } : {}) } as unknown as IDataObject,
+		json: { ...callOutput(call), timedOut } as unknown as IDataObject,
 		pairedItem: { item: index },
 	}));
 }
@@ -44,7 +48,7 @@ export class AwaitTranscript implements INodeType {
 		icon: { light: 'file:awaitTranscript.svg', dark: 'file:awaitTranscript.dark.svg' },
 		group: ['organization'],
 		version: 1,
-		subtitle: '={{ "up to " + $parameter["timeLimitMinutes"] + " min" }}',
+		subtitle: '={{ "up to " + $parameter["timeLimit"] + " " + $parameter["timeLimitUnit"] }}',
 		description: 'Pause the workflow until the calls placed before it have ended, then output each call with its transcript',
 		defaults: { name: 'Await Transcript' },
 		inputs: [NodeConnectionTypes.Main],
@@ -70,12 +74,23 @@ export class AwaitTranscript implements INodeType {
 				hint: 'All items\' calls are awaited together: the workflow resumes once, when every call has ended',
 			},
 			{
-				displayName: 'Time Limit (Minutes)',
-				name: 'timeLimitMinutes',
+				displayName: 'Time Limit',
+				name: 'timeLimit',
 				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 10080 },
-				default: 60,
+				typeOptions: { minValue: 1 },
+				default: 1,
 				description: 'Resume after this long even if some calls have not ended; those come out with timedOut set to true',
+			},
+			{
+				displayName: 'Time Limit Unit',
+				name: 'timeLimitUnit',
+				type: 'options',
+				options: [
+					{ name: 'Seconds', value: 'seconds' },
+					{ name: 'Minutes', value: 'minutes' },
+					{ name: 'Hours', value: 'hours' },
+				],
+				default: 'hours',
 			},
 		],
 	};
@@ -86,7 +101,8 @@ export class AwaitTranscript implements INodeType {
 		if (callIds.length === 0) {
 			throw new NodeOperationError(this.getNode(), 'No call IDs to wait for', { description: 'Set Call IDs to the ID output by Place Call, for example {{ $json.id }}.' });
 		}
-		const timeLimitSec = Math.round(Number(this.getNodeParameter('timeLimitMinutes', 0, 60)) * 60);
+		const unit = String(this.getNodeParameter('timeLimitUnit', 0, 'hours'));
+		const timeLimitSec = Math.min(7 * 24 * 3600, Math.max(1, Math.round(Number(this.getNodeParameter('timeLimit', 0, 1)) * (UNIT_SECONDS[unit] ?? 3600))));
 
 		const calls = await Promise.all(callIds.map((id) => bridgeRequest<CallResource>(this, 'GET', `/v1/calls/${encodeURIComponent(id)}`)));
 		const now = Date.now();
@@ -98,8 +114,8 @@ export class AwaitTranscript implements INodeType {
 			body: { callIds, url: resumeUrl, timeoutSec: timeLimitSec, secret: deriveWaiterSecret(webhookSecret || apiKey || '', this.getExecutionId(), this.getNode().id) },
 		});
 		await this.putExecutionToWait(new Date(Date.now() + (timeLimitSec + BACKSTOP_MARGIN_SEC) * 1000));
-		// Only used if n8n resumes on its own because the bridge never reported back: say so per call.
-		return [toItems(calls, true, 'The Voice Bridge did not report back before the time limit')];
+		// Shown while the execution waits; the bridge's delivery replaces it (webhook()).
+		return [toItems(calls, false)];
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

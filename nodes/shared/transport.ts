@@ -20,23 +20,49 @@ interface BridgeErrorBody {
 	error?: { code?: string; message?: string; details?: Array<{ field?: string; problem: string }> };
 }
 
+/** The bridge's JSON error body, wherever n8n's request helper left it. */
+function bridgeErrorBody(error: JsonObject): BridgeErrorBody | undefined {
+	const cause = (error.cause ?? {}) as JsonObject;
+	const candidates = [
+		(error.context as JsonObject | undefined)?.data,
+		(cause.response as JsonObject | undefined)?.data,
+		(error.response as JsonObject | undefined)?.data,
+		error.body,
+		cause.body,
+	];
+	for (const candidate of candidates) {
+		const parsed = typeof candidate === 'string' ? safeJson(candidate) : (candidate as BridgeErrorBody | undefined);
+		if (parsed?.error?.message) return parsed;
+	}
+	return undefined;
+}
+
 /** What the bridge said, or how it could not be reached, in words a workflow builder can act on. */
 function describeFailure(error: JsonObject, baseUrl: string): { message: string; description?: string; httpCode?: string } {
-	const response = (error.response ?? {}) as { status?: number; data?: unknown };
-	const body = (response.data ?? error.body ?? (error.cause as JsonObject | undefined)?.body) as BridgeErrorBody | string | undefined;
-	const parsed: BridgeErrorBody | undefined = typeof body === 'string' ? safeJson(body) : body;
-	if (parsed?.error?.message) {
-		const details = parsed.error.details?.map((d) => (d.field ? `${d.field}: ${d.problem}` : d.problem)).join('; ');
-		return { message: `${parsed.error.message}`, description: `Bridge error ${parsed.error.code ?? ''}${details ? ` — ${details}` : ''}`.trim(), httpCode: String(statusOf(error) ?? '') };
+	const status = statusOf(error);
+	const body = bridgeErrorBody(error);
+	if (body?.error?.message) {
+		const details = body.error.details?.map((d) => (d.field ? `${d.field}: ${d.problem}` : d.problem)).join('; ');
+		return { message: body.error.message, description: `Bridge error ${body.error.code ?? ''}${details ? `: ${details}` : ''}`.trim(), httpCode: status ? String(status) : undefined };
 	}
-	const code = String(error.code ?? (error.cause as JsonObject | undefined)?.code ?? '');
-	if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH'].includes(code)) {
+	const cause = (error.cause ?? {}) as JsonObject;
+	const code = String(cause.code ?? error.code ?? '');
+	// Worded without the raw code: n8n would replace a message containing it with its own generic one.
+	const unreachable: Record<string, string> = {
+		ECONNREFUSED: 'the connection was refused',
+		ENOTFOUND: 'the host name does not resolve',
+		EAI_AGAIN: 'the host name does not resolve',
+		ECONNRESET: 'the connection was reset',
+		ETIMEDOUT: 'the connection timed out',
+		EHOSTUNREACH: 'the host is unreachable',
+	};
+	if (unreachable[code]) {
 		return {
-			message: `Could not reach the Voice Bridge at ${baseUrl} (${code})`,
+			message: `Could not reach the Voice Bridge at ${baseUrl}: ${unreachable[code]}`,
 			description: 'Check the Bridge URL in the Voice Bridge API credential, and that the bridge is running and reachable from n8n (npm start in the bridge folder).',
 		};
 	}
-	return { message: `The Voice Bridge at ${baseUrl} did not accept the request` };
+	return { message: `The Voice Bridge at ${baseUrl} did not accept the request${status ? ` (HTTP ${status})` : ''}`, httpCode: status ? String(status) : undefined };
 }
 
 function safeJson(text: string): BridgeErrorBody | undefined {
@@ -48,9 +74,10 @@ function safeJson(text: string): BridgeErrorBody | undefined {
 }
 
 function statusOf(error: JsonObject): number | undefined {
-	const response = error.response as { status?: number } | undefined;
+	const cause = (error.cause ?? {}) as JsonObject;
+	const response = (error.response ?? cause.response) as { status?: number } | undefined;
 	const status = response?.status ?? error.httpCode ?? error.statusCode ?? error.status;
-	return status === undefined ? undefined : Number(status);
+	return status === undefined || status === null || status === '' ? undefined : Number(status);
 }
 
 /**
@@ -77,6 +104,7 @@ export async function bridgeRequest<T = IDataObject>(
 	} catch (error) {
 		if (options.allowNotFound && statusOf(error as JsonObject) === 404) return undefined as T;
 		const failure = describeFailure(error as JsonObject, baseUrl);
-		throw new NodeApiError(context.getNode(), error as JsonObject, { ...failure, itemIndex: options.itemIndex });
+		// A fresh error object: n8n would otherwise keep its own wrapper and generic message.
+		throw new NodeApiError(context.getNode(), { ...failure } as JsonObject, { ...failure, itemIndex: options.itemIndex });
 	}
 }
