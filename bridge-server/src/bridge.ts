@@ -5,7 +5,7 @@ import { AgentConnector } from './agent/agent-connector';
 import { AgentHandler } from './agent/agent-handler';
 import { CallService } from './calls/call-service';
 import type { ModeHandlerFactory } from './calls/media-session';
-import type { BridgeConfig, GeminiSettings, TwilioSettings } from './config';
+import type { BridgeConfig, GeminiSettings, SpeechSettings, TwilioSettings } from './config';
 import { DeliveryWorker } from './delivery/delivery-worker';
 import { EventHub } from './delivery/event-hub';
 import { SubscriptionService } from './delivery/subscriptions';
@@ -17,6 +17,9 @@ import type { Logger } from './logger';
 import { BridgeMetrics } from './metrics';
 import { GeminiLiveSimulator } from './sandbox/gemini-live-simulator';
 import { SandboxCarrier } from './sandbox/sandbox-carrier';
+import { SpeechSimulator } from './sandbox/speech-simulator';
+import { createSpeechClient } from './stt/speech-client';
+import { TranscribeHandler } from './stt/transcribe-handler';
 import type { CallStore } from './store/call-store';
 import type { DeliveryStore } from './store/delivery-store';
 import { MemoryCallStore } from './store/memory-call-store';
@@ -39,7 +42,7 @@ export interface Bridge {
   readonly delivery: { store: DeliveryStore; worker: DeliveryWorker; waiters: WaiterService; hub: EventHub };
   readonly modes: readonly CallMode[];
   /** The in-process simulators, in sandbox mode. */
-  readonly sandbox: { carrier?: SandboxCarrier; gemini?: GeminiLiveSimulator };
+  readonly sandbox: { carrier?: SandboxCarrier; gemini?: GeminiLiveSimulator; speech?: SpeechSimulator };
   /** Listens on PORT/HOST; resolves to the local base URL. */
   listen(): Promise<string>;
   /** Stops taking calls, lets active streams finish up to `graceMs`, then closes everything. */
@@ -52,6 +55,7 @@ interface Parts {
   redis?: Redis;
   twilio: TwilioSettings;
   gemini?: GeminiSettings;
+  speech?: SpeechSettings;
   sandbox: Bridge['sandbox'];
 }
 
@@ -71,7 +75,13 @@ async function startParts(config: BridgeConfig, log: Logger): Promise<Parts> {
     sandbox.gemini = new GeminiLiveSimulator({ log, speed: config.sandboxSpeed });
     gemini = { apiKey: 'sandbox', model: 'sandbox-live', baseUrl: await sandbox.gemini.listen() };
   }
-  return { store, deliveryStore, redis, twilio, gemini, sandbox };
+  let speech = config.speech;
+  if (!speech && config.sandbox) {
+    sandbox.speech = new SpeechSimulator({ log });
+    const [host, port] = (await sandbox.speech.listen()).split(':');
+    speech = { endpoint: { host, port: Number(port) }, insecure: true };
+  }
+  return { store, deliveryStore, redis, twilio, gemini, speech, sandbox };
 }
 
 export async function createBridge(config: BridgeConfig, log: Logger): Promise<Bridge> {
@@ -89,8 +99,9 @@ export async function createBridge(config: BridgeConfig, log: Logger): Promise<B
   });
   const hub = new EventHub(deliveryStore, () => worker.wake());
   let publicUrl = config.publicUrl ?? '';
-  const modes: CallMode[] = parts.gemini ? ['agent'] : [];
+  const modes: CallMode[] = [...(parts.gemini ? (['agent'] as const) : []), ...(parts.speech ? (['transcribe'] as const) : [])];
   const connector = parts.gemini ? new AgentConnector(parts.gemini, log) : undefined;
+  const speechClient = parts.speech ? createSpeechClient(parts.speech) : undefined;
 
   const calls = new CallService({
     store: parts.store,
@@ -113,7 +124,7 @@ export async function createBridge(config: BridgeConfig, log: Logger): Promise<B
   };
   const handlers: Record<CallMode, ModeHandlerFactory> = {
     agent: connector ? (context) => new AgentHandler(context, { connector }) : unavailable,
-    transcribe: unavailable,
+    transcribe: speechClient ? (context) => new TranscribeHandler(context, speechClient) : unavailable,
   };
   const waiters = new WaiterService(deliveryStore, calls, hub, log);
   const subscriptions = new SubscriptionService(deliveryStore);
@@ -174,6 +185,8 @@ export async function createBridge(config: BridgeConfig, log: Logger): Promise<B
       await app.close();
       await parts.sandbox.carrier?.close();
       await parts.sandbox.gemini?.close();
+      await parts.sandbox.speech?.close();
+      await speechClient?.close();
       await parts.redis?.quit();
     },
   };

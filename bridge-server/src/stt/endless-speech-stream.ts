@@ -1,0 +1,169 @@
+import type { SpeechClient } from '@google-cloud/speech';
+import type { Logger } from '../logger';
+
+/** Google ends a streaming recognition after about 305 s of audio; restart comfortably before. */
+export const RESTART_AFTER_AUDIO_MS = 290_000;
+const OUT_OF_RANGE = 11;
+const FRAME_MS = 20;
+
+interface Duration {
+  seconds?: number | string | Long | null;
+  nanos?: number | null;
+}
+type Long = { toNumber(): number };
+
+function durationMs(duration: Duration | null | undefined): number | undefined {
+  if (!duration) return undefined;
+  const seconds = typeof duration.seconds === 'object' && duration.seconds !== null ? duration.seconds.toNumber() : Number(duration.seconds ?? 0);
+  return seconds * 1000 + Math.round((duration.nanos ?? 0) / 1e6);
+}
+
+interface RecognitionResult {
+  alternatives?: { transcript?: string | null; words?: { startTime?: Duration | null }[] | null }[] | null;
+  isFinal?: boolean | null;
+  resultEndTime?: Duration | null;
+}
+
+export interface SpeechListener {
+  /** A provisional hypothesis (live viewers only). */
+  interim(text: string, startMs: number): void;
+  /** A final result, on the media stream's clock. */
+  final(entry: { text: string; startMs: number; endMs: number }): void;
+}
+
+export interface SpeechStreamOptions {
+  languageCode: string;
+  /** Free-text description passed as RecognitionMetadata.audioTopic. */
+  audioTopic: string;
+  restartAfterAudioMs?: number;
+}
+
+type RecognizeStream = ReturnType<SpeechClient['streamingRecognize']>;
+
+/**
+ * One track's "endless" streaming recognition (v1 StreamingRecognize, μ-law 8 kHz, phone_call
+ * model). Before Google's 305 s limit, or when it answers OUT_OF_RANGE, the stream is replaced:
+ * the old one is cancelled (its unfinished hypotheses dropped), and the audio since the last final
+ * result is sent again to the new one, whose result times are shifted by where its audio starts.
+ * So no words are lost, and none are reported twice.
+ */
+export class EndlessSpeechStream {
+  private stream?: RecognizeStream;
+  private generation = 0;
+  /** Stream-clock time at which the current recognition stream's audio begins. */
+  private offsetMs = 0;
+  /** Audio not yet covered by a final result, kept for re-sending after a restart. */
+  private unconfirmed: { atMs: number; audio: Buffer }[] = [];
+  private lastFinalEndMs = 0;
+  private lastAudioMs = 0;
+  private closing?: { resolve: () => void };
+  private ended = false;
+
+  constructor(
+    private readonly client: SpeechClient,
+    private readonly options: SpeechStreamOptions,
+    private readonly listener: SpeechListener,
+    private readonly log: Logger,
+  ) {}
+
+  /** One chunk of μ-law audio that started at `atMs` on the media stream's clock. */
+  write(audio: Buffer, atMs: number): void {
+    if (this.ended) return;
+    if (!this.stream) this.open(atMs);
+    this.unconfirmed.push({ atMs, audio });
+    this.lastAudioMs = atMs + (audio.length / 8000) * 1000;
+    this.stream!.write(audio);
+    if (atMs - this.offsetMs >= (this.options.restartAfterAudioMs ?? RESTART_AFTER_AUDIO_MS)) this.restart('time limit');
+  }
+
+  private open(fromMs: number): void {
+    const generation = ++this.generation;
+    this.offsetMs = fromMs;
+    const stream = this.client.streamingRecognize({
+      config: {
+        encoding: 'MULAW',
+        sampleRateHertz: 8000,
+        languageCode: this.options.languageCode,
+        model: 'phone_call',
+        useEnhanced: true,
+        enableAutomaticPunctuation: true,
+        enableWordTimeOffsets: true,
+        metadata: { interactionType: 'PHONE_CALL', originalMediaType: 'AUDIO', audioTopic: this.options.audioTopic },
+      },
+      interimResults: true,
+    });
+    this.stream = stream;
+    stream.on('data', (response: { results?: RecognitionResult[] }) => {
+      if (generation === this.generation) for (const result of response.results ?? []) this.onResult(result);
+    });
+    stream.on('error', (error: Error & { code?: number }) => {
+      if (generation !== this.generation) return;
+      if (error.code === OUT_OF_RANGE) return this.restart('OUT_OF_RANGE');
+      this.log.warn({ err: error, topic: this.options.audioTopic }, 'speech recognition stream failed; restarting');
+      this.restart('error');
+    });
+    stream.on('end', () => {
+      if (generation === this.generation && this.closing) this.closing.resolve();
+    });
+  }
+
+  private onResult(result: RecognitionResult): void {
+    const alternative = result.alternatives?.[0];
+    const text = alternative?.transcript?.trim();
+    if (!text) return;
+    const endMs = this.offsetMs + (durationMs(result.resultEndTime) ?? 0);
+    const firstWordMs = durationMs(alternative?.words?.[0]?.startTime);
+    const startMs = firstWordMs !== undefined ? this.offsetMs + firstWordMs : this.lastFinalEndMs;
+    if (!result.isFinal) {
+      this.listener.interim(text, startMs);
+      return;
+    }
+    this.lastFinalEndMs = endMs;
+    this.unconfirmed = this.unconfirmed.filter((chunk) => chunk.atMs + FRAME_MS > endMs);
+    this.listener.final({ text, startMs: Math.round(startMs), endMs: Math.round(Math.max(startMs, endMs)) });
+  }
+
+  /** Replaces the recognition stream, re-sending the audio no final result has covered yet. */
+  private restart(reason: string): void {
+    const old = this.stream;
+    this.stream = undefined;
+    this.generation++;
+    old?.removeAllListeners('data');
+    old?.on('error', () => undefined);
+    old?.destroy();
+    if (this.ended || this.closing) return this.closing?.resolve();
+    const pending = this.unconfirmed;
+    this.log.info({ reason, topic: this.options.audioTopic, resendMs: pending.length * FRAME_MS }, 'speech recognition stream restarted');
+    if (pending.length === 0) return;
+    this.open(pending[0].atMs);
+    for (const chunk of pending) this.stream!.write(chunk.audio);
+  }
+
+  /** Half-closes the stream and waits (bounded) for its last final results. */
+  async finish(timeoutMs = 3000): Promise<void> {
+    if (this.ended) return;
+    const stream = this.stream;
+    if (!stream) {
+      this.ended = true;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.closing = {
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      stream.end();
+    });
+    this.ended = true;
+    this.generation++;
+    stream.destroy();
+  }
+
+  /** Stream-clock time of the latest audio written. */
+  get audioMs(): number {
+    return this.lastAudioMs;
+  }
+}

@@ -1,0 +1,64 @@
+import type { SpeechClient } from '@google-cloud/speech';
+import type { MediaContext, ModeHandler } from '../calls/media-session';
+import type { MediaTrack } from '../twilio/media-stream-codec';
+import type { Speaker } from '../wire-types';
+import { EndlessSpeechStream } from './endless-speech-stream';
+
+export interface LiveTranscriptSink {
+  /** A provisional hypothesis for one speaker; the final text replaces it. */
+  interim(callId: string, speaker: Speaker, text: string, startMs: number): void;
+}
+
+/**
+ * Transcribe mode: both tracks of a two-party call, each through its own endless Speech-to-Text
+ * stream (inbound = the callee, outbound = the party at connectTo). Final results are stored in
+ * spoken order and emitted as `call.transcript`; interim ones only go to live viewers.
+ */
+export class TranscribeHandler implements ModeHandler {
+  private readonly streams: Record<MediaTrack, EndlessSpeechStream>;
+  private writes: Promise<void> = Promise.resolve();
+  private finished = false;
+
+  constructor(
+    private readonly context: MediaContext,
+    client: SpeechClient,
+    live?: LiveTranscriptSink,
+  ) {
+    const stream = (speaker: Speaker) =>
+      new EndlessSpeechStream(
+        client,
+        { languageCode: context.call.language, audioTopic: `Phone call ${context.call.id}, ${speaker} side` },
+        {
+          interim: (text, startMs) => live?.interim(context.call.id, speaker, text, startMs),
+          final: (entry) => this.store(speaker, entry),
+        },
+        context.log,
+      );
+    this.streams = { inbound: stream('callee'), outbound: stream('party') };
+  }
+
+  media(track: MediaTrack, payload: string, timestampMs: number): void {
+    if (this.finished) return;
+    this.streams[track].write(Buffer.from(payload, 'base64'), timestampMs);
+  }
+
+  mark(): void {
+    // Transcribe mode sends no audio back, so Twilio has no marks to echo.
+  }
+
+  dtmf(): void {
+    // Key presses are logged by the session; they are not part of a transcript.
+  }
+
+  private store(speaker: Speaker, entry: { text: string; startMs: number; endMs: number }): void {
+    this.writes = this.writes
+      .then(() => this.context.addTranscript([{ speaker, ...entry }]))
+      .catch((error: unknown) => this.context.log.error({ err: error }, 'could not store a transcript entry'));
+  }
+
+  async finish(): Promise<void> {
+    this.finished = true;
+    await Promise.all([this.streams.inbound.finish(), this.streams.outbound.finish()]);
+    await this.writes;
+  }
+}
