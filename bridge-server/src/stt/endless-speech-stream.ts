@@ -1,10 +1,23 @@
 import type { SpeechClient } from '@google-cloud/speech';
+import { MULAW_DECODE_TABLE } from '../audio/mulaw';
 import type { Logger } from '../logger';
 
 /** Google ends a streaming recognition after about 305 s of audio; restart comfortably before. */
 export const RESTART_AFTER_AUDIO_MS = 290_000;
 const OUT_OF_RANGE = 11;
 const FRAME_MS = 20;
+/** Below this peak a chunk is silence, which need not be recognised again after a restart. */
+const SILENCE_PEAK = 500;
+/** Re-sent audio is capped: nobody speaks this long without a pause that yields a final result. */
+const MAX_RESEND_MS = 30_000;
+
+function isSilent(audio: Buffer): boolean {
+  for (let i = 0; i < audio.length; i++) {
+    const sample = MULAW_DECODE_TABLE[audio[i]];
+    if (sample >= SILENCE_PEAK || sample <= -SILENCE_PEAK) return false;
+  }
+  return true;
+}
 
 interface Duration {
   seconds?: number | string | Long | null;
@@ -53,7 +66,7 @@ export class EndlessSpeechStream {
   /** Stream-clock time at which the current recognition stream's audio begins. */
   private offsetMs = 0;
   /** Audio not yet covered by a final result, kept for re-sending after a restart. */
-  private unconfirmed: { atMs: number; audio: Buffer }[] = [];
+  private unconfirmed: { atMs: number; audio: Buffer; silent: boolean }[] = [];
   private lastFinalEndMs = 0;
   private lastAudioMs = 0;
   private closing?: { resolve: () => void };
@@ -70,7 +83,7 @@ export class EndlessSpeechStream {
   write(audio: Buffer, atMs: number): void {
     if (this.ended) return;
     if (!this.stream) this.open(atMs);
-    this.unconfirmed.push({ atMs, audio });
+    this.unconfirmed.push({ atMs, audio, silent: isSilent(audio) });
     this.lastAudioMs = atMs + (audio.length / 8000) * 1000;
     this.stream!.write(audio);
     if (atMs - this.offsetMs >= (this.options.restartAfterAudioMs ?? RESTART_AFTER_AUDIO_MS)) this.restart('time limit');
@@ -132,7 +145,10 @@ export class EndlessSpeechStream {
     old?.on('error', () => undefined);
     old?.destroy();
     if (this.ended || this.closing) return this.closing?.resolve();
-    const pending = this.unconfirmed;
+    // Silence before the first unconfirmed speech carries no words: start the new stream at the speech.
+    const firstVoiced = this.unconfirmed.findIndex((chunk) => !chunk.silent);
+    const pending = firstVoiced < 0 ? [] : this.unconfirmed.slice(firstVoiced).filter((chunk) => chunk.atMs >= this.lastAudioMs - MAX_RESEND_MS);
+    this.unconfirmed = pending;
     this.log.info({ reason, topic: this.options.audioTopic, resendMs: pending.length * FRAME_MS }, 'speech recognition stream restarted');
     if (pending.length === 0) return;
     this.open(pending[0].atMs);
