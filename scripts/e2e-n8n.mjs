@@ -137,18 +137,21 @@ async function main() {
     EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all', EXECUTIONS_DATA_SAVE_ON_ERROR: 'all', DB_SQLITE_POOL_SIZE: '2',
   });
   await until('the bridge', async () => (await http(`${bridgeUrl}/healthz`)).status === 200, 30_000);
-  await until('n8n', async () => (await http(`${n8nUrl}/healthz`)).status === 200, 120_000, 500);
+  // /healthz answers during start-up too ("n8n is starting up"): wait for readiness and a real API.
+  await until('n8n', async () => (await http(`${n8nUrl}/healthz/readiness`)).status === 200 && typeof (await http(`${n8nUrl}/rest/settings`)).body === 'object', 180_000, 500);
   log(`bridge at ${bridgeUrl}, n8n at ${n8nUrl}`);
 
   const browserId = randomBytes(8).toString('hex');
   const login = await until('login', async () => {
     const response = await http(`${n8nUrl}/rest/login`, { method: 'POST', headers: { 'browser-id': browserId }, json: { emailOrLdapLoginId: OWNER.email, password: OWNER.password } });
-    return response.status === 200 ? response : undefined;
+    return response.status === 200 && typeof response.body === 'object' ? response : undefined;
   }, 30_000, 1000);
   const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const session = { cookie, 'browser-id': browserId };
   const scopes = (await http(`${n8nUrl}/rest/api-keys/scopes`, { headers: session })).body.data;
-  const apiKey = (await http(`${n8nUrl}/rest/api-keys`, { method: 'POST', headers: session, json: { label: 'e2e', scopes, expiresAt: null } })).body.data.rawApiKey;
+  const created = await http(`${n8nUrl}/rest/api-keys`, { method: 'POST', headers: session, json: { label: 'e2e', scopes, expiresAt: null } });
+  const apiKey = created.body?.data?.rawApiKey;
+  if (!apiKey) throw new Error(`creating an API key failed: ${created.status} ${JSON.stringify(created.body)} (scopes: ${JSON.stringify(scopes)})`);
   const publicApi = { 'X-N8N-API-KEY': apiKey };
   const credential = await http(`${n8nUrl}/rest/credentials`, { method: 'POST', headers: session, json: { name: 'Voice Bridge', type: 'voiceBridgeApi', data: { baseUrl: bridgeUrl, apiKey: API_KEY, webhookSecret: '' } } });
   if (credential.status >= 300) throw new Error(`creating the credential failed: ${credential.status} ${JSON.stringify(credential.body)}`);
@@ -168,9 +171,10 @@ async function main() {
     await until(`${workflow.name} to be published`, async () => {
       const status = await http(`${n8nUrl}/rest/workflows/${workflow.id}/publication-status`, { headers: session });
       if (status.status === 404) return true; // older API: activation is synchronous
-      const state = JSON.stringify(status.body);
-      if (/error/i.test(state) && !/"errors?":\s*(\[\]|null)/.test(state)) throw new Error(state);
-      return /published|active/i.test(state);
+      const data = status.body?.data ?? {};
+      const failed = (data.triggers ?? []).filter((trigger) => trigger.errorMessage);
+      if (failed.length > 0) throw new Error(`trigger activation failed: ${JSON.stringify(failed)}`);
+      return data.status === 'published' && (data.triggers ?? []).every((trigger) => trigger.status === 'activated');
     }, 60_000, 500);
   }
 
