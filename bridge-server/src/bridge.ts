@@ -8,6 +8,9 @@ import type { ModeHandlerFactory } from './calls/media-session';
 import type { BridgeConfig, GeminiSettings, SpeechSettings, TwilioSettings } from './config';
 import { DeliveryWorker } from './delivery/delivery-worker';
 import { EventHub } from './delivery/event-hub';
+import { MemoryLiveFeed, RedisLiveFeed, type LiveFeed } from './delivery/live-feed';
+import { registerDashboardRoutes } from './http/dashboard-routes';
+import { registerLiveRoutes } from './http/live-routes';
 import { SubscriptionService } from './delivery/subscriptions';
 import { WaiterService } from './delivery/waiters';
 import { registerDeliveryRoutes } from './http/delivery-routes';
@@ -52,6 +55,7 @@ export interface Bridge {
 interface Parts {
   store: CallStore;
   deliveryStore: DeliveryStore;
+  live: LiveFeed;
   redis?: Redis;
   twilio: TwilioSettings;
   gemini?: GeminiSettings;
@@ -62,7 +66,9 @@ interface Parts {
 async function startParts(config: BridgeConfig, log: Logger): Promise<Parts> {
   const redis = config.redisUrl ? connectRedis(config.redisUrl, log, 'commands') : undefined;
   const store: CallStore = redis ? new RedisCallStore(redis, config.redisKeyPrefix) : new MemoryCallStore();
-  const deliveryStore: DeliveryStore = redis ? new RedisDeliveryStore(redis, config.redisKeyPrefix) : new MemoryDeliveryStore();
+  const memoryFeed = redis ? undefined : new MemoryLiveFeed();
+  const live: LiveFeed = redis ? new RedisLiveFeed(redis, connectRedis(config.redisUrl!, log, 'live-subscriber'), config.redisKeyPrefix, log) : memoryFeed!;
+  const deliveryStore: DeliveryStore = redis ? new RedisDeliveryStore(redis, config.redisKeyPrefix) : new MemoryDeliveryStore((event) => memoryFeed!.event(event));
   const sandbox: Bridge['sandbox'] = {};
   let twilio = config.twilio;
   if (!twilio) {
@@ -81,7 +87,7 @@ async function startParts(config: BridgeConfig, log: Logger): Promise<Parts> {
     const [host, port] = (await sandbox.speech.listen()).split(':');
     speech = { endpoint: { host, port: Number(port) }, insecure: true };
   }
-  return { store, deliveryStore, redis, twilio, gemini, speech, sandbox };
+  return { store, deliveryStore, live, redis, twilio, gemini, speech, sandbox };
 }
 
 export async function createBridge(config: BridgeConfig, log: Logger): Promise<Bridge> {
@@ -129,7 +135,7 @@ export async function createBridge(config: BridgeConfig, log: Logger): Promise<B
   const waiters = new WaiterService(deliveryStore, calls, hub, log);
   const subscriptions = new SubscriptionService(deliveryStore);
   const authToken = () => parts.twilio.authToken;
-  const media = new MediaSocketServer({ calls, handlers, authToken, publicUrl: () => publicUrl, log, metrics });
+  const media = new MediaSocketServer({ calls, handlers, authToken, publicUrl: () => publicUrl, log, metrics, live: parts.live });
   const app = buildApp({
     log,
     apiKey: config.apiKey,
@@ -144,7 +150,11 @@ export async function createBridge(config: BridgeConfig, log: Logger): Promise<B
       acceptingCalls: () => calls.acceptingCalls,
     },
     metrics: metrics.registry,
-    extraRoutes: (instance) => registerDeliveryRoutes(instance, { subscriptions, waiters, store: deliveryStore, wakeWorker: () => worker.wake() }),
+    extraRoutes: (instance) => {
+      registerDeliveryRoutes(instance, { subscriptions, waiters, store: deliveryStore, wakeWorker: () => worker.wake() });
+      registerLiveRoutes(instance, parts.live);
+      registerDashboardRoutes(instance);
+    },
   });
   media.attach(app.server);
 
@@ -183,6 +193,7 @@ export async function createBridge(config: BridgeConfig, log: Logger): Promise<B
       waiters.stop();
       await worker.stop();
       await app.close();
+      await parts.live.close();
       await parts.sandbox.carrier?.close();
       await parts.sandbox.gemini?.close();
       await parts.sandbox.speech?.close();

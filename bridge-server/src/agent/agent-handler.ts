@@ -105,7 +105,11 @@ export class AgentHandler implements ModeHandler, LiveListener {
     for (const part of content?.modelTurn?.parts ?? []) {
       if (part.inlineData?.data) this.agentAudio(part.inlineData.data);
     }
-    if (content?.outputTranscription?.text) this.agentTurn().add(content.outputTranscription.text, this.playback.framesSent);
+    if (content?.outputTranscription?.text) {
+      const turn = this.agentTurn();
+      turn.add(content.outputTranscription.text, this.playback.framesSent);
+      this.context.interim('agent', turn.text, turn.startMs ?? this.context.elapsedMs());
+    }
     if (content?.inputTranscription?.text) this.calleeFragment(content.inputTranscription.text);
     if (content?.turnComplete) this.turnComplete();
     for (const call of message.toolCall?.functionCalls ?? []) this.toolCall(call.id ?? '', call.name ?? '');
@@ -243,6 +247,7 @@ export class AgentHandler implements ModeHandler, LiveListener {
     const now = this.context.elapsedMs();
     this.lastCalleeFragmentAt = now;
     this.callee.add(text, this.speechStartMs, now);
+    this.context.interim('callee', this.callee.text, this.callee.startMs ?? now);
   }
 
   async finish(): Promise<void> {

@@ -38,6 +38,11 @@ export class AgentUtterance {
     return this.fragments.length === 0;
   }
 
+  /** Everything transcribed so far, heard or not (for live viewers). */
+  get text(): string {
+    return joinFragments(this.fragments.map((f) => f.text));
+  }
+
   /** The entry for what was heard: everything, or only up to `heardFrames` when cut short. */
   toEntry(heardFrames: number | 'all', nowMs: number): NewTranscriptEntry | undefined {
     const heard = heardFrames === 'all' ? this.fragments : this.fragments.filter((f) => f.frames <= heardFrames);
@@ -61,6 +66,10 @@ export class CalleeUtterance {
 
   get isEmpty(): boolean {
     return this.fragments.length === 0;
+  }
+
+  get text(): string {
+    return joinFragments(this.fragments);
   }
 
   toEntry(lastVoiceMs: number): NewTranscriptEntry | undefined {

@@ -1,3 +1,4 @@
+import type { LiveFeed } from '../delivery/live-feed';
 import type { Logger } from '../logger';
 import type { InboundMessage } from '../twilio/media-stream-codec';
 import type { EndReason } from '../wire-types';
@@ -22,6 +23,7 @@ export class CallSession {
     private readonly calls: CallService,
     factory: ModeHandlerFactory,
     private readonly log: Logger,
+    live?: LiveFeed,
   ) {
     this.handler = factory({
       call,
@@ -33,6 +35,7 @@ export class CallSession {
         await this.calls.addTranscript(call.id, entries);
       },
       endCall: (reason) => this.endCall(reason),
+      interim: (speaker, text, startMs) => live?.interim({ callId: call.id, speaker, text, startMs: Math.round(startMs) }),
     });
     const answeredAt = call.answeredAt ? Date.parse(call.answeredAt) : Date.now();
     const remainingMs = Math.max(0, answeredAt + call.maxDurationSec * 1000 - Date.now());

@@ -1,6 +1,6 @@
 import type { Logger } from '../logger';
 import type { MediaTrack } from '../twilio/media-stream-codec';
-import type { EndReason } from '../wire-types';
+import type { EndReason, Speaker } from '../wire-types';
 import type { CallRecord } from './call-record';
 import type { NewTranscriptEntry } from '../store/call-store';
 
@@ -23,6 +23,8 @@ export interface MediaContext {
   elapsedMs(): number;
   /** Stores final transcript entries (and emits their events). */
   addTranscript(entries: NewTranscriptEntry[]): Promise<void>;
+  /** A provisional transcript for live viewers only; the final entry replaces it. */
+  interim(speaker: Speaker, text: string, startMs: number): void;
   /** Ends the call through Twilio, recording why. */
   endCall(reason: EndReason): Promise<void>;
 }

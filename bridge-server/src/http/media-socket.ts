@@ -5,6 +5,7 @@ import { isTerminal } from '../calls/call-record';
 import { CallSession } from '../calls/call-session';
 import type { CallService } from '../calls/call-service';
 import type { MediaOutput, ModeHandlerFactory } from '../calls/media-session';
+import type { LiveFeed } from '../delivery/live-feed';
 import type { Logger } from '../logger';
 import type { BridgeMetrics } from '../metrics';
 import { decodeInbound, MediaStreamEncoder, type InboundMessage } from '../twilio/media-stream-codec';
@@ -26,6 +27,7 @@ export interface MediaSocketOptions {
   publicUrl: () => string;
   log: Logger;
   metrics: BridgeMetrics;
+  live?: LiveFeed;
 }
 
 /**
@@ -130,7 +132,7 @@ class MediaConnection {
     }
     if (this.ws.readyState !== this.ws.OPEN) return;
     this.log = this.options.log.child({ callId: call.id, streamSid: message.streamSid });
-    const session = new CallSession(call, message.streamSid, this.output(message.streamSid), this.options.calls, this.options.handlers[call.mode], this.log);
+    const session = new CallSession(call, message.streamSid, this.output(message.streamSid), this.options.calls, this.options.handlers[call.mode], this.log, this.options.live);
     this.session = session;
     this.sessions.add(session);
     this.options.metrics.activeStreams.inc();

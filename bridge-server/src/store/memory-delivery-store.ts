@@ -16,9 +16,13 @@ export class MemoryDeliveryStore implements DeliveryStore {
   readonly events: DeliveredEvent[] = [];
   private static readonly EVENTS_KEPT = 1000;
 
+  /** Stands in for Redis pub/sub: called with every recorded event. */
+  constructor(private readonly onEvent: (event: DeliveredEvent) => void = () => undefined) {}
+
   async recordEvent(event: DeliveredEvent, body: string, targets: DeliveryTarget[]): Promise<void> {
     this.events.push(event);
     if (this.events.length > MemoryDeliveryStore.EVENTS_KEPT) this.events.shift();
+    this.onEvent(event);
     const now = Date.now();
     for (const target of targets) {
       const job: DeliveryJob = { id: jobId(event.id, target), eventId: event.id, target, body, attempts: 0, firstQueuedAt: now };

@@ -4,11 +4,6 @@ import type { MediaTrack } from '../twilio/media-stream-codec';
 import type { Speaker } from '../wire-types';
 import { EndlessSpeechStream } from './endless-speech-stream';
 
-export interface LiveTranscriptSink {
-  /** A provisional hypothesis for one speaker; the final text replaces it. */
-  interim(callId: string, speaker: Speaker, text: string, startMs: number): void;
-}
-
 /**
  * Transcribe mode: both tracks of a two-party call, each through its own endless Speech-to-Text
  * stream (inbound = the callee, outbound = the party at connectTo). Final results are stored in
@@ -22,14 +17,13 @@ export class TranscribeHandler implements ModeHandler {
   constructor(
     private readonly context: MediaContext,
     client: SpeechClient,
-    live?: LiveTranscriptSink,
   ) {
     const stream = (speaker: Speaker) =>
       new EndlessSpeechStream(
         client,
         { languageCode: context.call.language, audioTopic: `Phone call ${context.call.id}, ${speaker} side` },
         {
-          interim: (text, startMs) => live?.interim(context.call.id, speaker, text, startMs),
+          interim: (text, startMs) => context.interim(speaker, text, startMs),
           final: (entry) => this.store(speaker, entry),
         },
         context.log,

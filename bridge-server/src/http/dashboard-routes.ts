@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+
+const PUBLIC_DIR = join(__dirname, '..', '..', 'public');
+const FILES: Record<string, string> = {
+  '/': 'index.html',
+  '/dashboard.js': 'dashboard.js',
+  '/dashboard.css': 'dashboard.css',
+};
+const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
+
+/**
+ * The dashboard at `/`: three static files, no build step. The page holds no data itself; it
+ * reads everything from the /v1 API and the /v1/live stream, with the API key when one is set.
+ */
+export function registerDashboardRoutes(app: FastifyInstance): void {
+  for (const [path, file] of Object.entries(FILES)) {
+    const body = readFileSync(join(PUBLIC_DIR, file));
+    const type = TYPES[file.split('.').pop() ?? 'html'];
+    app.get(path, async (_request, reply) => reply.type(type).header('cache-control', 'no-cache').send(body));
+  }
+}
