@@ -1,4 +1,4 @@
-import type { INode } from 'n8n-workflow';
+import type { INode, INodeParameters } from 'n8n-workflow';
 import { signatureHeader } from '../../bridge-server/src/delivery/webhook-signature';
 import { humanScript } from '../../bridge-server/src/sandbox/callee-script';
 import { N8nHarness, PACKAGE_NAME } from '../support/n8n-harness';
@@ -10,7 +10,7 @@ const API_KEY = 'n8n-trigger-key-0123456789';
 function triggerNode(parameters: Record<string, unknown> = {}): INode {
   return {
     id: 'node-trigger', name: 'Call Ended', type: `${PACKAGE_NAME}.callEndedTrigger`, typeVersion: 1, position: [0, 0],
-    parameters: { statuses: ['completed', 'busy', 'no-answer', 'failed', 'canceled'], modes: ['agent', 'transcribe'], ...parameters },
+    parameters: { statuses: ['completed', 'busy', 'no-answer', 'failed', 'canceled'], modes: ['agent', 'transcribe'], ...parameters } as INodeParameters,
     credentials: { voiceBridgeApi: { id: '1', name: 'Voice Bridge' } }, webhookId: 'f2b1c0de-0000-4000-8000-000000000001',
   };
 }

@@ -1,4 +1,4 @@
-import type { INode } from 'n8n-workflow';
+import type { INode, INodeParameters } from 'n8n-workflow';
 import { humanScript } from '../../bridge-server/src/sandbox/callee-script';
 import { N8nHarness, PACKAGE_NAME } from '../support/n8n-harness';
 import { startTestBridge, type TestBridge } from '../support/sandbox-bridge';
@@ -9,14 +9,14 @@ const API_KEY = 'n8n-test-key-0123456789';
 function placeCallNode(parameters: Record<string, unknown>): INode {
   return {
     id: 'node-place', name: 'Place Call', type: `${PACKAGE_NAME}.placeCall`, typeVersion: 1, position: [0, 0],
-    parameters, credentials: { voiceBridgeApi: { id: '1', name: 'Voice Bridge' } },
+    parameters: parameters as INodeParameters, credentials: { voiceBridgeApi: { id: '1', name: 'Voice Bridge' } },
   };
 }
 
 function awaitNode(parameters: Record<string, unknown> = {}): INode {
   return {
     id: 'node-await', name: 'Await Transcript', type: `${PACKAGE_NAME}.awaitTranscript`, typeVersion: 1, position: [200, 0],
-    parameters: { callIds: '={{ $json.id }}', timeLimit: 1, timeLimitUnit: 'hours', ...parameters },
+    parameters: { callIds: '={{ $json.id }}', timeLimit: 1, timeLimitUnit: 'hours', ...parameters } as INodeParameters,
     credentials: { voiceBridgeApi: { id: '1', name: 'Voice Bridge' } }, webhookId: 'await-webhook',
   };
 }

@@ -54,7 +54,7 @@ describe('dashboard in a real browser (Debian chromium driven by playwright-core
     await page.getByRole('button', { name: 'Call' }).click();
     await page.locator('.bubble.agent:not(.interim)').first().waitFor({ timeout: 20_000 });
     await page.locator('#call-meta', { hasText: 'ended: agent-hangup' }).waitFor({ timeout: 60_000 });
-    const speakers = await page.locator('.bubble:not(.interim)').evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset.speaker));
+    const speakers = await page.locator('.bubble:not(.interim)').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-speaker')));
     expect(speakers).toEqual(['agent', 'callee', 'agent', 'callee', 'agent']);
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-agent.png'), fullPage: true });
   });
