@@ -33,7 +33,11 @@ export async function main(): Promise<void> {
     stopping = true;
     log.info({ signal, graceSec: config.shutdownGraceSec }, 'shutting down: no new calls; letting active calls finish');
     bridge.shutdown().then(
-      () => log.info('stopped'),
+      () => {
+        log.info('stopped');
+        // Everything is closed and flushed; don't wait on idle keep-alive sockets of clients.
+        process.exit();
+      },
       (error: unknown) => {
         log.error({ err: error }, 'shutdown failed');
         process.exitCode = 1;

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The bridge's Prometheus metrics (`GET /metrics`). */
 export class BridgeMetrics {
@@ -7,6 +7,12 @@ export class BridgeMetrics {
   readonly callsEnded = new Counter({ name: 'voicebridge_calls_ended_total', help: 'Calls ended, by end reason', labelNames: ['reason'], registers: [this.registry] });
   readonly activeStreams = new Gauge({ name: 'voicebridge_media_streams_active', help: 'Media streams open on this instance', registers: [this.registry] });
   readonly droppedMessages = new Counter({ name: 'voicebridge_media_messages_dropped_total', help: 'Media-stream messages dropped, by reason', labelNames: ['reason'], registers: [this.registry] });
+  readonly bargeInClear = new Histogram({
+    name: 'voicebridge_barge_in_clear_seconds',
+    help: 'From Gemini\'s interrupted arriving to Twilio clear being sent',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.05],
+    registers: [this.registry],
+  });
   readonly deliveries = new Counter({ name: 'voicebridge_deliveries_total', help: 'Webhook delivery attempts, by outcome', labelNames: ['outcome'], registers: [this.registry] });
 
   constructor() {

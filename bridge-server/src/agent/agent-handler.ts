@@ -101,7 +101,7 @@ export class AgentHandler implements ModeHandler, LiveListener {
     if (this.state === 'finishing') return this.lateTranscription(message);
     if (this.state !== 'live') return;
     const content = message.serverContent;
-    if (content?.interrupted) this.bargeIn();
+    if (content?.interrupted) this.bargeIn(performance.now());
     for (const part of content?.modelTurn?.parts ?? []) {
       if (part.inlineData?.data) this.agentAudio(part.inlineData.data);
     }
@@ -132,13 +132,17 @@ export class AgentHandler implements ModeHandler, LiveListener {
 
   private agentAudio(data: string): void {
     this.agentTurn();
-    this.framer.push(data, this.sendFrame);
-    this.context.output.sendMark(this.playback.nextMark());
+    // One Gemini chunk is several 20 ms frames and a mark: one write to Twilio, not six.
+    this.context.output.batch(() => {
+      this.framer.push(data, this.sendFrame);
+      this.context.output.sendMark(this.playback.nextMark());
+    });
   }
 
-  private bargeIn(): void {
+  private bargeIn(arrivedAt: number): void {
     // Clear first: every millisecond here is agent audio the callee hears over themselves.
     this.context.output.clear();
+    this.context.metrics?.bargeInClear.observe((performance.now() - arrivedAt) / 1000);
     this.framer.reset();
     const now = this.context.elapsedMs();
     const utterance = this.agent;

@@ -1,5 +1,6 @@
 import type { LiveFeed } from '../delivery/live-feed';
 import type { Logger } from '../logger';
+import type { BridgeMetrics } from '../metrics';
 import type { InboundMessage } from '../twilio/media-stream-codec';
 import type { EndReason } from '../wire-types';
 import type { CallRecord } from './call-record';
@@ -24,12 +25,14 @@ export class CallSession {
     factory: ModeHandlerFactory,
     private readonly log: Logger,
     live?: LiveFeed,
+    metrics?: BridgeMetrics,
   ) {
     this.handler = factory({
       call,
       streamSid,
       output,
       log,
+      metrics,
       elapsedMs: () => performance.now() - this.startedAt,
       addTranscript: async (entries) => {
         await this.calls.addTranscript(call.id, entries);

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger';
+import type { BridgeMetrics } from '../metrics';
 import type { MediaTrack } from '../twilio/media-stream-codec';
 import type { EndReason, Speaker } from '../wire-types';
 import type { CallRecord } from './call-record';
@@ -11,6 +12,8 @@ export interface MediaOutput {
   sendMark(name: string): void;
   /** Drops everything Twilio has buffered but not yet played (barge-in). */
   clear(): void;
+  /** Runs `send` with the socket corked, so a burst of messages leaves in one write. */
+  batch(send: () => void): void;
 }
 
 /** Everything one call's mode handler is given by the session that owns the stream. */
@@ -19,6 +22,7 @@ export interface MediaContext {
   streamSid: string;
   output: MediaOutput;
   log: Logger;
+  metrics?: BridgeMetrics;
   /** Milliseconds since the media stream started (the transcript clock). */
   elapsedMs(): number;
   /** Stores final transcript entries (and emits their events). */

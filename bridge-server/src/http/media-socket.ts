@@ -132,7 +132,7 @@ class MediaConnection {
     }
     if (this.ws.readyState !== this.ws.OPEN) return;
     this.log = this.options.log.child({ callId: call.id, streamSid: message.streamSid });
-    const session = new CallSession(call, message.streamSid, this.output(message.streamSid), this.options.calls, this.options.handlers[call.mode], this.log, this.options.live);
+    const session = new CallSession(call, message.streamSid, this.output(message.streamSid), this.options.calls, this.options.handlers[call.mode], this.log, this.options.live, this.options.metrics);
     this.session = session;
     this.sessions.add(session);
     this.options.metrics.activeStreams.inc();
@@ -146,10 +146,20 @@ class MediaConnection {
     const send = (text: string) => {
       if (this.ws.readyState === this.ws.OPEN) this.ws.send(text);
     };
+    // ws keeps its net.Socket private; corking it turns a burst of frames into one writev.
+    const socket = (this.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
     return {
       sendMedia: (payload) => send(encoder.media(payload)),
       sendMark: (name) => send(encoder.mark(name)),
       clear: () => send(encoder.clear()),
+      batch: (run) => {
+        socket?.cork();
+        try {
+          run();
+        } finally {
+          socket?.uncork();
+        }
+      },
     };
   }
 

@@ -19,6 +19,8 @@ export interface AgentScenario {
   failAfterTurns?: number;
   /** Refuse the connection outright (Gemini unreachable). */
   refuse?: boolean;
+  /** Load testing: speak without pause, in real-time 100 ms chunks, never interrupted. */
+  continuousSpeech?: boolean;
 }
 
 export const DEMO_SCENARIO: AgentScenario = {

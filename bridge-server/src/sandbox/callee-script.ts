@@ -26,6 +26,8 @@ export interface CalleeScript {
   hangUpAfterMs?: number;
   /** Hang up once every line is said and the agent has finished its turn after the last. */
   hangUpWhenDone: boolean;
+  /** Load testing: talk without pause (quietly, below the agent's barge-in threshold). */
+  continuousSpeech?: boolean;
 }
 
 export const DEFAULT_CALLEE_LINES = ['Hi, yes, this is Sam speaking.', 'Yes, that works for me.'];

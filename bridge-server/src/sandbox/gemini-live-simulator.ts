@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../logger';
 import { DEMO_SCENARIO, scenarioName, type AgentScenario } from './agent-scenario';
+import type { LoadProbe } from './load-probe';
 import { SimulatedAgentSession, type ConversationState, type SimulatedSessionRecord } from './simulated-agent-session';
 
 /** The SDK asks for `<base>/ws/google.ai.generativelanguage.<version>.GenerativeService.BidiGenerateContent?key=...`. */
@@ -12,6 +13,8 @@ const BIDI_PATH = /^\/+ws\/google\.ai\.generativelanguage\.[\w]+\.GenerativeServ
 export interface GeminiSimulatorOptions {
   log: Logger;
   speed?: number;
+  /** Load testing: every session is timed and counted here, keyed by the prompt's `#call:<key>`. */
+  probe?: LoadProbe;
 }
 
 /**
@@ -30,7 +33,7 @@ export class GeminiLiveSimulator {
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly log: Logger;
 
-  constructor(options: GeminiSimulatorOptions) {
+  constructor(private readonly options: GeminiSimulatorOptions) {
     this.log = options.log.child({ component: 'gemini-live-simulator' });
     this.speed = options.speed ?? 1;
     this.server = createServer((_req, res) => res.writeHead(404).end());
@@ -92,10 +95,21 @@ export class GeminiLiveSimulator {
       this.conversations.set(newHandle, state);
       send({ sessionResumptionUpdate: { newHandle, resumable: true } });
     };
-    const session = new SimulatedAgentSession(ws, scenario, state, record, this.speed, this.log, (newHandle) => {
-      rememberAs(newHandle);
-      this.connectionEvents(ws, scenario, state);
-    });
+    const probeKey = /#call:(\S+)/.exec(instruction)?.[1];
+    const probe = this.options.probe && probeKey ? { probe: this.options.probe, key: probeKey } : undefined;
+    const session = new SimulatedAgentSession(
+      ws,
+      scenario,
+      state,
+      record,
+      this.speed,
+      this.log,
+      (newHandle) => {
+        rememberAs(newHandle);
+        this.connectionEvents(ws, scenario, state);
+      },
+      probe,
+    );
     send({ setupComplete: {} });
     rememberAs(`handle_${randomBytes(8).toString('hex')}`);
     return session;

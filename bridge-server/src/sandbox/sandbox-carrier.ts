@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger';
 import { scriptForNumber, type CalleeScript } from './callee-script';
+import type { LoadProbe } from './load-probe';
 import { SimulatedCall } from './simulated-call';
 
 const CALLS_PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Calls(?:\/(CA[0-9a-f]{32}))?\.json$/;
@@ -13,6 +14,10 @@ export interface SandboxCarrierOptions {
   speed?: number;
   accountSid?: string;
   authToken?: string;
+  /** Load testing: every stream is timed and counted here. */
+  probe?: LoadProbe;
+  /** Script for numbers without one of their own (default: by the last four digits). */
+  defaultScript?: (to: string) => CalleeScript;
 }
 
 /**
@@ -29,7 +34,7 @@ export class SandboxCarrier {
   private readonly server: Server;
   private readonly log: Logger;
 
-  constructor(options: SandboxCarrierOptions) {
+  constructor(private readonly options: SandboxCarrierOptions) {
     this.log = options.log.child({ component: 'sandbox-carrier' });
     this.speed = options.speed ?? 1;
     this.accountSid = options.accountSid ?? `AC${randomBytes(16).toString('hex')}`;
@@ -95,9 +100,10 @@ export class SandboxCarrier {
         timeoutSec: Number(form.get('Timeout') ?? 60),
         timeLimitSec: Number(form.get('TimeLimit') ?? 14400),
       },
-      this.scripts.get(to) ?? scriptForNumber(to),
+      this.scripts.get(to) ?? (this.options.defaultScript ?? scriptForNumber)(to),
       this.speed,
       this.log,
+      this.options.probe,
     );
     this.calls.set(call.sid, call);
     call.start();

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type WebSocket from 'ws';
 import type { Logger } from '../logger';
 import { DEFAULT_GREETING, fragmentsOf, type AgentScenario } from './agent-scenario';
+import type { LoadProbe } from './load-probe';
 import { speakingTimeMs, voicedPcm } from './speech-synth';
 
 /** What the simulator saw of one session, for tests. */
@@ -48,6 +49,7 @@ export class SimulatedAgentSession {
     private readonly speed: number,
     private readonly log: Logger,
     private readonly onTurn: (handle: string) => void,
+    private readonly probe?: { probe: LoadProbe; key: string },
   ) {}
 
   private send(message: object): void {
@@ -70,12 +72,14 @@ export class SimulatedAgentSession {
   private onText(text: string): void {
     this.record.textTurns.push(text);
     if (text.startsWith('(The callee pressed')) return;
+    if (this.scenario.continuousSpeech) return this.speakContinuously();
     const greeting = /exactly: "([^"]*)"/.exec(text)?.[1] ?? DEFAULT_GREETING;
     this.reply(greeting, false);
   }
 
   private onAudio(base64: string): void {
     this.record.audioChunksReceived++;
+    if (this.probe) return this.probe.probe.calleeAudioReceived(this.probe.key);
     const bytes = Buffer.from(base64, 'base64');
     const pcm = new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + (bytes.length & ~1)));
     let sum = 0;
@@ -153,6 +157,28 @@ export class SimulatedAgentSession {
       this.onTurn(`handle_${randomBytes(8).toString('hex')}`);
     };
     next();
+  }
+
+  /** Load testing: 100 ms of 24 kHz audio every 100 ms, until the connection closes. */
+  private speakContinuously(): void {
+    const chunkSamples = (24000 * CHUNK_MS) / 1000;
+    const pcm = voicedPcm(1000, 24000, 190, 5);
+    const chunks = Array.from({ length: 10 }, (_, i) => {
+      const part = pcm.subarray(i * chunkSamples, (i + 1) * chunkSamples);
+      return JSON.stringify({ serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data: Buffer.from(part.buffer, part.byteOffset, part.byteLength).toString('base64') } }] } } });
+    });
+    const started = performance.now();
+    let sent = 0;
+    const tick = () => {
+      // Catch up on the wall clock, so timer drift neither starves nor floods the bridge.
+      const due = Math.floor(((performance.now() - started) * this.speed) / CHUNK_MS) + 1;
+      for (; sent < due && this.ws.readyState === this.ws.OPEN; sent++) {
+        this.probe?.probe.agentAudioSent(this.probe.key, CHUNK_MS / 20);
+        this.ws.send(chunks[sent % chunks.length]);
+      }
+      this.replyTimer = setTimeout(tick, CHUNK_MS / 2 / this.speed);
+    };
+    tick();
   }
 
   close(): void {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger';
 import { signTwilioRequest } from '../twilio/twilio-signature';
 import type { CalleeScript } from './callee-script';
+import type { LoadProbe } from './load-probe';
 import { SimulatedMediaStream } from './simulated-media-stream';
 import { readStreamInstruction } from './twiml-reader';
 
@@ -42,6 +43,7 @@ export class SimulatedCall {
     readonly script: CalleeScript,
     private readonly speed: number,
     private readonly log: Logger,
+    private readonly probe?: LoadProbe,
   ) {
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
   }
@@ -89,6 +91,7 @@ export class SimulatedCall {
       script: this.script,
       speed: this.speed,
       onCalleeHangup: () => void this.end('completed'),
+      probe: this.probe ? { probe: this.probe, key: this.params.to } : undefined,
     });
     await this.stream.open();
   }

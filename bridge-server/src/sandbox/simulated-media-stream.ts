@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { signTwilioRequest } from '../twilio/twilio-signature';
 import type { CalleeScript } from './callee-script';
 import { SILENT_MULAW_FRAME, speakingTimeMs, voicedMulawFrames } from './speech-synth';
+import type { LoadProbe } from './load-probe';
 import type { StreamInstruction } from './twiml-reader';
 
 /** What the simulated phone heard and did, for tests and the load test. */
@@ -33,7 +34,12 @@ export interface SimulatedStreamOptions {
   speed: number;
   /** The simulated callee hangs up (script done or timed hang-up). */
   onCalleeHangup: () => void;
+  /** Load testing: counts and times every frame, keyed by the number called. */
+  probe?: { probe: LoadProbe; key: string };
 }
+
+/** Quiet, never-silent callee audio for load tests: well below the simulated agent's barge-in level. */
+const QUIET_FRAMES = voicedMulawFrames(1000, 120, 7, 0.05);
 
 /**
  * The carrier's side of a Media Streams WebSocket, behaving as Twilio does: a signed upgrade,
@@ -128,6 +134,11 @@ export class SimulatedMediaStream {
     const timestamp = String(this.chunk * 20);
     this.chunk++;
     const speaking = this.calleeSpeech.length > 0;
+    if (this.options.probe) {
+      this.options.probe.probe.calleeFrameSent(this.options.probe.key);
+      this.sendMedia('inbound', QUIET_FRAMES[this.ticks % QUIET_FRAMES.length], timestamp);
+      return;
+    }
     this.sendMedia('inbound', this.calleeSpeech.shift() ?? SILENT_MULAW_FRAME, timestamp);
     // The agent's turn is judged from the end of what the callee said: audio the callee talked
     // over (barge-in) and silence while they talked do not count.
@@ -174,7 +185,7 @@ export class SimulatedMediaStream {
       if (elapsedMs === Math.round(atMs / 20) * 20) this.send({ event: 'dtmf', streamSid: this.streamSid, sequenceNumber: String(this.stats.framesSent + 1), dtmf: { track: 'inbound_track', digit } });
     }
     if (script.hangUpAfterMs !== undefined && elapsedMs >= script.hangUpAfterMs) return this.calleeHangsUp();
-    if (this.calleeSpeech.length > 0 || this.partySpeech.length > 0) return;
+    if (script.continuousSpeech || this.calleeSpeech.length > 0 || this.partySpeech.length > 0) return;
     if (instruction.bidirectional) this.agentConversation();
     else this.twoPartyConversation();
   }
@@ -238,6 +249,7 @@ export class SimulatedMediaStream {
     switch (message.event) {
       case 'media':
         if (this.stats.firstAgentAudioMs === null) this.stats.firstAgentAudioMs = performance.now() - this.startedAt;
+        this.options.probe?.probe.agentFrameReceived(this.options.probe.key);
         this.playback.push({ kind: 'audio' });
         break;
       case 'mark':

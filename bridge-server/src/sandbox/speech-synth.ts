@@ -11,7 +11,7 @@ export function speakingTimeMs(text: string): number {
   return Math.max(500, text.length * 65);
 }
 
-export function voicedPcm(durationMs: number, sampleRate: number, pitchHz = 140, seed = 1): Int16Array {
+export function voicedPcm(durationMs: number, sampleRate: number, pitchHz = 140, seed = 1, level = 1): Int16Array {
   const samples = Math.round((durationMs / 1000) * sampleRate);
   const out = new Int16Array(samples);
   const syllableHz = 4 + (seed % 3) * 0.5;
@@ -20,14 +20,14 @@ export function voicedPcm(durationMs: number, sampleRate: number, pitchHz = 140,
     const envelope = 0.35 + 0.65 * Math.abs(Math.sin(Math.PI * syllableHz * t));
     let voiced = 0;
     for (let h = 1; h <= 8; h++) voiced += Math.sin(2 * Math.PI * pitchHz * h * t + h * seed) / h;
-    out[i] = Math.round(5000 * envelope * voiced);
+    out[i] = Math.round(5000 * level * envelope * voiced);
   }
   return out;
 }
 
 /** 20 ms μ-law frames (base64) of speech-like audio. */
-export function voicedMulawFrames(durationMs: number, pitchHz = 140, seed = 1): string[] {
-  const pcm = voicedPcm(durationMs, 8000, pitchHz, seed);
+export function voicedMulawFrames(durationMs: number, pitchHz = 140, seed = 1, level = 1): string[] {
+  const pcm = voicedPcm(durationMs, 8000, pitchHz, seed, level);
   const frames: string[] = [];
   const bytes = new Uint8Array(160);
   for (let at = 0; at + 160 <= pcm.length; at += 160) {

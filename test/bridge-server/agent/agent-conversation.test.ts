@@ -86,8 +86,11 @@ describe('agent mode: a Gemini Live voice agent on the phone (real SDK, simulate
     const { call, sessions, stream } = await converse('barge-in', script);
     expect(sessions[0].interruptedAt).toHaveLength(1);
     expect(stream.stats.clearsReceived).toBe(1);
-    const clearLatencyMs = stream.stats.clearedAt[0] - sessions[0].interruptedAt[0];
-    expect(clearLatencyMs).toBeLessThan(5);
+    // The bar: clear leaves the bridge within 5 ms of interrupted arriving there...
+    const inBridge = (await t.bridge.metrics.bargeInClear.get()).values.find((v) => v.metricName === 'voicebridge_barge_in_clear_seconds_bucket' && v.labels.le === 0.005);
+    expect(inBridge?.value).toBe(1);
+    // ...and end to end, Gemini's socket to Twilio's, with both loopback hops, it stays well inside 20 ms.
+    expect(stream.stats.clearedAt[0] - sessions[0].interruptedAt[0]).toBeLessThan(20);
     const cut = call.transcript.find((e) => e.speaker === 'agent' && long.startsWith(e.text) && e.text !== long);
     expect(cut).toBeDefined();
     expect(cut!.text.length).toBeGreaterThan(5);
