@@ -1,21 +1,7 @@
-import type { AgentSettings, AnsweredBy, CallMode, CallResource, CallStatus, EndReason, MachineDetection, TranscriptEntry } from '../wire-types';
+import type { AgentSettings, CallResource, CallStatus, EndReason, MachineDetection, TranscriptEntry } from '../wire-types';
 
 /** A call as the store keeps it: the public resource's fields (less the transcript) and the settings. */
-export interface CallRecord {
-  id: string;
-  twilioCallSid: string | null;
-  mode: CallMode;
-  to: string;
-  from: string;
-  connectTo: string | null;
-  status: CallStatus;
-  answeredBy: AnsweredBy | null;
-  endReason: EndReason | null;
-  createdAt: string;
-  answeredAt: string | null;
-  endedAt: string | null;
-  durationSec: number | null;
-  metadata: Record<string, unknown>;
+export interface CallRecord extends Omit<CallResource, 'transcript'> {
   agent: AgentSettings | null;
   language: string;
   maxDurationSec: number;

@@ -1,4 +1,4 @@
-import { isValidSignature } from '../../../bridge-server/src/delivery/webhook-signature';
+import { verifyBridgeSignature as isValidSignature } from '../../../nodes/shared/webhook-signature';
 import { humanScript } from '../../../bridge-server/src/sandbox/callee-script';
 import { agentCall, startTestBridge, type TestBridge } from '../../support/sandbox-bridge';
 import { until, WebhookReceiver } from '../../support/webhook-receiver';

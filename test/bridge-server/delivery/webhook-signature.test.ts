@@ -1,4 +1,5 @@
-import { isValidSignature, newWebhookSecret, signatureHeader } from '../../../bridge-server/src/delivery/webhook-signature';
+import { newWebhookSecret, signatureHeader } from '../../../bridge-server/src/delivery/webhook-signature';
+import { verifyBridgeSignature } from '../../../nodes/shared/webhook-signature';
 
 // CONTRACT.md §3 test vector.
 const SECRET = 'whsec_test_secret';
@@ -11,17 +12,10 @@ describe('webhook signatures (bridge side)', () => {
     expect(signatureHeader(SECRET, BODY, T)).toBe(`t=${T},v1=${V1}`);
   });
 
-  it('verifies the test vector within the tolerance window', () => {
-    expect(isValidSignature(SECRET, BODY, `t=${T},v1=${V1}`, T + 299)).toBe(true);
-  });
-
-  it('rejects a tampered body, a wrong secret, a stale or future timestamp, and junk', () => {
-    expect(isValidSignature(SECRET, BODY.replace('evt_1', 'evt_2'), `t=${T},v1=${V1}`, T)).toBe(false);
-    expect(isValidSignature('whsec_other', BODY, `t=${T},v1=${V1}`, T)).toBe(false);
-    expect(isValidSignature(SECRET, BODY, `t=${T},v1=${V1}`, T + 301)).toBe(false);
-    expect(isValidSignature(SECRET, BODY, `t=${T},v1=${V1}`, T - 301)).toBe(false);
-    expect(isValidSignature(SECRET, BODY, 'nonsense', T)).toBe(false);
-    expect(isValidSignature(SECRET, BODY, undefined, T)).toBe(false);
+  it('signs with the current time by default, which receivers accept', () => {
+    const header = signatureHeader(SECRET, BODY);
+    expect(verifyBridgeSignature(SECRET, BODY, header)).toBe(true);
+    expect(Math.abs(Number(/t=(\d+)/.exec(header)![1]) - Date.now() / 1000)).toBeLessThan(2);
   });
 
   it('generates distinct whsec_ secrets', () => {
