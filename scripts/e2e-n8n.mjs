@@ -76,14 +76,19 @@ function start(name, command, args, env) {
   return child;
 }
 
-function stopAll() {
-  for (const child of children) {
+/** SIGTERM to each process group (n8n's task runner is a child), SIGKILL whatever is left after 15 s. */
+async function stopAll() {
+  const signal = (child, name) => {
     try {
-      process.kill(-child.pid, 'SIGTERM');
+      process.kill(-child.pid, name);
     } catch {
       // already gone
     }
-  }
+  };
+  const exited = children.map((child) => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve))));
+  for (const child of children) signal(child, 'SIGTERM');
+  await Promise.race([Promise.all(exited), new Promise((resolve) => setTimeout(resolve, 15_000))]);
+  for (const child of children) signal(child, 'SIGKILL');
 }
 
 async function until(what, condition, timeoutMs = 60_000, intervalMs = 250) {
@@ -263,12 +268,12 @@ async function main() {
 }
 
 main()
-  .then((ok) => {
-    stopAll();
+  .then(async (ok) => {
+    await stopAll();
     process.exit(ok ? 0 : 1);
   })
-  .catch((error) => {
+  .catch(async (error) => {
     process.stderr.write(`[e2e] ${error.stack ?? error}\n`);
-    stopAll();
+    await stopAll();
     process.exit(1);
   });

@@ -36,8 +36,8 @@ async function main(): Promise<void> {
       send({
         event: 'report',
         counts: probe.counts,
-        inbound: { p50: median(probe.inboundLatencyMs), p99: percentile(probe.inboundLatencyMs, 99), max: Math.max(...probe.inboundLatencyMs) },
-        outbound: { p50: median(probe.outboundLatencyMs), p99: percentile(probe.outboundLatencyMs, 99), max: Math.max(...probe.outboundLatencyMs) },
+        inbound: { p50: median(probe.inboundLatencyMs), p99: percentile(probe.inboundLatencyMs, 99), max: probe.inboundLatencyMs.reduce((a, b) => Math.max(a, b), 0) },
+        outbound: { p50: median(probe.outboundLatencyMs), p99: percentile(probe.outboundLatencyMs, 99), max: probe.outboundLatencyMs.reduce((a, b) => Math.max(a, b), 0) },
         greeting: { p50: median(greetings), p99: percentile(greetings, 99), calls: greetings.length },
         streaming: [...carrier.calls.values()].filter((call) => call.status === 'in-progress' && call.stream).length,
       });
