@@ -2,9 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INo
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { bridgeCredentials, bridgeRequest, CREDENTIAL_TYPE } from '../shared/transport';
 import { callOutput } from '../shared/transcript-text';
-import { deriveWaiterSecret, verifyBridgeSignature } from '../shared/webhook-signature';
+import { acceptSignedDelivery } from '../shared/signed-delivery';
+import { deriveWaiterSecret } from '../shared/webhook-signature';
 import type { CallResource, WaiterDoneEvent } from '../shared/wire-types';
-import { SIGNATURE_HEADER } from '../shared/wire-types';
 
 const ENDED = ['completed', 'busy', 'no-answer', 'failed', 'canceled'];
 /** A call that ended this long ago has flushed its transcript (the bridge waits at most a few seconds). */
@@ -119,15 +119,9 @@ export class AwaitTranscript implements INodeType {
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const request = this.getRequestObject() as { rawBody?: Buffer; body?: unknown };
-		const rawBody = request.rawBody?.toString('utf8') ?? JSON.stringify(request.body ?? {});
 		const { webhookSecret, apiKey } = await bridgeCredentials(this);
 		const secret = deriveWaiterSecret(webhookSecret || apiKey || '', this.getExecutionId(), this.getNode().id);
-		const signature = this.getHeaderData()[SIGNATURE_HEADER.toLowerCase()] as string | undefined;
-		if (!verifyBridgeSignature(secret, rawBody, signature)) {
-			this.getResponseObject().status(401).json({ error: 'invalid X-Voice-Bridge-Signature' });
-			return { noWebhookResponse: true };
-		}
+		if (!acceptSignedDelivery(this, secret)) return { noWebhookResponse: true };
 		const event = this.getBodyData() as unknown as WaiterDoneEvent;
 		return { workflowData: [toItems(event.calls ?? [], Boolean(event.timedOut))] };
 	}

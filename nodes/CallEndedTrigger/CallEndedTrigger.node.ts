@@ -2,9 +2,8 @@ import type { IDataObject, IHookFunctions, INodeType, INodeTypeDescription, IWeb
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { bridgeCredentials, bridgeRequest, CREDENTIAL_TYPE } from '../shared/transport';
 import { callOutput } from '../shared/transcript-text';
-import { verifyBridgeSignature } from '../shared/webhook-signature';
+import { acceptSignedDelivery } from '../shared/signed-delivery';
 import type { CallEvent } from '../shared/wire-types';
-import { SIGNATURE_HEADER } from '../shared/wire-types';
 
 interface Registration {
 	subscriptionId?: string;
@@ -89,13 +88,7 @@ export class CallEndedTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const registration = this.getWorkflowStaticData('node') as Registration;
-		const request = this.getRequestObject() as { rawBody?: Buffer; body?: unknown };
-		const rawBody = request.rawBody?.toString('utf8') ?? JSON.stringify(request.body ?? {});
-		const signature = this.getHeaderData()[SIGNATURE_HEADER.toLowerCase()] as string | undefined;
-		if (!verifyBridgeSignature(registration.secret ?? '', rawBody, signature)) {
-			this.getResponseObject().status(401).json({ error: 'invalid X-Voice-Bridge-Signature' });
-			return { noWebhookResponse: true };
-		}
+		if (!acceptSignedDelivery(this, registration.secret ?? '')) return { noWebhookResponse: true };
 		const event = this.getBodyData() as unknown as CallEvent;
 		const statuses = this.getNodeParameter('statuses', []) as string[];
 		const modes = this.getNodeParameter('modes', []) as string[];
