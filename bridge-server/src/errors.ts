@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /**
  * The one registry of error codes the bridge returns. Each code is stable: documented in the
  * README, never reused for another meaning, never renamed. A test checks both.
@@ -55,4 +57,22 @@ export class BridgeError extends Error {
 
 export function isBridgeError(error: unknown): error is BridgeError {
   return error instanceof BridgeError;
+}
+
+/**
+ * Validates a request body against a schema: the parsed value, or VALIDATION_FAILED listing every
+ * problem with its field (`what` names the request in the message, e.g. "call request").
+ */
+export function parseRequestBody<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new BridgeError('VALIDATION_FAILED', 'The body must be a JSON object.');
+  }
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const details: ErrorDetail[] = result.error.issues.map((issue) => ({
+    field: issue.path.join('.') || undefined,
+    problem: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
+  }));
+  const summary = details.map((d) => (d.field ? `${d.field} ${d.problem}` : d.problem)).join('; ');
+  throw new BridgeError('VALIDATION_FAILED', `Invalid ${what}: ${summary}.`, details);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BridgeError, type ErrorDetail } from '../errors';
+import { parseRequestBody } from '../errors';
 import type { PlaceCallRequest } from '../wire-types';
 
 /** Validation of `POST /v1/calls`: every field, every problem reported at once. */
@@ -51,16 +51,5 @@ const requestSchema = z
   });
 
 export function parsePlaceCallRequest(body: unknown): PlaceCallRequest {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new BridgeError('VALIDATION_FAILED', 'The body must be a JSON object.');
-  }
-  const result = requestSchema.safeParse(body);
-  if (result.success) return result.data;
-  const details: ErrorDetail[] = result.error.issues.map((issue) => {
-    const field = issue.path.join('.') || undefined;
-    const problem = issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message;
-    return { field, problem };
-  });
-  const summary = details.map((d) => (d.field ? `${d.field} ${d.problem}` : d.problem)).join('; ');
-  throw new BridgeError('VALIDATION_FAILED', `Invalid call request: ${summary}.`, details);
+  return parseRequestBody(requestSchema, body, 'call request');
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BridgeError } from '../errors';
+import { parseRequestBody } from '../errors';
 
 /** Validation of `POST /v1/subscriptions` and `POST /v1/waiters`. */
 
@@ -29,18 +29,8 @@ const waiterSchema = z
   })
   .strict();
 
-function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const details = result.error.issues.map((issue) => ({
-    field: issue.path.join('.') || undefined,
-    problem: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
-  }));
-  throw new BridgeError('VALIDATION_FAILED', `Invalid ${what}: ${details.map((d) => `${d.field ?? 'body'} ${d.problem}`).join('; ')}.`, details);
-}
-
 export type SubscriptionRequest = z.infer<typeof subscriptionSchema>;
 export type WaiterRequest = z.infer<typeof waiterSchema>;
 
-export const parseSubscriptionRequest = (body: unknown): SubscriptionRequest => parse(subscriptionSchema, body, 'subscription');
-export const parseWaiterRequest = (body: unknown): WaiterRequest => parse(waiterSchema, body, 'waiter');
+export const parseSubscriptionRequest = (body: unknown): SubscriptionRequest => parseRequestBody(subscriptionSchema, body, 'subscription');
+export const parseWaiterRequest = (body: unknown): WaiterRequest => parseRequestBody(waiterSchema, body, 'waiter');
