@@ -4,58 +4,71 @@
  * added latency is measured on one clock, and every frame is counted at both ends. A frame counts
  * when it was sent during the measured window, wherever it is received.
  */
-interface Sent {
-  at: number;
-  counted: boolean;
+
+/** A frame slower than this through the bridge counts as late. */
+const LATE_MS = 20;
+
+/** One direction through the bridge: frames queued per call in sending order, matched on arrival. */
+class FrameFlow {
+  private readonly inFlight = new Map<string, { at: number; counted: boolean }[]>();
+  readonly latencyMs: number[] = [];
+  sent = 0;
+  received = 0;
+  late = 0;
+
+  send(call: string, frames: number, counted: boolean): void {
+    let queue = this.inFlight.get(call);
+    if (!queue) this.inFlight.set(call, (queue = []));
+    const at = performance.now();
+    for (let i = 0; i < frames; i++) queue.push({ at, counted });
+    if (counted) this.sent += frames;
+  }
+
+  arrive(call: string): void {
+    const sent = this.inFlight.get(call)?.shift();
+    if (!sent?.counted) return;
+    const latency = performance.now() - sent.at;
+    this.received++;
+    this.latencyMs.push(latency);
+    if (latency > LATE_MS) this.late++;
+  }
 }
 
 export class LoadProbe {
-  private readonly inbound = new Map<string, Sent[]>();
-  private readonly outbound = new Map<string, Sent[]>();
-  readonly inboundLatencyMs: number[] = [];
-  readonly outboundLatencyMs: number[] = [];
-  counts = { inboundSent: 0, inboundReceived: 0, outboundSent: 0, outboundReceived: 0, inboundLate: 0, outboundLate: 0 };
+  private readonly inbound = new FrameFlow();
+  private readonly outbound = new FrameFlow();
   recording = false;
-  /** A frame slower than this through the bridge counts as late. */
-  static readonly LATE_MS = 20;
-
-  private static queue(map: Map<string, Sent[]>, key: string): Sent[] {
-    let queue = map.get(key);
-    if (!queue) map.set(key, (queue = []));
-    return queue;
-  }
 
   /** The carrier sent a callee frame for `call`. */
   calleeFrameSent(call: string): void {
-    LoadProbe.queue(this.inbound, call).push({ at: performance.now(), counted: this.recording });
-    if (this.recording) this.counts.inboundSent++;
+    this.inbound.send(call, 1, this.recording);
   }
 
   /** The Gemini simulator received one audio chunk for `call`. */
   calleeAudioReceived(call: string): void {
-    const sent = this.inbound.get(call)?.shift();
-    if (!sent?.counted) return;
-    const latency = performance.now() - sent.at;
-    this.counts.inboundReceived++;
-    this.inboundLatencyMs.push(latency);
-    if (latency > LoadProbe.LATE_MS) this.counts.inboundLate++;
+    this.inbound.arrive(call);
   }
 
   /** The Gemini simulator sent a 24 kHz chunk that makes `frames` Twilio frames. */
   agentAudioSent(call: string, frames: number): void {
-    const queue = LoadProbe.queue(this.outbound, call);
-    const at = performance.now();
-    for (let i = 0; i < frames; i++) queue.push({ at, counted: this.recording });
-    if (this.recording) this.counts.outboundSent += frames;
+    this.outbound.send(call, frames, this.recording);
   }
 
   /** The carrier received one agent frame for `call`. */
   agentFrameReceived(call: string): void {
-    const sent = this.outbound.get(call)?.shift();
-    if (!sent?.counted) return;
-    const latency = performance.now() - sent.at;
-    this.counts.outboundReceived++;
-    this.outboundLatencyMs.push(latency);
-    if (latency > LoadProbe.LATE_MS) this.counts.outboundLate++;
+    this.outbound.arrive(call);
+  }
+
+  get inboundLatencyMs(): number[] {
+    return this.inbound.latencyMs;
+  }
+
+  get outboundLatencyMs(): number[] {
+    return this.outbound.latencyMs;
+  }
+
+  get counts(): Record<'inboundSent' | 'inboundReceived' | 'outboundSent' | 'outboundReceived' | 'inboundLate' | 'outboundLate', number> {
+    const { inbound, outbound } = this;
+    return { inboundSent: inbound.sent, inboundReceived: inbound.received, outboundSent: outbound.sent, outboundReceived: outbound.received, inboundLate: inbound.late, outboundLate: outbound.late };
   }
 }
