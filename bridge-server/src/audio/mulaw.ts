@@ -44,14 +44,6 @@ export const MULAW_ENCODE_TABLE: Uint8Array = (() => {
 /** μ-law encodes digital silence (PCM 0) as 0xFF. */
 export const MULAW_SILENCE = 0xff;
 
-export function decodeMulawSample(mulaw: number): number {
-  return MULAW_DECODE_TABLE[mulaw & 0xff];
-}
-
-export function encodeMulawSample(sample: number): number {
-  return MULAW_ENCODE_TABLE[sample & 0xffff];
-}
-
 /** Decodes `count` μ-law bytes from `input` into `output` (no allocation). */
 export function decodeMulaw(input: Uint8Array, output: Int16Array, count = input.length): void {
   for (let i = 0; i < count; i++) output[i] = MULAW_DECODE_TABLE[input[i]];
