@@ -36,7 +36,7 @@ const AGENT_TRANSCRIPT_GRACE_MS = 250;
  */
 export class AgentHandler implements ModeHandler, LiveListener {
   private connection?: LiveConnection;
-  private readonly held: string[] = [];
+  private readonly held: Buffer[] = [];
   private readonly inbound = new InboundTranscoder();
   private readonly framer = new OutboundFramer();
   private readonly playback = new AgentPlayback();
@@ -51,10 +51,10 @@ export class AgentHandler implements ModeHandler, LiveListener {
   private hangupTimer?: NodeJS.Timeout;
   private state: 'connecting' | 'live' | 'failed' | 'finishing' | 'finished' = 'connecting';
   private writes: Promise<void> = Promise.resolve();
-  private readonly sendFrame = (payload: string): void => {
+  private readonly sendFrame = (frame: Buffer): void => {
     const at = this.playback.frameSent(this.context.elapsedMs());
     this.agent?.started(at);
-    this.context.output.sendMedia(payload);
+    this.context.output.sendMedia(frame);
   };
 
   constructor(
@@ -75,16 +75,16 @@ export class AgentHandler implements ModeHandler, LiveListener {
     connection.attach(this);
   }
 
-  media(track: MediaTrack, payload: string, timestampMs: number): void {
+  media(track: MediaTrack, audio: Buffer, timestampMs: number): void {
     if (track !== 'inbound' || (this.state !== 'live' && this.state !== 'connecting')) return;
-    const pcm = this.inbound.transcode(payload);
+    const pcm = this.inbound.transcode(audio);
     if (this.inbound.lastPeak >= VOICE_PEAK) {
       if (timestampMs - this.lastVoiceMs > UTTERANCE_GAP_MS) this.speechStartMs = timestampMs;
       this.lastVoiceMs = timestampMs;
     }
-    if (!pcm) return;
+    if (pcm.length === 0) return;
     if (this.connection) this.connection.sendAudio(pcm);
-    else if (this.held.push(pcm) > MAX_HELD_FRAMES) this.held.shift();
+    else if (this.held.push(Buffer.from(pcm)) > MAX_HELD_FRAMES) this.held.shift();
   }
 
   dtmf(digit: string): void {

@@ -1,6 +1,6 @@
 import type { GoogleGenAI, LiveConnectConfig, LiveServerMessage, Session } from '@google/genai';
-import { GEMINI_INPUT_MIME_TYPE } from '../audio/inbound-transcoder';
 import type { Logger } from '../logger';
+import { RealtimeAudioSender } from './realtime-audio-sender';
 
 export interface LiveListener {
   message(message: LiveServerMessage): void;
@@ -26,7 +26,8 @@ export class LiveConnection {
   private closed = false;
   private listener?: LiveListener;
   private readonly early: LiveServerMessage[] = [];
-  private readonly heldAudio: string[] = [];
+  private readonly heldAudio: Buffer[] = [];
+  private readonly audio = new RealtimeAudioSender();
   private droppedAudio = 0;
 
   constructor(
@@ -111,18 +112,18 @@ export class LiveConnection {
     this.listener?.failed(error);
   }
 
-  /** Base64 PCM16 at 16 kHz. */
-  sendAudio(data: string): void {
+  /** PCM16 at 16 kHz; the buffer may be reused by the caller once this returns. */
+  sendAudio(pcm: Buffer): void {
     if (this.closed) return;
     if (!this.session) {
       if (this.heldAudio.length >= this.maxHeldChunks) {
         this.heldAudio.shift();
         this.droppedAudio++;
       }
-      this.heldAudio.push(data);
+      this.heldAudio.push(Buffer.from(pcm));
       return;
     }
-    this.session.sendRealtimeInput({ audio: { data, mimeType: GEMINI_INPUT_MIME_TYPE } });
+    this.audio.send(this.session, pcm);
   }
 
   /** The callee is gone: Gemini should transcribe and answer what it has. */

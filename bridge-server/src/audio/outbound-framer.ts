@@ -6,12 +6,12 @@ import { alignedBuffer, int16View, maxDecodedBytes } from './pcm-buffers';
 export const FRAME_BYTES = 160;
 export const FRAME_MS = 20;
 
-/** Receives each finished frame as base64, ready for a Twilio `media` message. */
-export type FrameSink = (payloadBase64: string) => void;
+/** Receives each finished 160-byte μ-law frame; the buffer is reused once the sink returns. */
+export type FrameSink = (frame: Buffer) => void;
 
 /**
  * One call's agent audio, Gemini -> Twilio: base64 PCM16 LE 24 kHz chunks of any length in,
- * exact 20 ms μ-law frames out. A partial frame (and an odd trailing byte) carries over to the
+ * exact 20 ms μ-law frames out (handed to the sink in one reused buffer). A partial frame (and an odd trailing byte) carries over to the
  * next chunk; `flush` ends a turn by draining the filter and padding the last frame with silence.
  */
 export class OutboundFramer {
@@ -48,7 +48,7 @@ export class OutboundFramer {
     if (this.filled === 0) return;
     this.frame.fill(MULAW_SILENCE, this.filled);
     this.filled = 0;
-    sink(this.frame.toString('base64'));
+    sink(this.frame);
   }
 
   /** Barge-in: forget everything not yet framed. */
@@ -71,7 +71,7 @@ export class OutboundFramer {
     for (let i = 0; i < count; i++) {
       frame[filled++] = MULAW_ENCODE_TABLE[pcm[i] & 0xffff];
       if (filled === FRAME_BYTES) {
-        sink(frame.toString('base64'));
+        sink(frame);
         filled = 0;
       }
     }

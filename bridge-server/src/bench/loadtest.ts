@@ -1,170 +1,103 @@
-import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { runBridgeLoad, type BridgeLoadResult } from './bridge-load-run';
+import { measureRelayBaseline, type RelayBaseline } from './relay-baseline';
 import { printTable } from './timing';
 
 /**
- * `npm run loadtest -- --calls N --seconds S`: the bridge as its own process (live mode, pointed
- * at the simulators), the simulators and load generator in another, a real Redis; N concurrent
- * agent calls with continuous two-way audio, measured over S seconds of steady state.
+ * `npm run loadtest -- --calls N --seconds S`: one run at N concurrent agent calls, then the bare
+ * ws relay at the same N for comparison. `--scale`: runs from 10 calls upwards (10, 100, 200, ...
+ * up to `--max`, default 1000) until a run misses the bar, to show how cost grows with N.
+ * `--cpu-prof` / `--perf-map` profile the bridge; `--no-baseline` skips the relay.
  */
 
-interface Args {
-  calls: number;
-  seconds: number;
+/** The bar each run is held to: nothing lost, p99 added latency and loop delay within 20 ms. */
+const LATENCY_BAR_MS = 20;
+
+function flag(argv: string[], name: string, fallback: number): number {
+  const at = argv.indexOf(`--${name}`);
+  return at >= 0 ? Number(argv[at + 1]) : fallback;
 }
 
-function parseArgs(argv: string[]): Args {
-  const value = (name: string, fallback: number) => {
-    const at = argv.indexOf(`--${name}`);
-    return at >= 0 ? Number(argv[at + 1]) : fallback;
-  };
-  return { calls: value('calls', 100), seconds: value('seconds', 20) };
+export function meetsBar(run: BridgeLoadResult): boolean {
+  return (
+    run.frames.lostInbound === 0 &&
+    run.frames.lostOutbound === 0 &&
+    run.inboundLatencyMs.p99 <= LATENCY_BAR_MS &&
+    run.outboundLatencyMs.p99 <= LATENCY_BAR_MS &&
+    run.eventLoopDelayP99Ms <= LATENCY_BAR_MS
+  );
 }
 
-const TICKS_PER_SECOND = 100; // Linux USER_HZ, the unit of /proc/<pid>/stat CPU times
+const ms = (n: number) => n.toFixed(2);
 
-function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND) * 1e6;
-}
-
-function rssBytes(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) * 1024 : 0;
-}
-
-function waitFor<T>(child: ChildProcess, event: string): Promise<T> {
-  return new Promise((resolve) => {
-    const listener = (message: { event?: string }) => {
-      if (message.event !== event) return;
-      child.off('message', listener);
-      resolve(message as T);
-    };
-    child.on('message', listener);
-  });
-}
-
-async function metric(base: string, name: string): Promise<number> {
-  const text = await (await fetch(`${base}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(' ')[1]) : NaN;
-}
-
-async function main(): Promise<void> {
-  const { calls, seconds } = parseArgs(process.argv.slice(2));
-  const accountSid = `AC${randomBytes(16).toString('hex')}`;
-  const authToken = randomBytes(16).toString('hex');
-  const prefix = `vbload:${randomBytes(4).toString('hex')}:`;
-  const simulators = fork(join(__dirname, 'loadtest-simulators.js'), [], { env: { ...process.env, LOAD_ACCOUNT_SID: accountSid, LOAD_AUTH_TOKEN: authToken }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const { carrierUrl, geminiUrl } = await waitFor<{ carrierUrl: string; geminiUrl: string }>(simulators, 'ready');
-
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const base = `http://127.0.0.1:${port}`;
-  const apiKey = randomBytes(12).toString('hex');
-  // --cpu-prof writes the bridge's profile (on its graceful exit) for finding the hot path.
-  const profile = process.argv.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${join(process.cwd(), 'test-artifacts', 'profiles')}`] : [];
-  const bridge = spawn(process.execPath, [...profile, join(__dirname, '..', '..', 'bin', 'voice-bridge.js')], {
-    env: {
-      PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, BRIDGE_API_KEY: apiKey, LOG_LEVEL: 'warn', SHUTDOWN_GRACE_SEC: '0',
-      REDIS_URL: 'redis://127.0.0.1:6379/0', REDIS_KEY_PREFIX: prefix,
-      TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken, TWILIO_FROM_NUMBER: '+15005550006', TWILIO_API_BASE_URL: carrierUrl,
-      GEMINI_API_KEY: 'load', GEMINI_MODEL: 'load-live', GEMINI_BASE_URL: geminiUrl,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const pid = bridge.pid!;
-  const stopAll = async () => {
-    const exited = new Promise((resolve) => bridge.once('exit', resolve));
-    bridge.kill(profile.length ? 'SIGTERM' : 'SIGKILL');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-    bridge.kill('SIGKILL');
-    simulators.send({ command: 'exit' });
-  };
-  try {
-    for (let i = 0; ; i++) {
-      if ((await fetch(`${base}/healthz`).catch(() => undefined))?.ok) break;
-      if (i > 200) throw new Error('the bridge did not start');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const idleRss = rssBytes(pid);
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` };
-    const ids: string[] = [];
-    for (let i = 0; i < calls; i++) {
-      const to = `+1555100${String(i).padStart(4, '0')}`;
-      const body = { to, mode: 'agent', agent: { prompt: `Load test. #scenario:load #call:${to}` }, maxDurationSec: 14400 };
-      const response = await fetch(`${base}/v1/calls`, { method: 'POST', headers, body: JSON.stringify(body) });
-      if (response.status !== 201) throw new Error(`placing call ${i}: ${response.status} ${await response.text()}`);
-      ids.push(((await response.json()) as { id: string }).id);
-      if (i % 25 === 24) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    for (let i = 0; ; i++) {
-      const active = ((await (await fetch(`${base}/v1/calls?status=active&limit=200`, { headers })).json()) as { calls: { status: string }[] }).calls;
-      const streams = await metric(base, 'voicebridge_media_streams_active');
-      if (streams >= calls) break;
-      if (i > 600) throw new Error(`only ${streams} of ${calls} streams started (${active.length} active)`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 2000)); // settle: greetings out, JIT warm
-    await metric(base, 'voicebridge_nodejs_eventloop_lag_p99_seconds'); // resets the loop-delay histogram
-    simulators.send({ command: 'record' });
-    await waitFor(simulators, 'recording');
-    const cpuStart = cpuMicros(pid);
-    const startedAt = performance.now();
-    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-    const cpuUsed = cpuMicros(pid) - cpuStart;
-    const elapsedSec = (performance.now() - startedAt) / 1000;
-    const loadedRss = rssBytes(pid);
-    const loopP99Ms = (await metric(base, 'voicebridge_nodejs_eventloop_lag_p99_seconds')) * 1000;
-    simulators.send({ command: 'stop-recording' });
-    await waitFor(simulators, 'stopped');
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // let frames in flight arrive
-    simulators.send({ command: 'report' });
-    const report = await waitFor<{
-      counts: Record<string, number>;
-      inbound: { p50: number; p99: number; max: number };
-      outbound: { p50: number; p99: number; max: number };
-      greeting: { p50: number; p99: number; calls: number };
-    }>(simulators, 'report');
-
-    const microsPerCallSecond = cpuUsed / (calls * elapsedSec);
-    const callsPerCore = Math.floor(1e6 / microsPerCallSecond);
-    const lostInbound = report.counts.inboundSent - report.counts.inboundReceived;
-    const lostOutbound = report.counts.outboundSent - report.counts.outboundReceived;
-    const rssPerCallKb = (loadedRss - idleRss) / calls / 1024;
-    const ms = (n: number) => n.toFixed(2);
-    printTable(`Load test: ${calls} concurrent agent calls, ${seconds} s of continuous two-way audio (bridge process figures)`, ['measure', 'value'], [
-      ['bridge CPU per call-second (µs)', microsPerCallSecond.toFixed(0)],
-      ['calls per bridge core', callsPerCore],
-      ['bridge RSS per call (KiB)', rssPerCallKb.toFixed(0)],
-      ['frames sent in / out', `${report.counts.inboundSent} / ${report.counts.outboundSent}`],
-      ['frames lost in / out', `${lostInbound} / ${lostOutbound}`],
-      ['frames late (> 20 ms) in / out', `${report.counts.inboundLate} / ${report.counts.outboundLate}`],
-      ['added latency inbound p50 / p99 (ms)', `${ms(report.inbound.p50)} / ${ms(report.inbound.p99)}`],
-      ['added latency outbound p50 / p99 (ms)', `${ms(report.outbound.p50)} / ${ms(report.outbound.p99)}`],
-      ['event-loop delay p99 (ms)', ms(loopP99Ms)],
-      ['greeting latency p50 / p99 (ms)', `${ms(report.greeting.p50)} / ${ms(report.greeting.p99)}`],
-    ]);
-    const result = {
-      calls, seconds: Number(elapsedSec.toFixed(2)), cpuMicrosPerCallSecond: Math.round(microsPerCallSecond), callsPerCore, rssPerCallKiB: Math.round(rssPerCallKb),
-      frames: { ...report.counts, lostInbound, lostOutbound }, inboundLatencyMs: report.inbound, outboundLatencyMs: report.outbound,
-      eventLoopDelayP99Ms: Number(loopP99Ms.toFixed(2)), greetingLatencyMs: report.greeting,
-    };
-    process.stdout.write(`\n${JSON.stringify(result)}\n`);
-    for (const id of ids) void fetch(`${base}/v1/calls/${id}/hangup`, { method: 'POST', headers }).catch(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  } finally {
-    await stopAll();
-    const { Redis } = await import('ioredis');
-    const redis = new Redis('redis://127.0.0.1:6379/0');
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
+function printRun(run: BridgeLoadResult, relay?: RelayBaseline): void {
+  const rows: (string | number)[][] = [
+    ['bridge CPU per call-second (µs)', run.cpuMicrosPerCallSecond],
+    ['  of which user / kernel (µs)', `${run.userMicrosPerCallSecond} / ${run.kernelMicrosPerCallSecond}`],
+    ['calls per bridge core', run.callsPerCore],
+    ['bridge RSS per call (KiB)', run.rssPerCallKiB],
+    ['frames sent in / out', `${run.frames.inboundSent} / ${run.frames.outboundSent}`],
+    ['frames lost in / out', `${run.frames.lostInbound} / ${run.frames.lostOutbound}`],
+    ['frames late (> 20 ms) in / out', `${run.frames.inboundLate} / ${run.frames.outboundLate}`],
+    ['added latency inbound p50 / p99 (ms)', `${ms(run.inboundLatencyMs.p50)} / ${ms(run.inboundLatencyMs.p99)}`],
+    ['added latency outbound p50 / p99 (ms)', `${ms(run.outboundLatencyMs.p50)} / ${ms(run.outboundLatencyMs.p99)}`],
+    ['event-loop delay p99 (ms)', ms(run.eventLoopDelayP99Ms)],
+    ['greeting latency p50 / p99 (ms)', `${ms(run.greetingLatencyMs.p50)} / ${ms(run.greetingLatencyMs.p99)}`],
+    ['meets the bar (0 lost, p99s <= 20 ms)', meetsBar(run) ? 'yes' : 'NO'],
+  ];
+  if (relay) {
+    rows.push(
+      ['bare ws relay CPU per call-second (µs)', relay.cpuMicrosPerCallSecond],
+      ['bare ws relay calls per core', relay.callsPerCore],
+      ['bridge cost / relay cost', (run.cpuMicrosPerCallSecond / relay.cpuMicrosPerCallSecond).toFixed(2)],
+    );
   }
+  printTable(`Load test: ${run.calls} concurrent agent calls, ${run.seconds} s of continuous two-way audio (bridge process figures)`, ['measure', 'value'], rows);
 }
 
-main().catch((error: unknown) => {
+async function single(argv: string[]): Promise<void> {
+  const calls = flag(argv, 'calls', 100);
+  const seconds = flag(argv, 'seconds', 20);
+  const run = await runBridgeLoad(calls, seconds, { cpuProfile: argv.includes('--cpu-prof'), perfMap: argv.includes('--perf-map') });
+  const relay = argv.includes('--no-baseline') ? undefined : await measureRelayBaseline(calls, seconds);
+  printRun(run, relay);
+  process.stdout.write(`\n${JSON.stringify({ ...run, meetsBar: meetsBar(run), relayBaseline: relay })}\n`);
+}
+
+async function scale(argv: string[]): Promise<void> {
+  const seconds = flag(argv, 'seconds', 15);
+  const max = flag(argv, 'max', 1000);
+  const steps = [10, 100, 200, 300, 400, 500, 600, 800, 1000].filter((n) => n <= max);
+  const runs: { run: BridgeLoadResult; relay?: RelayBaseline }[] = [];
+  for (const calls of steps) {
+    process.stderr.write(`scaling run: ${calls} calls\n`);
+    const run = await runBridgeLoad(calls, seconds).catch((error: unknown) => {
+      process.stderr.write(`  ${calls} calls could not be held: ${error instanceof Error ? error.message : String(error)}\n`);
+      return undefined;
+    });
+    if (!run) break;
+    const relay = argv.includes('--no-baseline') ? undefined : await measureRelayBaseline(calls, seconds);
+    runs.push({ run, relay });
+    if (!meetsBar(run)) break;
+  }
+  const held = runs.filter(({ run }) => meetsBar(run)).map(({ run }) => run.calls);
+  printTable(`Scaling: bridge cost as concurrent calls grow (${seconds} s each; stops at the first run that misses the bar)`, ['calls', 'µs/call-s', 'user / kernel', 'calls/core', 'RSS KiB/call', 'p99 in / out ms', 'loop p99 ms', 'lost', 'relay µs/call-s', 'bar'], runs.map(({ run, relay }) => [
+    run.calls,
+    run.cpuMicrosPerCallSecond,
+    `${run.userMicrosPerCallSecond} / ${run.kernelMicrosPerCallSecond}`,
+    run.callsPerCore,
+    run.rssPerCallKiB,
+    `${ms(run.inboundLatencyMs.p99)} / ${ms(run.outboundLatencyMs.p99)}`,
+    ms(run.eventLoopDelayP99Ms),
+    run.frames.lostInbound + run.frames.lostOutbound,
+    relay?.cpuMicrosPerCallSecond ?? '-',
+    meetsBar(run) ? 'met' : 'MISSED',
+  ]));
+  process.stdout.write(`\nlargest N held to the bar on this machine: ${held.length ? Math.max(...held) : 'none'}\n`);
+  process.stdout.write(`\n${JSON.stringify({ scaling: runs.map(({ run, relay }) => ({ ...run, meetsBar: meetsBar(run), relayBaseline: relay })), largestHeld: held.length ? Math.max(...held) : 0 })}\n`);
+}
+
+const argv = process.argv.slice(2);
+(argv.includes('--scale') ? scale(argv) : single(argv)).catch((error: unknown) => {
   process.stderr.write(`loadtest failed: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exitCode = 1;
 });

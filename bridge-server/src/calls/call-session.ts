@@ -48,7 +48,7 @@ export class CallSession {
   handle(message: InboundMessage): void {
     switch (message.event) {
       case 'media':
-        this.handler.media(message.track, message.payload, message.timestampMs);
+        this.handler.media(message.track, message.audio, message.timestampMs);
         break;
       case 'mark':
         this.handler.mark(message.name);

@@ -7,8 +7,8 @@ import type { NewTranscriptEntry } from '../store/call-store';
 
 /** What a mode handler may send back to Twilio on the call's media stream. */
 export interface MediaOutput {
-  /** One base64 μ-law payload (20 ms frames). */
-  sendMedia(payload: string): void;
+  /** One 20 ms frame of 8 kHz μ-law; copied before this returns, so the caller may reuse it. */
+  sendMedia(frame: Buffer): void;
   sendMark(name: string): void;
   /** Drops everything Twilio has buffered but not yet played (barge-in). */
   clear(): void;
@@ -35,7 +35,8 @@ export interface MediaContext {
 
 /** The per-mode half of a call's media: the Gemini agent, or Speech-to-Text on both tracks. */
 export interface ModeHandler {
-  media(track: MediaTrack, payload: string, timestampMs: number): void;
+  /** `audio` is 8 kHz μ-law, owned by the handler from here on. */
+  media(track: MediaTrack, audio: Buffer, timestampMs: number): void;
   mark(name: string): void;
   dtmf(digit: string): void;
   /** The stream is over: wait (bounded) for the last results, store them, release resources. */

@@ -143,13 +143,13 @@ class MediaConnection {
 
   private output(streamSid: string): MediaOutput {
     const encoder = new MediaStreamEncoder(streamSid);
-    const send = (text: string) => {
-      if (this.ws.readyState === this.ws.OPEN) this.ws.send(text);
+    const send = (message: string | Buffer) => {
+      if (this.ws.readyState === this.ws.OPEN) this.ws.send(message, { binary: false });
     };
     // ws keeps its net.Socket private; corking it turns a burst of frames into one writev.
     const socket = (this.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
     return {
-      sendMedia: (payload) => send(encoder.media(payload)),
+      sendMedia: (frame) => send(encoder.media(frame)),
       sendMark: (name) => send(encoder.mark(name)),
       clear: () => send(encoder.clear()),
       batch: (run) => {

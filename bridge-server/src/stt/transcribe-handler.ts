@@ -31,9 +31,9 @@ export class TranscribeHandler implements ModeHandler {
     this.streams = { inbound: stream('callee'), outbound: stream('party') };
   }
 
-  media(track: MediaTrack, payload: string, timestampMs: number): void {
+  media(track: MediaTrack, audio: Buffer, timestampMs: number): void {
     if (this.finished) return;
-    this.streams[track].write(Buffer.from(payload, 'base64'), timestampMs);
+    this.streams[track].write(audio, timestampMs);
   }
 
   mark(): void {

@@ -4,7 +4,9 @@
  *
  * Media frames are 50 a second per track, so they take a fast path: Twilio's own serialisation
  * has a fixed shape, and the payload, track and timestamp are read by position without a full
- * JSON.parse. Anything that does not match that shape exactly goes through JSON.parse.
+ * JSON.parse. Anything that does not match that shape exactly goes through JSON.parse. Payloads
+ * are decoded here, once, and checked by their decoded length rather than a regular expression.
+ * Outbound media messages are built as bytes, so the socket writes them without re-encoding.
  */
 
 export type MediaTrack = 'inbound' | 'outbound';
@@ -12,7 +14,8 @@ export type MediaTrack = 'inbound' | 'outbound';
 export type InboundMessage =
   | { event: 'connected'; protocol?: string; version?: string }
   | { event: 'start'; streamSid: string; callSid: string; accountSid: string; tracks: string[]; customParameters: Record<string, string> }
-  | { event: 'media'; streamSid: string; track: MediaTrack; timestampMs: number; payload: string }
+  /** `audio` is the decoded payload: 8 kHz μ-law bytes. */
+  | { event: 'media'; streamSid: string; track: MediaTrack; timestampMs: number; audio: Buffer }
   | { event: 'mark'; streamSid: string; name: string }
   | { event: 'dtmf'; streamSid: string; digit: string }
   | { event: 'stop'; streamSid: string };
@@ -20,10 +23,16 @@ export type InboundMessage =
 export type DecodeFailure = 'invalid-json' | 'unknown-event' | 'malformed' | 'bad-base64';
 export type DecodeResult = { ok: true; message: InboundMessage } | { ok: false; reason: DecodeFailure; detail: string };
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-export function isValidBase64(text: string): boolean {
-  return BASE64.test(text);
+/**
+ * Decodes padded base64, or returns undefined when `text` is not base64. Node's decoder skips
+ * characters outside the alphabet and stops at misplaced padding, so a string is valid exactly
+ * when it decodes to the full length its size promises (the URL-safe alphabet is accepted too).
+ */
+export function decodeBase64(text: string): Buffer | undefined {
+  if (text.length & 3) return undefined;
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.length === (text.length >> 2) * 3 - padding ? bytes : undefined;
 }
 
 const failure = (reason: DecodeFailure, detail: string): DecodeResult => ({ ok: false, reason, detail });
@@ -69,9 +78,9 @@ function decodeMediaFast(raw: string): DecodeResult | undefined {
   const mediaTrack = track(raw.slice(trackAt[0], trackAt[1]));
   const timestampMs = Number(raw.slice(stampAt[0], stampAt[1]));
   if (!mediaTrack || !Number.isFinite(timestampMs)) return undefined;
-  const payload = raw.slice(payloadAt[0], payloadAt[1]);
-  if (!isValidBase64(payload)) return failure('bad-base64', 'media payload is not valid base64');
-  return { ok: true, message: { event: 'media', streamSid: raw.slice(sidAt[0], sidAt[1]), track: mediaTrack, timestampMs, payload } };
+  const audio = decodeBase64(raw.slice(payloadAt[0], payloadAt[1]));
+  if (!audio) return failure('bad-base64', 'media payload is not valid base64');
+  return { ok: true, message: { event: 'media', streamSid: raw.slice(sidAt[0], sidAt[1]), track: mediaTrack, timestampMs, audio } };
 }
 
 function decodeParsed(msg: Record<string, unknown>): DecodeResult {
@@ -95,10 +104,11 @@ function decodeParsed(msg: Record<string, unknown>): DecodeResult {
       const mediaTrack = track(media?.track ?? 'inbound');
       const payload = media?.payload;
       if (!media || !mediaTrack || typeof payload !== 'string') return failure('malformed', 'media without a payload');
-      if (!isValidBase64(payload)) return failure('bad-base64', 'media payload is not valid base64');
+      const audio = decodeBase64(payload);
+      if (!audio) return failure('bad-base64', 'media payload is not valid base64');
       const timestampMs = Number(media.timestamp ?? 0);
       if (!Number.isFinite(timestampMs)) return failure('malformed', 'media timestamp is not a number');
-      return { ok: true, message: { event: 'media', streamSid, track: mediaTrack, timestampMs, payload } };
+      return { ok: true, message: { event: 'media', streamSid, track: mediaTrack, timestampMs, audio } };
     }
     case 'mark': {
       const name = text(record(msg.mark)?.name);
@@ -128,22 +138,35 @@ export function decodeInbound(raw: string): DecodeResult {
   return msg ? decodeParsed(msg) : failure('malformed', 'message is not a JSON object');
 }
 
+const MEDIA_TAIL = Buffer.from('"}}');
+
+/** Base64 characters for `bytes` bytes (padded). */
+const base64Length = (bytes: number): number => Math.ceil(bytes / 3) * 4;
+
 /** Builds the bridge's outbound messages for one stream; the stream id is escaped once. */
 export class MediaStreamEncoder {
-  private readonly mediaHead: string;
+  private readonly mediaHead: Buffer;
   private readonly markHead: string;
   private readonly clearMessage: string;
 
   constructor(streamSid: string) {
     const sid = JSON.stringify(streamSid);
-    this.mediaHead = `{"event":"media","streamSid":${sid},"media":{"payload":"`;
+    this.mediaHead = Buffer.from(`{"event":"media","streamSid":${sid},"media":{"payload":"`);
     this.markHead = `{"event":"mark","streamSid":${sid},"mark":{"name":`;
     this.clearMessage = `{"event":"clear","streamSid":${sid}}`;
   }
 
-  /** `payload` is base64 and so needs no escaping. */
-  media(payload: string): string {
-    return `${this.mediaHead}${payload}"}}`;
+  /**
+   * A media message for μ-law `audio`, as UTF-8 bytes in a buffer of its own (the socket may
+   * hold on to it until written); base64 needs no escaping.
+   */
+  media(audio: Buffer): Buffer {
+    const head = this.mediaHead;
+    const message = Buffer.allocUnsafe(head.length + base64Length(audio.length) + MEDIA_TAIL.length);
+    head.copy(message, 0);
+    const end = head.length + message.write(audio.toString('base64'), head.length, 'latin1');
+    MEDIA_TAIL.copy(message, end);
+    return message;
   }
 
   mark(name: string): string {

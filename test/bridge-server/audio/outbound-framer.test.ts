@@ -8,7 +8,7 @@ function pcmBase64(pcm: Int16Array): string {
 
 function collect(framer: OutboundFramer, chunks: string[], flush = false): Buffer[] {
   const frames: Buffer[] = [];
-  const sink = (payload: string) => frames.push(Buffer.from(payload, 'base64'));
+  const sink = (frame: Buffer) => frames.push(Buffer.from(frame));
   for (const chunk of chunks) framer.push(chunk, sink);
   if (flush) framer.flush(sink);
   return frames;

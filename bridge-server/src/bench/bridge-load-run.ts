@@ -1,0 +1,153 @@
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { cpuMicros, rssBytes } from './process-stats';
+
+export interface LatencySummary {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+export interface BridgeLoadResult {
+  calls: number;
+  seconds: number;
+  cpuMicrosPerCallSecond: number;
+  userMicrosPerCallSecond: number;
+  kernelMicrosPerCallSecond: number;
+  callsPerCore: number;
+  rssPerCallKiB: number;
+  frames: Record<'inboundSent' | 'inboundReceived' | 'outboundSent' | 'outboundReceived' | 'inboundLate' | 'outboundLate' | 'lostInbound' | 'lostOutbound', number>;
+  inboundLatencyMs: LatencySummary;
+  outboundLatencyMs: LatencySummary;
+  eventLoopDelayP99Ms: number;
+  greetingLatencyMs: { p50: number; p99: number; calls: number };
+}
+
+function waitFor<T>(child: ChildProcess, event: string): Promise<T> {
+  return new Promise((resolve) => {
+    const listener = (message: { event?: string }) => {
+      if (message.event !== event) return;
+      child.off('message', listener);
+      resolve(message as T);
+    };
+    child.on('message', listener);
+  });
+}
+
+async function metric(base: string, name: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(' ')[1]) : NaN;
+}
+
+/**
+ * One load-test run: the bridge as its own process (live mode, pointed at the simulators), the
+ * simulators and load generator in another, a real Redis; `calls` concurrent agent calls with
+ * continuous two-way audio, measured over `seconds` of steady state. Every frame is counted and
+ * timed at both ends by the simulators.
+ */
+export async function runBridgeLoad(calls: number, seconds: number, flags: { cpuProfile?: boolean; perfMap?: boolean } = {}): Promise<BridgeLoadResult> {
+  const accountSid = `AC${randomBytes(16).toString('hex')}`;
+  const authToken = randomBytes(16).toString('hex');
+  const prefix = `vbload:${randomBytes(4).toString('hex')}:`;
+  const simulators = fork(join(__dirname, 'loadtest-simulators.js'), [], { env: { ...process.env, LOAD_ACCOUNT_SID: accountSid, LOAD_AUTH_TOKEN: authToken }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const { carrierUrl, geminiUrl } = await waitFor<{ carrierUrl: string; geminiUrl: string }>(simulators, 'ready');
+
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const base = `http://127.0.0.1:${port}`;
+  const apiKey = randomBytes(12).toString('hex');
+  // --cpu-prof writes the bridge's profile (on its graceful exit) for finding the hot path;
+  // --perf-map lets Linux `perf record -p <bridge pid>` name JIT-compiled functions too.
+  const profile = flags.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(process.cwd(), 'test-artifacts', 'profiles')}`] : [];
+  if (flags.perfMap) profile.push('--perf-basic-prof-only-functions');
+  const bridge = spawn(process.execPath, [...profile, join(__dirname, '..', '..', 'bin', 'voice-bridge.js')], {
+    env: {
+      PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, BRIDGE_API_KEY: apiKey, LOG_LEVEL: 'warn', SHUTDOWN_GRACE_SEC: '0',
+      REDIS_URL: 'redis://127.0.0.1:6379/0', REDIS_KEY_PREFIX: prefix,
+      TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken, TWILIO_FROM_NUMBER: '+15005550006', TWILIO_API_BASE_URL: carrierUrl,
+      GEMINI_API_KEY: 'load', GEMINI_MODEL: 'load-live', GEMINI_BASE_URL: geminiUrl,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const pid = bridge.pid!;
+  process.stderr.write(`bridge pid ${pid}\n`);
+  const stopAll = async () => {
+    const exited = new Promise((resolve) => bridge.once('exit', resolve));
+    bridge.kill(profile.length ? 'SIGTERM' : 'SIGKILL');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    bridge.kill('SIGKILL');
+    simulators.send({ command: 'exit' });
+  };
+  try {
+    for (let i = 0; ; i++) {
+      if ((await fetch(`${base}/healthz`).catch(() => undefined))?.ok) break;
+      if (i > 200) throw new Error('the bridge did not start');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const idleRss = rssBytes(pid);
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` };
+    const ids: string[] = [];
+    for (let i = 0; i < calls; i++) {
+      const to = `+1555100${String(i).padStart(4, '0')}`;
+      const body = { to, mode: 'agent', agent: { prompt: `Load test. #scenario:load #call:${to}` }, maxDurationSec: 14400 };
+      const response = await fetch(`${base}/v1/calls`, { method: 'POST', headers, body: JSON.stringify(body) });
+      if (response.status !== 201) throw new Error(`placing call ${i}: ${response.status} ${await response.text()}`);
+      ids.push(((await response.json()) as { id: string }).id);
+      if (i % 25 === 24) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    for (let i = 0; ; i++) {
+      const active = ((await (await fetch(`${base}/v1/calls?status=active&limit=200`, { headers })).json()) as { calls: { status: string }[] }).calls;
+      const streams = await metric(base, 'voicebridge_media_streams_active');
+      if (streams >= calls) break;
+      if (i > 600) throw new Error(`only ${streams} of ${calls} streams started (${active.length} active)`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2000)); // settle: greetings out, JIT warm
+    await metric(base, 'voicebridge_nodejs_eventloop_lag_p99_seconds'); // resets the loop-delay histogram
+    simulators.send({ command: 'record' });
+    await waitFor(simulators, 'recording');
+    const cpuStart = cpuMicros(pid);
+    const startedAt = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    const cpuEnd = cpuMicros(pid);
+    const userUsed = cpuEnd.user - cpuStart.user;
+    const kernelUsed = cpuEnd.kernel - cpuStart.kernel;
+    const cpuUsed = userUsed + kernelUsed;
+    const elapsedSec = (performance.now() - startedAt) / 1000;
+    const loadedRss = rssBytes(pid);
+    const loopP99Ms = (await metric(base, 'voicebridge_nodejs_eventloop_lag_p99_seconds')) * 1000;
+    simulators.send({ command: 'stop-recording' });
+    await waitFor(simulators, 'stopped');
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // let frames in flight arrive
+    simulators.send({ command: 'report' });
+    const report = await waitFor<{
+      counts: Omit<BridgeLoadResult['frames'], 'lostInbound' | 'lostOutbound'>;
+      inbound: { p50: number; p99: number; max: number };
+      outbound: { p50: number; p99: number; max: number };
+      greeting: { p50: number; p99: number; calls: number };
+    }>(simulators, 'report');
+
+    const microsPerCallSecond = cpuUsed / (calls * elapsedSec);
+    const callsPerCore = Math.floor(1e6 / microsPerCallSecond);
+    const lostInbound = report.counts.inboundSent - report.counts.inboundReceived;
+    const lostOutbound = report.counts.outboundSent - report.counts.outboundReceived;
+    const rssPerCallKb = (loadedRss - idleRss) / calls / 1024;
+    const result: BridgeLoadResult = {
+      calls, seconds: Number(elapsedSec.toFixed(2)), cpuMicrosPerCallSecond: Math.round(microsPerCallSecond),
+      userMicrosPerCallSecond: Math.round(userUsed / (calls * elapsedSec)), kernelMicrosPerCallSecond: Math.round(kernelUsed / (calls * elapsedSec)), callsPerCore, rssPerCallKiB: Math.round(rssPerCallKb),
+      frames: { ...report.counts, lostInbound, lostOutbound }, inboundLatencyMs: report.inbound, outboundLatencyMs: report.outbound,
+      eventLoopDelayP99Ms: Number(loopP99Ms.toFixed(2)), greetingLatencyMs: report.greeting,
+    };
+    for (const id of ids) void fetch(`${base}/v1/calls/${id}/hangup`, { method: 'POST', headers }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    return result;
+  } finally {
+    await stopAll();
+    const { Redis } = await import('ioredis');
+    const redis = new Redis('redis://127.0.0.1:6379/0');
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  }
+}
