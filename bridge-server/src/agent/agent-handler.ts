@@ -132,10 +132,10 @@ export class AgentHandler implements ModeHandler, LiveListener {
 
   private agentAudio(data: string): void {
     this.agentTurn();
-    // One Gemini chunk is several 20 ms frames and a mark: one write to Twilio, not six.
+    // One Gemini chunk is several 20 ms frames (and now and then a mark): one write to Twilio.
     this.context.output.batch(() => {
       this.framer.push(data, this.sendFrame);
-      this.context.output.sendMark(this.playback.nextMark());
+      if (this.playback.markDue) this.context.output.sendMark(this.playback.nextMark());
     });
   }
 

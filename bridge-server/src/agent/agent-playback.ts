@@ -1,10 +1,15 @@
+/** A mark goes out after at least this many frames (200 ms) of agent audio, and at turn end. */
+export const MARK_EVERY_FRAMES = 10;
+
 /**
- * What of the agent's audio the callee has actually heard. Frames go out with a mark after each
- * chunk Gemini sent; Twilio echoes a mark once the audio before it has played. Marks carry the
- * turn number, so marks Twilio returns for audio that a barge-in cleared are ignored.
+ * What of the agent's audio the callee has actually heard. Frames go out with a mark every
+ * 200 ms or so (Gemini's chunk size is not ours to choose, and every mark costs an echo from
+ * Twilio); Twilio echoes a mark once the audio before it has played. Marks carry the turn
+ * number, so marks Twilio returns for audio that a barge-in cleared are ignored.
  */
 export class AgentPlayback {
   private turn = 0;
+  private framesAtLastMark = 0;
   /** Frames sent in the current turn. */
   framesSent = 0;
   /** Frames of the current turn confirmed played. */
@@ -25,9 +30,15 @@ export class AgentPlayback {
     return startsAt;
   }
 
+  /** Whether enough audio went out since the last mark to place another. */
+  get markDue(): boolean {
+    return this.framesSent - this.framesAtLastMark >= MARK_EVERY_FRAMES;
+  }
+
   /** Name for a mark placed after the frames sent so far. */
   nextMark(): string {
     this.marksPending++;
+    this.framesAtLastMark = this.framesSent;
     return `${this.turn}:${this.framesSent}`;
   }
 
@@ -50,6 +61,7 @@ export class AgentPlayback {
   newTurn(nowMs: number, cleared: boolean): void {
     this.turn++;
     this.framesSent = 0;
+    this.framesAtLastMark = 0;
     this.framesPlayed = 0;
     this.marksPending = 0;
     if (cleared) this.playheadEndMs = nowMs;

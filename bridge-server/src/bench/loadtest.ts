@@ -40,7 +40,8 @@ function printRun(run: BridgeLoadResult, relay?: RelayBaseline): void {
     ['frames late (> 20 ms) in / out', `${run.frames.inboundLate} / ${run.frames.outboundLate}`],
     ['added latency inbound p50 / p99 (ms)', `${ms(run.inboundLatencyMs.p50)} / ${ms(run.inboundLatencyMs.p99)}`],
     ['added latency outbound p50 / p99 (ms)', `${ms(run.outboundLatencyMs.p50)} / ${ms(run.outboundLatencyMs.p99)}`],
-    ['event-loop delay p99 (ms)', ms(run.eventLoopDelayP99Ms)],
+    ['event-loop delay p99 (ms, beyond the 10 ms sampling timer)', ms(run.eventLoopDelayP99Ms)],
+    ['simulators + load generator CPU (cores)', run.generatorCores],
     ['greeting latency p50 / p99 (ms)', `${ms(run.greetingLatencyMs.p50)} / ${ms(run.greetingLatencyMs.p99)}`],
     ['meets the bar (0 lost, p99s <= 20 ms)', meetsBar(run) ? 'yes' : 'NO'],
   ];
@@ -80,7 +81,7 @@ async function scale(argv: string[]): Promise<void> {
     if (!meetsBar(run)) break;
   }
   const held = runs.filter(({ run }) => meetsBar(run)).map(({ run }) => run.calls);
-  printTable(`Scaling: bridge cost as concurrent calls grow (${seconds} s each; stops at the first run that misses the bar)`, ['calls', 'µs/call-s', 'user / kernel', 'calls/core', 'RSS KiB/call', 'p99 in / out ms', 'loop p99 ms', 'lost', 'relay µs/call-s', 'bar'], runs.map(({ run, relay }) => [
+  printTable(`Scaling: bridge cost as concurrent calls grow (${seconds} s each; stops at the first run that misses the bar)`, ['calls', 'µs/call-s', 'user / kernel', 'calls/core', 'RSS KiB/call', 'p99 in / out ms', 'loop p99 ms', 'lost', 'generator cores', 'relay µs/call-s', 'bar'], runs.map(({ run, relay }) => [
     run.calls,
     run.cpuMicrosPerCallSecond,
     `${run.userMicrosPerCallSecond} / ${run.kernelMicrosPerCallSecond}`,
@@ -89,6 +90,7 @@ async function scale(argv: string[]): Promise<void> {
     `${ms(run.inboundLatencyMs.p99)} / ${ms(run.outboundLatencyMs.p99)}`,
     ms(run.eventLoopDelayP99Ms),
     run.frames.lostInbound + run.frames.lostOutbound,
+    run.generatorCores,
     relay?.cpuMicrosPerCallSecond ?? '-',
     meetsBar(run) ? 'met' : 'MISSED',
   ]));

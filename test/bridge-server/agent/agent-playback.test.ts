@@ -1,4 +1,4 @@
-import { AgentPlayback } from '../../../bridge-server/src/agent/agent-playback';
+import { AgentPlayback, MARK_EVERY_FRAMES } from '../../../bridge-server/src/agent/agent-playback';
 
 describe('AgentPlayback', () => {
   it('counts frames as played only when Twilio echoes the mark after them', () => {
@@ -28,5 +28,18 @@ describe('AgentPlayback', () => {
     playback.markEchoed(playback.nextMark(), 400);
     playback.newTurn(400, false);
     expect(playback.frameSent(450)).toBe(450);
+  });
+
+  it('asks for a mark only after 200 ms of audio since the last one', () => {
+    const playback = new AgentPlayback();
+    for (let i = 1; i < MARK_EVERY_FRAMES; i++) playback.frameSent(0);
+    expect(playback.markDue).toBe(false);
+    playback.frameSent(0);
+    expect(playback.markDue).toBe(true);
+    playback.nextMark();
+    expect(playback.markDue).toBe(false);
+    playback.newTurn(0, true);
+    for (let i = 0; i < MARK_EVERY_FRAMES; i++) playback.frameSent(0);
+    expect(playback.markDue).toBe(true);
   });
 });
