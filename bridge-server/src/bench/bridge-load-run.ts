@@ -22,6 +22,8 @@ export interface BridgeLoadResult {
   rssPerCallKiB: number;
   /** CPU the simulators and load generator used (cores): they share the machine with the bridge. */
   generatorCores: number;
+  /** The simulators' own event-loop delay p99 (ms): time they add to the latencies measured. */
+  generatorLoopDelayP99Ms: number;
   frames: Record<'inboundSent' | 'inboundReceived' | 'outboundSent' | 'outboundReceived' | 'inboundLate' | 'outboundLate' | 'lostInbound' | 'lostOutbound', number>;
   inboundLatencyMs: LatencySummary;
   outboundLatencyMs: LatencySummary;
@@ -135,6 +137,7 @@ export async function runBridgeLoad(calls: number, seconds: number, flags: { cpu
       inbound: { p50: number; p99: number; max: number };
       outbound: { p50: number; p99: number; max: number };
       greeting: { p50: number; p99: number; calls: number };
+      loopDelayP99Ms: number;
     }>(simulators, 'report');
 
     const microsPerCallSecond = cpuUsed / (calls * elapsedSec);
@@ -147,6 +150,7 @@ export async function runBridgeLoad(calls: number, seconds: number, flags: { cpu
       calls, seconds: Number(elapsedSec.toFixed(2)), cpuMicrosPerCallSecond: Math.round(microsPerCallSecond),
       userMicrosPerCallSecond: Math.round(userUsed / (calls * elapsedSec)), kernelMicrosPerCallSecond: Math.round(kernelUsed / (calls * elapsedSec)), callsPerCore, rssPerCallKiB: Math.round(rssPerCallKb),
       generatorCores: Number((generatorUsed / (elapsedSec * 1e6)).toFixed(2)),
+      generatorLoopDelayP99Ms: Number(report.loopDelayP99Ms.toFixed(2)),
       frames: { ...report.counts, lostInbound, lostOutbound }, inboundLatencyMs: report.inbound, outboundLatencyMs: report.outbound,
       eventLoopDelayP99Ms: Number(loopP99Ms.toFixed(2)), greetingLatencyMs: report.greeting,
     };

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createLogger } from '../logger';
 import { GeminiLiveSimulator } from '../sandbox/gemini-live-simulator';
 import { humanScript } from '../sandbox/callee-script';
@@ -24,12 +25,18 @@ async function main(): Promise<void> {
   gemini.scenarios.set('load', { calleeLines: [], replies: [], continuousSpeech: true });
   const [carrierUrl, geminiUrl] = await Promise.all([carrier.listen(), gemini.listen()]);
   const send = (message: object) => process.send?.(message);
+  // This process's own loop delay: frames it is slow to send or to note as arrived count as
+  // latency through the bridge, so the report says how much of that the generator caused.
+  const loop = monitorEventLoopDelay({ resolution: 10 });
   process.on('message', (message: { command: string }) => {
     if (message.command === 'record') {
       probe.recording = true;
+      loop.reset();
+      loop.enable();
       send({ event: 'recording' });
     } else if (message.command === 'stop-recording') {
       probe.recording = false;
+      loop.disable();
       send({ event: 'stopped' });
     } else if (message.command === 'report') {
       const greetings = [...carrier.calls.values()].map((call) => call.stream?.stats.firstAgentAudioMs).filter((ms): ms is number => typeof ms === 'number');
@@ -39,6 +46,7 @@ async function main(): Promise<void> {
         inbound: { p50: median(probe.inboundLatencyMs), p99: percentile(probe.inboundLatencyMs, 99), max: probe.inboundLatencyMs.reduce((a, b) => Math.max(a, b), 0) },
         outbound: { p50: median(probe.outboundLatencyMs), p99: percentile(probe.outboundLatencyMs, 99), max: probe.outboundLatencyMs.reduce((a, b) => Math.max(a, b), 0) },
         greeting: { p50: median(greetings), p99: percentile(greetings, 99), calls: greetings.length },
+        loopDelayP99Ms: Math.max(0, loop.percentile(99) / 1e6 - 10),
         streaming: [...carrier.calls.values()].filter((call) => call.status === 'in-progress' && call.stream).length,
       });
     } else if (message.command === 'exit') {

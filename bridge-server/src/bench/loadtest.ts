@@ -41,7 +41,7 @@ function printRun(run: BridgeLoadResult, relay?: RelayBaseline): void {
     ['added latency inbound p50 / p99 (ms)', `${ms(run.inboundLatencyMs.p50)} / ${ms(run.inboundLatencyMs.p99)}`],
     ['added latency outbound p50 / p99 (ms)', `${ms(run.outboundLatencyMs.p50)} / ${ms(run.outboundLatencyMs.p99)}`],
     ['event-loop delay p99 (ms, beyond the 10 ms sampling timer)', ms(run.eventLoopDelayP99Ms)],
-    ['simulators + load generator CPU (cores)', run.generatorCores],
+    ['simulators + load generator CPU (cores) / their loop delay p99 (ms)', `${run.generatorCores} / ${ms(run.generatorLoopDelayP99Ms)}`],
     ['greeting latency p50 / p99 (ms)', `${ms(run.greetingLatencyMs.p50)} / ${ms(run.greetingLatencyMs.p99)}`],
     ['meets the bar (0 lost, p99s <= 20 ms)', meetsBar(run) ? 'yes' : 'NO'],
   ];
