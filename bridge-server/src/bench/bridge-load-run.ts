@@ -54,7 +54,7 @@ async function metric(base: string, name: string): Promise<number> {
  * continuous two-way audio, measured over `seconds` of steady state. Every frame is counted and
  * timed at both ends by the simulators.
  */
-export async function runBridgeLoad(calls: number, seconds: number, flags: { cpuProfile?: boolean; perfMap?: boolean } = {}): Promise<BridgeLoadResult> {
+export async function runBridgeLoad(calls: number, seconds: number, flags: { cpuProfile?: boolean; perfMap?: boolean; nodeFlags?: string[] } = {}): Promise<BridgeLoadResult> {
   const accountSid = `AC${randomBytes(16).toString('hex')}`;
   const authToken = randomBytes(16).toString('hex');
   const prefix = `vbload:${randomBytes(4).toString('hex')}:`;
@@ -68,6 +68,7 @@ export async function runBridgeLoad(calls: number, seconds: number, flags: { cpu
   // --perf-map lets Linux `perf record -p <bridge pid>` name JIT-compiled functions too.
   const profile = flags.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(process.cwd(), 'test-artifacts', 'profiles')}`] : [];
   if (flags.perfMap) profile.push('--perf-basic-prof-only-functions');
+  profile.push(...(flags.nodeFlags ?? []));
   const bridge = spawn(process.execPath, [...profile, join(__dirname, '..', '..', 'bin', 'voice-bridge.js')], {
     env: {
       PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, BRIDGE_API_KEY: apiKey, LOG_LEVEL: 'warn', SHUTDOWN_GRACE_SEC: '0',
@@ -75,7 +76,7 @@ export async function runBridgeLoad(calls: number, seconds: number, flags: { cpu
       TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken, TWILIO_FROM_NUMBER: '+15005550006', TWILIO_API_BASE_URL: carrierUrl,
       GEMINI_API_KEY: 'load', GEMINI_MODEL: 'load-live', GEMINI_BASE_URL: geminiUrl,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', process.env.LOADTEST_BRIDGE_STDOUT ? 'inherit' : 'ignore', 'inherit'],
   });
   const pid = bridge.pid!;
   process.stderr.write(`bridge pid ${pid}\n`);

@@ -4,9 +4,10 @@ import { printTable } from './timing';
 
 /**
  * `npm run loadtest -- --calls N --seconds S`: one run at N concurrent agent calls, then the bare
- * ws relay at the same N for comparison. `--scale`: runs from 10 calls upwards (10, 100, 200, ...
+ * ws relay at the same N for comparison. `--scale`: runs from 10 calls upwards (10, 100, 200, 250, 300, ...
  * up to `--max`, default 1000) until a run misses the bar, to show how cost grows with N.
- * `--cpu-prof` / `--perf-map` profile the bridge; `--no-baseline` skips the relay.
+ * `--cpu-prof` / `--perf-map` profile the bridge; `--node-flag <flag>` (repeatable) passes a flag
+ * to the bridge's node; `--no-baseline` skips the relay.
  */
 
 /** The bar each run is held to: nothing lost, p99 added latency and loop delay within 20 ms. */
@@ -58,7 +59,8 @@ function printRun(run: BridgeLoadResult, relay?: RelayBaseline): void {
 async function single(argv: string[]): Promise<void> {
   const calls = flag(argv, 'calls', 100);
   const seconds = flag(argv, 'seconds', 20);
-  const run = await runBridgeLoad(calls, seconds, { cpuProfile: argv.includes('--cpu-prof'), perfMap: argv.includes('--perf-map') });
+  const nodeFlags = argv.flatMap((arg, i) => (argv[i - 1] === '--node-flag' ? [arg] : []));
+  const run = await runBridgeLoad(calls, seconds, { cpuProfile: argv.includes('--cpu-prof'), perfMap: argv.includes('--perf-map'), nodeFlags });
   const relay = argv.includes('--no-baseline') ? undefined : await measureRelayBaseline(calls, seconds);
   printRun(run, relay);
   process.stdout.write(`\n${JSON.stringify({ ...run, meetsBar: meetsBar(run), relayBaseline: relay })}\n`);
@@ -67,7 +69,7 @@ async function single(argv: string[]): Promise<void> {
 async function scale(argv: string[]): Promise<void> {
   const seconds = flag(argv, 'seconds', 15);
   const max = flag(argv, 'max', 1000);
-  const steps = [10, 100, 200, 300, 400, 500, 600, 800, 1000].filter((n) => n <= max);
+  const steps = [10, 100, 200, 250, 300, 400, 500, 600, 800, 1000].filter((n) => n <= max);
   const runs: { run: BridgeLoadResult; relay?: RelayBaseline }[] = [];
   for (const calls of steps) {
     process.stderr.write(`scaling run: ${calls} calls\n`);
