@@ -19,12 +19,3 @@ export function int16View(buffer: Buffer, samples = buffer.length >> 1): Int16Ar
 export function maxDecodedBytes(base64Length: number): number {
   return Math.ceil(base64Length / 4) * 3;
 }
-
-/**
- * Saturates a filter sum to the PCM16 range and biases it by half a step, so that storing it in
- * an Int16Array (which truncates toward zero) rounds to nearest. Cheaper than Math.round.
- */
-export function saturateForInt16(value: number): number {
-  const clamped = value > 32767 ? 32767 : value < -32768 ? -32768 : value;
-  return clamped + (clamped >= 0 ? 0.5 : -0.5);
-}
