@@ -16,7 +16,7 @@ interface WasmApi {
 
 interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  decimate(coeffs: number, work: number, input: number, count: number, first: number, output: number): number;
+  decimate(coeffs: number, work: number, phases: number, input: number, count: number, first: number, output: number): number;
   interpolate(coeffs: number, work: number, input: number, count: number, output: number): void;
 }
 
@@ -27,15 +27,18 @@ export const INTERPOLATOR_BLOCK = 1600;
 export const DECIMATOR_HISTORY = 63;
 export const INTERPOLATOR_HISTORY = 21;
 
-// Scratch layout, in bytes from BASE (clear of anything the module itself may place low).
+// Scratch layout, in bytes from BASE (clear of anything the module itself may place low). The
+// kernels work eight samples or four outputs at a time, so every area has room to spare at its end.
 const BASE = 65536;
+const PAD = 64;
 const DECIMATOR_COEFFS = BASE;
 const INTERPOLATOR_COEFFS = BASE + 256;
 const DECIMATOR_WORK = BASE + 512;
-const INTERPOLATOR_WORK = DECIMATOR_WORK + (DECIMATOR_HISTORY + DECIMATOR_BLOCK + 1) * 4;
-const INPUT = INTERPOLATOR_WORK + (INTERPOLATOR_HISTORY + INTERPOLATOR_BLOCK + 2) * 4;
-const OUTPUT = INPUT + DECIMATOR_BLOCK * 2;
-const END = OUTPUT + INTERPOLATOR_BLOCK * 4;
+const DECIMATOR_PHASES = DECIMATOR_WORK + (DECIMATOR_HISTORY + DECIMATOR_BLOCK) * 4 + PAD;
+const INTERPOLATOR_WORK = DECIMATOR_PHASES + 3 * 4 * (Math.ceil((DECIMATOR_HISTORY + DECIMATOR_BLOCK + 2) / 3) + 8) + PAD;
+const INPUT = INTERPOLATOR_WORK + (INTERPOLATOR_HISTORY + INTERPOLATOR_BLOCK) * 4 + PAD;
+const OUTPUT = INPUT + DECIMATOR_BLOCK * 2 + PAD;
+const END = OUTPUT + INTERPOLATOR_BLOCK * 4 + PAD;
 
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 const kernel = new wasm.Instance(new wasm.Module(readFileSync(join(__dirname, '..', '..', 'wasm', 'resamplers.wasm')))).exports as KernelExports;
@@ -44,20 +47,16 @@ if (pagesNeeded > 0) kernel.memory.grow(pagesNeeded);
 const f32 = new Float32Array(kernel.memory.buffer);
 const i16 = new Int16Array(kernel.memory.buffer);
 
-/** Loads the decimator's kernel: `taps` (odd, at most 61) reversed and padded to 64 at the front. */
+/** Loads the decimator's kernel: 61 symmetric taps, kept as the centre tap and one side. */
 export function setDecimatorCoefficients(taps: Float64Array): void {
-  if (taps.length > 61) throw new Error('the decimator kernel takes at most 61 taps');
-  const at = DECIMATOR_COEFFS / 4;
-  f32.fill(0, at, at + 64);
-  for (let k = 0; k < taps.length; k++) f32[at + 63 - k] = taps[k];
+  if (taps.length !== 61) throw new Error('the decimator kernel takes 61 taps');
+  f32.set(taps.subarray(30), DECIMATOR_COEFFS / 4);
 }
 
-/** Loads the interpolator's filtering branch (22 taps, symmetric), padded to 24. */
+/** Loads the interpolator's filtering branch: 22 symmetric taps, kept as their first 11. */
 export function setInterpolatorBranch(branch: Float64Array): void {
   if (branch.length !== 22) throw new Error('the interpolator kernel takes a 22-tap branch');
-  const at = INTERPOLATOR_COEFFS / 4;
-  f32.fill(0, at, at + 24);
-  f32.set(branch, at);
+  f32.set(branch.subarray(0, 11), INTERPOLATOR_COEFFS / 4);
 }
 
 /**
@@ -68,7 +67,7 @@ export function setInterpolatorBranch(branch: Float64Array): void {
 export function decimate(history: Float32Array, input: Int16Array, from: number, count: number, first: number, output: Int16Array, outputAt: number): number {
   f32.set(history, DECIMATOR_WORK / 4);
   i16.set(input.subarray(from, from + count), INPUT / 2);
-  const written = kernel.decimate(DECIMATOR_COEFFS, DECIMATOR_WORK, INPUT, count, first, OUTPUT);
+  const written = kernel.decimate(DECIMATOR_COEFFS, DECIMATOR_WORK, DECIMATOR_PHASES, INPUT, count, first, OUTPUT);
   output.set(i16.subarray(OUTPUT / 2, OUTPUT / 2 + written), outputAt);
   history.set(f32.subarray(DECIMATOR_WORK / 4 + count, DECIMATOR_WORK / 4 + count + DECIMATOR_HISTORY));
   return written;
