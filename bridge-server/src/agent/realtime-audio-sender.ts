@@ -4,6 +4,8 @@ import { GEMINI_INPUT_MIME_TYPE } from '../audio/inbound-transcoder';
 
 const HEAD = Buffer.from('{"realtimeInput":{"audio":{"data":"');
 const TAIL = Buffer.from(`","mimeType":"${GEMINI_INPUT_MIME_TYPE}"}}}`);
+/** Base64 of one 20 ms frame at 16 kHz (640 bytes of PCM16): the size every message starts at. */
+const FRAME_BASE64_CHARS = Math.ceil(640 / 3) * 4;
 
 /** The `ws` socket under the SDK's connection (what the SDK uses on Node), if it is one. */
 function socketOf(session: Session): WebSocket | undefined {
@@ -20,7 +22,7 @@ function socketOf(session: Session): WebSocket | undefined {
  * (a compressing socket may hold on to it).
  */
 export class RealtimeAudioSender {
-  private buffer = Buffer.alloc(HEAD.length + 856 + TAIL.length);
+  private buffer = Buffer.alloc(HEAD.length + FRAME_BASE64_CHARS + TAIL.length);
 
   send(session: Session, pcm: Buffer): void {
     const socket = socketOf(session);
