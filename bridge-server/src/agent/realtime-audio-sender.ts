@@ -1,11 +1,10 @@
 import type { Session } from '@google/genai';
 import { WebSocket } from 'ws';
 import { GEMINI_INPUT_MIME_TYPE } from '../audio/inbound-transcoder';
+import { base64MessageSize, writeBase64Message } from '../base64-message';
 
 const HEAD = Buffer.from('{"realtimeInput":{"audio":{"data":"');
 const TAIL = Buffer.from(`","mimeType":"${GEMINI_INPUT_MIME_TYPE}"}}}`);
-/** Base64 of one 20 ms frame at 16 kHz (640 bytes of PCM16): the size every message starts at. */
-const FRAME_BASE64_CHARS = Math.ceil(640 / 3) * 4;
 
 /** The `ws` socket under the SDK's connection (what the SDK uses on Node), if it is one. */
 function socketOf(session: Session): WebSocket | undefined {
@@ -22,28 +21,30 @@ function socketOf(session: Session): WebSocket | undefined {
  * (a compressing socket may hold on to it).
  */
 export class RealtimeAudioSender {
-  private buffer = Buffer.alloc(HEAD.length + FRAME_BASE64_CHARS + TAIL.length);
+  /** Sized for one 20 ms frame at 16 kHz (640 bytes of PCM16); grows if a larger one comes. */
+  private buffer = Buffer.alloc(base64MessageSize(HEAD, 640, TAIL));
+  /** What `session` runs on, looked up once per session rather than per frame. */
+  private session?: Session;
+  private socket?: WebSocket;
+  private reusable = false;
 
   send(session: Session, pcm: Buffer): void {
-    const socket = socketOf(session);
-    const reusable = socket !== undefined && !socket.extensions.includes('permessage-deflate');
-    const message = this.encode(pcm, reusable);
-    if (socket) socket.send(message, { binary: false, compress: false });
+    if (session !== this.session) {
+      this.session = session;
+      this.socket = socketOf(session);
+      // A socket's extensions are settled by its handshake, before the session exists.
+      this.reusable = this.socket !== undefined && !this.socket.extensions.includes('permessage-deflate');
+    }
+    const message = this.encode(pcm, this.reusable);
+    if (this.socket) this.socket.send(message, { binary: false, compress: false });
     else session.conn.send(message.toString('latin1'));
   }
 
   /** The realtimeInput message for 16 kHz PCM16 `pcm`, as UTF-8 bytes. */
   encode(pcm: Buffer, reusable = false): Buffer {
-    const size = HEAD.length + Math.ceil(pcm.length / 3) * 4 + TAIL.length;
-    if (!reusable) return this.fill(Buffer.allocUnsafe(size), pcm);
+    if (!reusable) return writeBase64Message(HEAD, pcm, TAIL);
+    const size = base64MessageSize(HEAD, pcm.length, TAIL);
     if (size > this.buffer.length) this.buffer = Buffer.alloc(size);
-    return this.fill(this.buffer, pcm).subarray(0, size);
-  }
-
-  private fill(target: Buffer, pcm: Buffer): Buffer {
-    HEAD.copy(target, 0);
-    const end = HEAD.length + target.write(pcm.toString('base64'), HEAD.length, 'latin1');
-    TAIL.copy(target, end);
-    return target;
+    return writeBase64Message(HEAD, pcm, TAIL, this.buffer);
   }
 }

@@ -1,3 +1,5 @@
+import { writeBase64Message } from '../base64-message';
+
 /**
  * Twilio Media Streams messages: typed decoding of what Twilio sends and encoding of what the
  * bridge sends back. No I/O here; the socket handling lives in http/media-socket.ts.
@@ -140,9 +142,6 @@ export function decodeInbound(raw: string): DecodeResult {
 
 const MEDIA_TAIL = Buffer.from('"}}');
 
-/** Base64 characters for `bytes` bytes (padded). */
-const base64Length = (bytes: number): number => Math.ceil(bytes / 3) * 4;
-
 /** Builds the bridge's outbound messages for one stream; the stream id is escaped once. */
 export class MediaStreamEncoder {
   private readonly mediaHead: Buffer;
@@ -161,12 +160,7 @@ export class MediaStreamEncoder {
    * hold on to it until written); base64 needs no escaping.
    */
   media(audio: Buffer): Buffer {
-    const head = this.mediaHead;
-    const message = Buffer.allocUnsafe(head.length + base64Length(audio.length) + MEDIA_TAIL.length);
-    head.copy(message, 0);
-    const end = head.length + message.write(audio.toString('base64'), head.length, 'latin1');
-    MEDIA_TAIL.copy(message, end);
-    return message;
+    return writeBase64Message(this.mediaHead, audio, MEDIA_TAIL);
   }
 
   mark(name: string): string {
