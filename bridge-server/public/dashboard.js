@@ -135,9 +135,11 @@
   }
 
   async function listen() {
+    // The last stored event seen: after a reconnect the bridge first sends what came since.
+    let lastEventId = '';
     for (;;) {
       try {
-        const response = await fetch('/v1/live', { headers: headers() });
+        const response = await fetch('/v1/live', { headers: { ...headers(), ...(lastEventId ? { 'last-event-id': lastEventId } : {}) } });
         if (response.status === 401) {
           await askForKey();
           continue;
@@ -153,7 +155,10 @@
           const events = buffered.split('\n\n');
           buffered = events.pop();
           for (const event of events) {
-            const data = event.split('\n').find((line) => line.startsWith('data: '));
+            const lines = event.split('\n');
+            const id = lines.find((line) => line.startsWith('id: '));
+            if (id) lastEventId = id.slice(4);
+            const data = lines.find((line) => line.startsWith('data: '));
             if (data) onMessage(JSON.parse(data.slice(6)));
           }
         }

@@ -3,6 +3,8 @@
  * is reported together. Nothing else in the bridge reads `process.env`.
  */
 
+import { TargetPolicy } from './delivery/target-policy';
+
 export const DEFAULT_GEMINI_MODEL = 'gemini-2.5-flash-native-audio-preview-09-2025';
 
 export interface TwilioSettings {
@@ -51,6 +53,10 @@ export interface BridgeConfig {
   readonly sandboxSpeed: number;
   /** How soon a delivery whose instance died is taken up by another (or by this one restarted). */
   readonly deliveryLeaseSec: number;
+  /** WEBHOOK_ALLOWED_HOSTS: when set, the only hosts and CIDR ranges the bridge sends to. */
+  readonly webhookAllowedHosts?: readonly string[];
+  /** Viewers of /v1/live at once. */
+  readonly liveMaxViewers: number;
 }
 
 export class ConfigError extends Error {
@@ -106,6 +112,12 @@ class Reader {
       this.problems.push(`${name} must be a ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL (got "${value}")`);
       return undefined;
     }
+  }
+
+  /** A comma- or space-separated list; undefined when unset or empty. */
+  list(name: string): string[] | undefined {
+    const items = this.text(name)?.split(/[\s,]+/).filter(Boolean);
+    return items?.length ? items : undefined;
   }
 
   required(name: string, why: string): string | undefined {
@@ -164,6 +176,8 @@ export function loadConfig(env: Env = process.env): BridgeConfig {
     if (!publicUrl && !r.problems.some((p) => p.startsWith('PUBLIC_URL'))) r.problems.push('PUBLIC_URL is required in live mode (Twilio must reach the bridge)');
     if (!apiKey) r.problems.push('BRIDGE_API_KEY is required in live mode');
   }
+  const webhookAllowedHosts = r.list('WEBHOOK_ALLOWED_HOSTS');
+  if (webhookAllowedHosts) for (const problem of TargetPolicy.entryProblems(webhookAllowedHosts)) r.problems.push(`WEBHOOK_ALLOWED_HOSTS: ${problem}`);
   const logLevel = r.text('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) r.problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
   const config: BridgeConfig = {
@@ -181,6 +195,8 @@ export function loadConfig(env: Env = process.env): BridgeConfig {
     shutdownGraceSec: r.number('SHUTDOWN_GRACE_SEC', 30, 0, 3600),
     sandboxSpeed: r.number('SANDBOX_SPEED', 1, 0.1, 100, false),
     deliveryLeaseSec: r.number('DELIVERY_LEASE_SEC', 30, 1, 55),
+    webhookAllowedHosts,
+    liveMaxViewers: r.number('LIVE_MAX_VIEWERS', 100, 1, 10_000),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze(config);

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { maskLogObject, maskPhoneNumbers } from './log-redaction';
 
 export type { Logger };
 
@@ -14,7 +15,18 @@ const REDACT = [
 
 export function createLogger(options: { level?: string; destination?: pino.DestinationStream } = {}): Logger {
   return pino(
-    { name: 'voice-bridge', level: options.level ?? 'info', redact: { paths: REDACT, censor: '[redacted]' } },
+    {
+      name: 'voice-bridge',
+      level: options.level ?? 'info',
+      redact: { paths: REDACT, censor: '[redacted]' },
+      // Phone numbers reach logs inside other texts too (Twilio's error messages): mask them all.
+      formatters: { log: (object) => maskLogObject(object) },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((arg) => (typeof arg === 'string' ? maskPhoneNumbers(arg) : arg)) as Parameters<typeof method>);
+        },
+      },
+    },
     options.destination,
   );
 }

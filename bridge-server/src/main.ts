@@ -1,4 +1,4 @@
-import { createBridge } from './bridge';
+import { createBridge, StartupError, type Bridge } from './bridge';
 import { ConfigError, loadConfig, type BridgeConfig } from './config';
 import { createLogger, type Logger } from './logger';
 
@@ -7,6 +7,16 @@ function describeMode(config: BridgeConfig): string {
   if (!config.sandbox) return `live mode: Twilio account ${config.twilio?.accountSid}, ${store}`;
   const auth = config.apiKey ? 'API key required' : 'API open (no BRIDGE_API_KEY set)';
   return `sandbox mode: simulated carrier, agent and recogniser; ${store}; ${auth}`;
+}
+
+/** One line for a start-up that cannot go on, or undefined for a bug (thrown on). */
+function startupFailure(error: unknown, config: BridgeConfig): string | undefined {
+  if (error instanceof StartupError) return error.message;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return `port ${config.port} on ${config.host} is already in use; stop what holds it, or set PORT to another port`;
+  if (code === 'EACCES') return `not allowed to listen on port ${config.port}; set PORT to a port above 1023`;
+  if (code === 'EADDRNOTAVAIL') return `this machine has no address ${config.host}; set HOST (0.0.0.0 listens on every address)`;
+  return undefined;
 }
 
 /** `npm start`: load configuration, start the bridge, stop gracefully on SIGTERM/SIGINT. */
@@ -23,8 +33,18 @@ export async function main(): Promise<void> {
   const log: Logger = createLogger({ level: config.logLevel });
   log.info({ sandbox: config.sandbox }, describeMode(config));
   if (!config.sandbox && !config.redisUrl) log.warn('REDIS_URL is not set: calls and pending deliveries live in memory and are lost on restart');
-  const bridge = await createBridge(config, log);
-  const url = await bridge.listen();
+  let bridge: Bridge | undefined;
+  let url: string;
+  try {
+    bridge = await createBridge(config, log);
+    url = await bridge.listen();
+  } catch (error) {
+    const reason = startupFailure(error, config);
+    if (!reason) throw error;
+    process.stderr.write(`voice-bridge: ${reason}\n`);
+    await bridge?.shutdown(0).catch(() => undefined);
+    process.exit(1);
+  }
   log.info({ url, modes: bridge.modes }, `voice bridge listening on ${url}`);
 
   let stopping = false;
@@ -32,7 +52,7 @@ export async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal, graceSec: config.shutdownGraceSec }, 'shutting down: no new calls; letting active calls finish');
-    bridge.shutdown().then(
+    bridge!.shutdown().then(
       () => {
         log.info('stopped');
         // Everything is closed and flushed; don't wait on idle keep-alive sockets of clients.

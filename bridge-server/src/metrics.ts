@@ -13,6 +13,16 @@ export class BridgeMetrics {
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.05],
     registers: [this.registry],
   });
+  readonly heldStoreWrites = new Gauge({
+    name: 'voicebridge_store_writes_held',
+    help: 'Call writes (transcript entries, statuses, events) held in memory while the store is unreachable',
+    registers: [this.registry],
+  });
+  readonly droppedStoreWrites = new Counter({
+    name: 'voicebridge_store_writes_dropped_total',
+    help: 'Call writes dropped because the in-memory hold was full',
+    registers: [this.registry],
+  });
   readonly deliveries = new Counter({ name: 'voicebridge_deliveries_total', help: 'Webhook delivery attempts, by outcome', labelNames: ['outcome'], registers: [this.registry] });
 
   constructor() {

@@ -57,7 +57,7 @@ export async function runDeliveryBench(events = 5000, calls = 40): Promise<Recor
     const started = performance.now();
     const ids: string[] = [];
     for (let at = 0; at < events; at += 100) {
-      const batch = Array.from({ length: Math.min(100, events - at) }, () => callEvent('call.status', SAMPLE_CALL));
+      const batch = Array.from({ length: Math.min(100, events - at) }, (_, i) => callEvent('call.status', SAMPLE_CALL, `bench:${at + i}`));
       ids.push(...batch.map((e) => e.id));
       await Promise.all(batch.map((event) => bridge.delivery.hub.publish(event)));
     }

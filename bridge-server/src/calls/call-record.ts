@@ -10,6 +10,11 @@ export interface CallRecord extends Omit<CallResource, 'transcript'> {
   record: boolean;
   /** Why the bridge asked Twilio to end the call; becomes `endReason` when the call completes. */
   requestedEndReason: EndReason | null;
+  /**
+   * The secret a media stream must present (as a <Parameter>) to carry this call: only the
+   * stream Twilio opened from this call's TwiML knows it. Never part of the public resource.
+   */
+  streamToken: string;
   /** Where the media stream is: `call.ended` waits until it has finished and flushed transcripts. */
   media: 'none' | 'streaming' | 'finished';
   /** Set once `call.ended` has been emitted, so it goes out exactly once across instances. */

@@ -4,7 +4,7 @@ import type { BridgeMetrics } from '../metrics';
 import type { InboundMessage } from '../twilio/media-stream-codec';
 import type { EndReason } from '../wire-types';
 import type { CallRecord } from './call-record';
-import type { CallService } from './call-service';
+import type { CallLifecycle } from './call-lifecycle';
 import type { MediaOutput, ModeHandler, ModeHandlerFactory } from './media-session';
 
 /**
@@ -20,8 +20,9 @@ export class CallSession {
   constructor(
     readonly call: CallRecord,
     readonly streamSid: string,
+    private readonly callSid: string,
     output: MediaOutput,
-    private readonly calls: CallService,
+    private readonly calls: CallLifecycle,
     factory: ModeHandlerFactory,
     private readonly log: Logger,
     live?: LiveFeed,
@@ -54,7 +55,8 @@ export class CallSession {
         this.handler.mark(message.name);
         break;
       case 'dtmf':
-        this.log.info({ digit: message.digit }, 'dtmf');
+        // Which key is never logged: callers type PINs and card numbers.
+        this.log.info('keypad key pressed');
         this.handler.dtmf(message.digit);
         break;
       case 'stop':
@@ -67,7 +69,7 @@ export class CallSession {
 
   async endCall(reason: EndReason): Promise<void> {
     try {
-      await this.calls.endCall(this.call.id, reason);
+      await this.calls.endCall(this.call.id, reason, this.callSid);
     } catch (error) {
       this.log.error({ err: error, reason }, 'could not end the call');
     }

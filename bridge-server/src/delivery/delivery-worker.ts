@@ -1,8 +1,11 @@
+import { redactUrl } from '../log-redaction';
+import { RateLimitedLog } from '../rate-limited-log';
 import type { Logger } from '../logger';
 import type { BridgeMetrics } from '../metrics';
 import type { DeliveryJob, DeliveryStore } from '../store/delivery-store';
 import { SIGNATURE_HEADER } from '../wire-types';
 import { classifyResponse, NOT_FOUND_RETRY_WINDOW_MS, RETRY_WINDOW_MS, retryDelayMs, type AttemptOutcome } from './retry-policy';
+import type { TargetPolicy } from './target-policy';
 import { WebhookSender } from './webhook-sender';
 import { signatureHeader } from './webhook-signature';
 
@@ -19,9 +22,14 @@ export interface DeliveryWorkerOptions {
   attemptTimeoutMs?: number;
   /** Longest sleep when the queue looks empty (other instances may have queued work). */
   idlePollMs?: number;
+  /** Where deliveries may go (checked again on every connection). */
+  targetPolicy: TargetPolicy;
   /** A subscription's URL answered 410 Gone. */
   onGone?: (job: DeliveryJob) => Promise<void>;
 }
+
+/** After the queue could not be read (the store is down), the next look is this much later. */
+const QUEUE_RETRY_MS = 1000;
 
 /**
  * Sends queued deliveries: signed POSTs, the same event id on every attempt, retried with backoff
@@ -38,9 +46,11 @@ export class DeliveryWorker {
   private loop?: Promise<void>;
   private readonly active = new Set<Promise<void>>();
   private readonly sender: WebhookSender;
+  private readonly warnings: RateLimitedLog;
 
   constructor(private readonly options: DeliveryWorkerOptions) {
-    this.sender = new WebhookSender(options.attemptTimeoutMs ?? 10_000);
+    this.warnings = new RateLimitedLog(() => options.log);
+    this.sender = new WebhookSender(options.attemptTimeoutMs ?? 10_000, options.targetPolicy);
   }
 
   private get concurrency(): number {
@@ -66,7 +76,9 @@ export class DeliveryWorker {
         try {
           claimed = await this.options.store.claimDueJobs(Date.now(), free, this.options.leaseMs ?? 30_000);
         } catch (error) {
-          this.options.log.warn({ err: error }, 'could not read the delivery queue');
+          this.warnings.warn('queue', { err: error }, 'could not read the delivery queue; trying again');
+          await new Promise((resolve) => setTimeout(resolve, QUEUE_RETRY_MS));
+          continue;
         }
         for (const job of claimed) this.dispatch(job);
       }
@@ -132,14 +144,14 @@ export class DeliveryWorker {
         await this.options.onGone?.(job);
         return store.completeJob(job.id);
       case 'rejected':
-        log.warn({ jobId: job.id, url: job.target.url, reason: outcome.reason }, 'delivery refused; dead-lettered');
+        log.warn({ jobId: job.id, url: redactUrl(job.target.url), reason: outcome.reason }, 'delivery refused; dead-lettered');
         return store.deadLetter({ ...job, attempts, lastError: outcome.reason }, `refused: ${outcome.reason}`);
       case 'not-found':
       case 'retry': {
         const window = outcome.kind === 'not-found' ? NOT_FOUND_RETRY_WINDOW_MS : RETRY_WINDOW_MS;
         const dueAt = now + retryDelayMs(attempts);
         if (dueAt - job.firstQueuedAt > window) {
-          log.warn({ jobId: job.id, url: job.target.url, attempts, reason: outcome.reason }, 'delivery gave up; dead-lettered');
+          log.warn({ jobId: job.id, url: redactUrl(job.target.url), attempts, reason: outcome.reason }, 'delivery gave up; dead-lettered');
           return store.deadLetter({ ...job, attempts, lastError: outcome.reason }, `gave up after ${attempts} attempts: ${outcome.reason}`);
         }
         return store.rescheduleJob({ ...job, attempts, lastError: outcome.reason }, dueAt);
@@ -149,12 +161,12 @@ export class DeliveryWorker {
 
   private async send(job: DeliveryJob): Promise<AttemptOutcome> {
     // A fresh timestamp on every attempt keeps retries inside receivers' 5-minute window.
-    const { status, error } = await this.sender.post(job.target.url, job.body, {
+    const { status, error, refused } = await this.sender.post(job.target.url, job.body, {
       'user-agent': 'voice-bridge',
       'x-voice-bridge-event-id': job.eventId,
       [SIGNATURE_HEADER]: signatureHeader(job.target.secret, job.body),
     });
-    return classifyResponse(status, error);
+    return classifyResponse(status, error, refused);
   }
 
   /** Stops claiming work and waits for deliveries in flight. */

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { CallEvent, CallEventType, CallResource, DeliveredEvent, TranscriptEntry } from '../wire-types';
 
 /**
@@ -9,10 +9,15 @@ export interface EventPublisher {
   publish(event: DeliveredEvent): Promise<void>;
 }
 
-export function newEventId(): string {
-  return `evt_${randomBytes(12).toString('hex')}`;
+/**
+ * The id of the event for one happening in a call (`status:ringing`, `ended`, `entry:<id>`):
+ * derived, not random, so publishing it again (a retry once the store is back, or a second
+ * instance reaching the same conclusion) names the same event, which the store records once.
+ */
+export function eventIdFor(callId: string, happening: string): string {
+  return `evt_${createHash('sha256').update(`${callId}\n${happening}`).digest('hex').slice(0, 24)}`;
 }
 
-export function callEvent(type: CallEventType, call: CallResource, utterance?: TranscriptEntry): CallEvent {
-  return { id: newEventId(), type, createdAt: new Date().toISOString(), call, ...(utterance ? { utterance } : {}) };
+export function callEvent(type: CallEventType, call: CallResource, happening: string, utterance?: TranscriptEntry): CallEvent {
+  return { id: eventIdFor(call.id, happening), type, createdAt: new Date().toISOString(), call, ...(utterance ? { utterance } : {}) };
 }

@@ -1,7 +1,4 @@
 import { EventEmitter } from 'node:events';
-import type { Redis } from 'ioredis';
-import type { Logger } from '../logger';
-import { eventChannel } from '../store/event-stream-keys';
 import type { DeliveredEvent, Speaker } from '../wire-types';
 
 /** A provisional transcript for one speaker of a live call; the final entry replaces it. */
@@ -15,31 +12,64 @@ export interface InterimUpdate {
 
 export type LiveMessage = DeliveredEvent | InterimUpdate;
 
+/** A live message and, for a stored event, its position in the events stream (the SSE id). */
+export type LiveListener = (message: LiveMessage, position?: string) => void;
+
 /**
  * What live viewers (the dashboard) see: every event, plus interim transcripts that are never
- * stored or delivered. Across bridge instances this rides on Redis pub/sub: events on the
- * channels they are published on anyway, interims on their own channel.
+ * stored or delivered. Events carry their position in the events stream, so a viewer that
+ * reconnects with the last position it saw (SSE's Last-Event-ID) gets what it missed first.
  */
 export interface LiveFeed {
   interim(update: Omit<InterimUpdate, 'type'>): void;
-  subscribe(listener: (message: LiveMessage) => void): () => void;
+  /** Every message from now on; with `after`, first the stored events since that position. */
+  subscribe(listener: LiveListener, after?: string): Promise<() => void>;
   close(): Promise<void>;
 }
 
-/** One process: events come straight from the in-memory store, interims from the handlers. */
-export class MemoryLiveFeed implements LiveFeed {
+/** Stream positions are `<ms>-<seq>`, as Redis gives them. */
+export const POSITION = /^\d{1,20}-\d{1,20}$/;
+
+export function comparePositions(a: string, b: string): number {
+  const [am, as] = a.split('-').map(BigInt);
+  const [bm, bs] = b.split('-').map(BigInt);
+  return am !== bm ? (am < bm ? -1 : 1) : as === bs ? 0 : as < bs ? -1 : 1;
+}
+
+/**
+ * The fan-out both feeds share: local listeners, and a catch-up that replays stored events after
+ * a position while holding back live ones, so none is missed or shown twice at the seam.
+ */
+export abstract class LiveFanout implements LiveFeed {
   private readonly emitter = new EventEmitter().setMaxListeners(0);
 
-  /** A stored event, or an interim that came through Redis. */
-  event(message: LiveMessage): void {
-    this.emitter.emit('message', message);
+  abstract interim(update: Omit<InterimUpdate, 'type'>): void;
+
+  /** Stored events after `position`, oldest first (at most a bounded number). */
+  protected abstract replay(position: string): Promise<{ position: string; message: LiveMessage }[]>;
+
+  protected emit(message: LiveMessage, position?: string): void {
+    this.emitter.emit('message', message, position);
   }
 
-  interim(update: Omit<InterimUpdate, 'type'>): void {
-    this.emitter.emit('message', { type: 'transcript.interim', ...update });
-  }
-
-  subscribe(listener: (message: LiveMessage) => void): () => void {
+  async subscribe(listener: LiveListener, after?: string): Promise<() => void> {
+    if (!after || !POSITION.test(after)) {
+      this.emitter.on('message', listener);
+      return () => this.emitter.off('message', listener);
+    }
+    const held: [LiveMessage, string | undefined][] = [];
+    const hold: LiveListener = (message, position) => held.push([message, position]);
+    this.emitter.on('message', hold);
+    let last = after;
+    try {
+      for (const { position, message } of await this.replay(after)) {
+        listener(message, position);
+        last = position;
+      }
+    } finally {
+      this.emitter.off('message', hold);
+    }
+    for (const [message, position] of held) if (!position || comparePositions(position, last) > 0) listener(message, position);
     this.emitter.on('message', listener);
     return () => this.emitter.off('message', listener);
   }
@@ -49,42 +79,25 @@ export class MemoryLiveFeed implements LiveFeed {
   }
 }
 
-export class RedisLiveFeed implements LiveFeed {
-  private readonly local = new MemoryLiveFeed();
-  private readonly interimChannel: string;
+/** One process without Redis: events come straight from the in-memory store. */
+export class MemoryLiveFeed extends LiveFanout {
+  private readonly recent: { position: string; message: LiveMessage }[] = [];
+  private sequence = 0;
+  private static readonly KEPT = 1000;
 
-  /** `subscriber` is a connection of its own: in subscriber mode it can run no other command. */
-  constructor(
-    private readonly publisher: Redis,
-    private readonly subscriber: Redis,
-    prefix: string,
-    log: Logger,
-  ) {
-    this.interimChannel = `${prefix}live:interim`;
-    const eventsPattern = eventChannel(prefix, 'call.*');
-    subscriber.psubscribe(eventsPattern).catch((error: unknown) => log.warn({ err: error }, 'live feed could not subscribe to events'));
-    subscriber.subscribe(this.interimChannel).catch((error: unknown) => log.warn({ err: error }, 'live feed could not subscribe to interims'));
-    const forward = (json: string) => {
-      try {
-        this.local.event(JSON.parse(json) as LiveMessage);
-      } catch (error) {
-        log.warn({ err: error }, 'live feed dropped a malformed message');
-      }
-    };
-    subscriber.on('pmessage', (_pattern: string, _channel: string, json: string) => forward(json));
-    subscriber.on('message', (_channel: string, json: string) => forward(json));
+  /** A stored event (the memory store calls this for every event it records). */
+  event(message: DeliveredEvent): void {
+    const position = `0-${++this.sequence}`;
+    this.recent.push({ position, message });
+    if (this.recent.length > MemoryLiveFeed.KEPT) this.recent.shift();
+    this.emit(message, position);
   }
 
   interim(update: Omit<InterimUpdate, 'type'>): void {
-    void this.publisher.publish(this.interimChannel, JSON.stringify({ type: 'transcript.interim', ...update })).catch(() => undefined);
+    this.emit({ type: 'transcript.interim', ...update });
   }
 
-  subscribe(listener: (message: LiveMessage) => void): () => void {
-    return this.local.subscribe(listener);
-  }
-
-  async close(): Promise<void> {
-    await this.local.close();
-    this.subscriber.disconnect();
+  protected async replay(position: string): Promise<{ position: string; message: LiveMessage }[]> {
+    return this.recent.filter((entry) => comparePositions(entry.position, position) > 0);
   }
 }

@@ -17,7 +17,8 @@ export type AttemptOutcome =
   | { kind: 'rejected'; reason: string };
 
 /** What an HTTP status (or a network failure, status 0) means for the delivery. */
-export function classifyResponse(status: number, error?: string): AttemptOutcome {
+export function classifyResponse(status: number, error?: string, refused = false): AttemptOutcome {
+  if (refused) return { kind: 'rejected', reason: error ?? 'target refused' };
   if (status === 0) return { kind: 'retry', reason: error ?? 'network error' };
   if (status >= 200 && status < 300) return { kind: 'delivered' };
   if (status === 410) return { kind: 'gone' };

@@ -1,10 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { BridgeError } from '../errors';
+import { newId } from '../ids';
 import type { DeliveryStore, Subscription } from '../store/delivery-store';
-import { parseSubscriptionRequest } from './delivery-request';
+import { checkTargetResolves, deliveryRequestParser, type DeliveryRequestParser } from './delivery-request';
+import type { TargetPolicy } from './target-policy';
 import { newWebhookSecret } from './webhook-signature';
 
 export type SubscriptionView = Omit<Subscription, 'secret'>;
+
+/** Subscriptions one bridge keeps; each is read on every event, so there is a ceiling. */
+export const MAX_SUBSCRIPTIONS = 1000;
 
 function view({ secret: _secret, ...visible }: Subscription): SubscriptionView {
   return visible;
@@ -12,12 +16,21 @@ function view({ secret: _secret, ...visible }: Subscription): SubscriptionView {
 
 /** `/v1/subscriptions`: deliver chosen event types to a URL until deleted (or the URL answers 410). */
 export class SubscriptionService {
-  constructor(private readonly store: DeliveryStore) {}
+  private readonly parse: DeliveryRequestParser;
+
+  constructor(
+    private readonly store: DeliveryStore,
+    private readonly policy: TargetPolicy,
+  ) {
+    this.parse = deliveryRequestParser(policy);
+  }
 
   async create(body: unknown): Promise<SubscriptionView & { secret: string }> {
-    const request = parseSubscriptionRequest(body);
+    const request = this.parse.subscription(body);
+    await checkTargetResolves(this.policy, request.url, 'subscription');
+    if ((await this.store.listSubscriptions()).length >= MAX_SUBSCRIPTIONS) throw new BridgeError('SUBSCRIPTION_LIMIT_REACHED');
     const subscription: Subscription = {
-      id: `sub_${randomBytes(12).toString('hex')}`,
+      id: newId('sub'),
       url: request.url,
       events: [...new Set(request.events)],
       secret: request.secret ?? newWebhookSecret(),

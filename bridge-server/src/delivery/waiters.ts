@@ -1,13 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import type { CallService } from '../calls/call-service';
 import { isTerminal } from '../calls/call-record';
 import { BridgeError } from '../errors';
+import { isId, newId } from '../ids';
 import type { Logger } from '../logger';
+import { RateLimitedLog } from '../rate-limited-log';
 import type { DeliveryStore, Waiter } from '../store/delivery-store';
 import type { WaiterDoneEvent } from '../wire-types';
-import { newEventId } from './event-publisher';
+
 import type { EventHub } from './event-hub';
-import { WAITER_TIMEOUT_SEC, parseWaiterRequest } from './delivery-request';
+import { checkTargetResolves, deliveryRequestParser, WAITER_TIMEOUT_SEC, type DeliveryRequestParser } from './delivery-request';
+import type { TargetPolicy } from './target-policy';
 import { newWebhookSecret } from './webhook-signature';
 
 /**
@@ -18,25 +20,31 @@ import { newWebhookSecret } from './webhook-signature';
  */
 export class WaiterService {
   private sweeper?: NodeJS.Timeout;
+  private readonly parse: DeliveryRequestParser;
+  private readonly warnings: RateLimitedLog;
 
   constructor(
     private readonly store: DeliveryStore,
     private readonly calls: CallService,
     private readonly hub: EventHub,
     private readonly log: Logger,
+    private readonly policy: TargetPolicy,
   ) {
+    this.parse = deliveryRequestParser(policy);
+    this.warnings = new RateLimitedLog(() => log);
     hub.whenCallEnded((callId) => this.callEnded(callId));
   }
 
   async register(body: unknown): Promise<{ id: string; secret: string; callIds: string[]; url: string; timeoutSec: number; createdAt: string }> {
-    const request = parseWaiterRequest(body);
+    const request = this.parse.waiter(body);
     const callIds = [...new Set(request.callIds)];
     const missing: string[] = [];
-    for (const id of callIds) if (!(await this.calls.getRecord(id))) missing.push(id);
+    for (const id of callIds) if (!isId('call', id) || !(await this.calls.getRecord(id))) missing.push(id);
     if (missing.length > 0) throw new BridgeError('CALL_NOT_FOUND', `No call has the id ${missing.map((id) => JSON.stringify(id)).join(', ')}.`, missing.map((id) => ({ field: 'callIds', problem: `unknown call ${id}` })));
+    await checkTargetResolves(this.policy, request.url, 'waiter');
     const timeoutSec = request.timeoutSec ?? WAITER_TIMEOUT_SEC.default;
     const waiter: Waiter = {
-      id: `wtr_${randomBytes(12).toString('hex')}`,
+      id: newId('wtr'),
       callIds,
       url: request.url,
       secret: request.secret ?? newWebhookSecret(),
@@ -73,7 +81,7 @@ export class WaiterService {
     if (!(await this.store.settleWaiter(waiter.id))) return;
     const calls = [];
     for (const id of waiter.callIds) calls.push(await this.calls.getCall(id));
-    const event: WaiterDoneEvent = { id: newEventId(), type: 'waiter.done', createdAt: new Date().toISOString(), waiterId: waiter.id, timedOut, calls };
+    const event: WaiterDoneEvent = { id: newId('evt'), type: 'waiter.done', createdAt: new Date().toISOString(), waiterId: waiter.id, timedOut, calls };
     this.log.info({ waiterId: waiter.id, timedOut, calls: waiter.callIds.length }, 'waiter done');
     await this.hub.publishTo(event, { kind: 'waiter', id: waiter.id, url: waiter.url, secret: waiter.secret });
   }
@@ -89,7 +97,7 @@ export class WaiterService {
 
   start(intervalMs = 1000): void {
     this.sweeper = setInterval(() => {
-      this.sweep().catch((error: unknown) => this.log.warn({ err: error }, 'waiter timeout sweep failed'));
+      this.sweep().catch((error: unknown) => this.warnings.warn('sweep', { err: error }, 'waiter timeout sweep failed'));
     }, intervalMs);
     this.sweeper.unref();
   }

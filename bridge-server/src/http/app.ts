@@ -1,46 +1,65 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Registry } from 'prom-client';
-import type { CallService } from '../calls/call-service';
+import { BridgeError } from '../errors';
 import type { Logger } from '../logger';
-import { bearerKeyChecker } from './api-auth';
-import { registerCallRoutes } from './call-routes';
-import { installErrorReplies } from './error-replies';
-import { registerHealthRoutes, type Readiness } from './health-routes';
-import { registerTwilioRoutes, type TwilioRouteOptions } from './twilio-routes';
+import { installApiScope } from './api-scope';
+import { installErrorReplies, replyToFrameworkError } from './error-replies';
+import { HTTP_LIMITS, replyToClientError } from './http-limits';
+import { installTwilioScope, type TwilioScopeOptions } from './twilio-scope';
+
+type Routes = (scope: FastifyInstance) => void;
 
 export interface AppOptions {
   log: Logger;
   apiKey?: string;
-  calls: CallService;
-  twilio: Omit<TwilioRouteOptions, 'calls' | 'log'>;
-  readiness: Readiness;
-  metrics: Registry;
-  /** Further routes (subscriptions, waiters, dashboard), registered after the core ones. */
-  extraRoutes?: (app: FastifyInstance, checkApiKey: (authorization: string | undefined) => void) => void;
+  twilio: Omit<TwilioScopeOptions, 'log'>;
+  /** Open to anyone: health, readiness, metrics, the dashboard's files. */
+  publicRoutes: Routes;
+  /** Registered under /v1, behind the API key. */
+  apiRoutes: Routes;
+  /** Registered under /twilio, behind Twilio's signature. */
+  twilioRoutes: Routes;
 }
 
-const BODY_LIMIT_BYTES = 1024 * 1024;
-
-/** The bridge's HTTP surface: the REST API, Twilio's callbacks, health and metrics. */
+/**
+ * The bridge's HTTP surface in three scopes, each authenticated by the routes it holds: `/v1`
+ * (bearer key, JSON only), `/twilio` (X-Twilio-Signature, form bodies only) and the public rest.
+ */
 export function buildApp(options: AppOptions): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES });
-
-  // Twilio posts its callbacks form-encoded; signatures are computed over these parameters.
-  // JSON and Twilio's forms only: anything else is 415, not a string that fails validation.
+  const app = Fastify({
+    logger: false,
+    bodyLimit: HTTP_LIMITS.bodyBytes,
+    requestTimeout: HTTP_LIMITS.requestTimeoutMs,
+    http: { headersTimeout: HTTP_LIMITS.headersTimeoutMs, connectionsCheckingInterval: HTTP_LIMITS.timeoutCheckIntervalMs },
+    routerOptions: { maxParamLength: HTTP_LIMITS.paramChars },
+    // Calls in progress keep sending Twilio callbacks while the bridge drains.
+    return503OnClosing: false,
+    clientErrorHandler: replyToClientError,
+    frameworkErrors: replyToFrameworkError,
+  });
   app.removeContentTypeParser('text/plain');
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
-  });
-
-  const checkApiKey = bearerKeyChecker(options.apiKey);
-  app.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/v1/')) checkApiKey(request.headers.authorization);
-  });
-
   installErrorReplies(app, options.log);
-  registerHealthRoutes(app, options.readiness, options.metrics);
-  registerCallRoutes(app, options.calls);
-  registerTwilioRoutes(app, { ...options.twilio, calls: options.calls, log: options.log });
-  options.extraRoutes?.(app, checkApiKey);
+
+  app.addHook('onRequest', async (request) => {
+    // Only origin-form targets (`/path?query`): an absolute-form target would be routed by its
+    // path yet signed and logged as something else.
+    if (!request.raw.url?.startsWith('/')) throw new BridgeError('BAD_REQUEST_TARGET');
+    if (request.raw.url.length > HTTP_LIMITS.urlChars) throw new BridgeError('URI_TOO_LONG');
+  });
+
+  options.publicRoutes(app);
+  void app.register(
+    async (v1) => {
+      installApiScope(v1, options.apiKey);
+      options.apiRoutes(v1);
+    },
+    { prefix: '/v1' },
+  );
+  void app.register(
+    async (twilio) => {
+      installTwilioScope(twilio, { ...options.twilio, log: options.log });
+      options.twilioRoutes(twilio);
+    },
+    { prefix: '/twilio' },
+  );
   return app;
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { CallService } from '../calls/call-service';
 import { BridgeError } from '../errors';
+import { isId } from '../ids';
 
 const MAX_LIST_LIMIT = 200;
 
@@ -16,11 +17,18 @@ function listFilter(query: Record<string, string | undefined>): { status?: 'acti
   return { status, limit: parsed };
 }
 
+/** The `:id` of a call route; any other shape names no call. */
+export function callIdParam(params: unknown): string {
+  const id = (params as { id?: string }).id;
+  if (!isId('call', id)) throw new BridgeError('CALL_NOT_FOUND', `No call has the id ${JSON.stringify(String(id).slice(0, 64))}.`);
+  return id;
+}
+
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** `/v1/calls`: place, read, list and hang up calls. */
-export function registerCallRoutes(app: FastifyInstance, calls: CallService): void {
-  app.post('/v1/calls', async (request, reply) => {
+export function registerCallRoutes(v1: FastifyInstance, calls: CallService): void {
+  v1.post('/calls', async (request, reply) => {
     const key = request.headers['idempotency-key'];
     if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
       throw new BridgeError('VALIDATION_FAILED', 'Idempotency-Key must be 1-255 visible ASCII characters.', [{ field: 'Idempotency-Key', problem: 'must be 1-255 visible ASCII characters' }]);
@@ -30,9 +38,9 @@ export function registerCallRoutes(app: FastifyInstance, calls: CallService): vo
     return reply.status(201).send(call);
   });
 
-  app.get('/v1/calls', async (request) => ({ calls: await calls.listCalls(listFilter(request.query as Record<string, string | undefined>)) }));
+  v1.get('/calls', async (request) => ({ calls: await calls.listCalls(listFilter(request.query as Record<string, string | undefined>)) }));
 
-  app.get<{ Params: { id: string } }>('/v1/calls/:id', async (request) => calls.getCall(request.params.id));
+  v1.get('/calls/:id', async (request) => calls.getCall(callIdParam(request.params)));
 
-  app.post<{ Params: { id: string } }>('/v1/calls/:id/hangup', async (request) => calls.hangup(request.params.id));
+  v1.post('/calls/:id/hangup', { config: { bodyless: true } }, async (request) => calls.hangup(callIdParam(request.params)));
 }

@@ -11,6 +11,19 @@ const FILES: Record<string, string> = {
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
 
 /**
+ * The page may load only its own files and talk only to this bridge; it may not be framed
+ * (clickjacking), and it sends no Referer that could carry a call id elsewhere.
+ */
+export const DASHBOARD_HEADERS: Record<string, string> = {
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; media-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cache-control': 'no-cache',
+};
+
+/**
  * The dashboard at `/`: three static files, no build step. The page holds no data itself; it
  * reads everything from the /v1 API and the /v1/live stream, with the API key when one is set.
  */
@@ -18,6 +31,6 @@ export function registerDashboardRoutes(app: FastifyInstance): void {
   for (const [path, file] of Object.entries(FILES)) {
     const body = readFileSync(join(PUBLIC_DIR, file));
     const type = TYPES[file.split('.').pop() ?? 'html'];
-    app.get(path, async (_request, reply) => reply.type(type).header('cache-control', 'no-cache').send(body));
+    app.get(path, async (_request, reply) => reply.type(type).headers(DASHBOARD_HEADERS).send(body));
   }
 }

@@ -18,8 +18,8 @@ export function registerHealthRoutes(app: FastifyInstance, readiness: Readiness,
     let store = 'ok';
     try {
       await readiness.checkStore();
-    } catch (error) {
-      store = `unavailable: ${error instanceof Error ? error.message : String(error)}`;
+    } catch {
+      store = 'unavailable';
     }
     const accepting = readiness.acceptingCalls();
     const ready = store === 'ok' && accepting;

@@ -1,11 +1,12 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { isTerminal } from '../calls/call-record';
 import { CallSession } from '../calls/call-session';
-import type { CallService } from '../calls/call-service';
+import type { CallLifecycle } from '../calls/call-lifecycle';
 import type { MediaOutput, ModeHandlerFactory } from '../calls/media-session';
 import type { LiveFeed } from '../delivery/live-feed';
+import { isId } from '../ids';
+import { RateLimitedLog } from '../rate-limited-log';
 import type { Logger } from '../logger';
 import type { BridgeMetrics } from '../metrics';
 import { decodeInbound, MediaStreamEncoder, type InboundMessage } from '../twilio/media-stream-codec';
@@ -21,7 +22,7 @@ export const CLOSE_UNSUPPORTED_DATA = 1003;
 export const CLOSE_POLICY_VIOLATION = 1008;
 
 export interface MediaSocketOptions {
-  calls: CallService;
+  calls: CallLifecycle;
   handlers: Record<CallMode, ModeHandlerFactory>;
   authToken: () => string;
   publicUrl: () => string;
@@ -37,6 +38,7 @@ export interface MediaSocketOptions {
  */
 export class MediaSocketServer {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MEDIA_MAX_PAYLOAD_BYTES, perMessageDeflate: false });
+  private readonly refusals = new RateLimitedLog(() => this.options.log);
   readonly sessions = new Set<CallSession>();
 
   constructor(private readonly options: MediaSocketOptions) {}
@@ -51,7 +53,7 @@ export class MediaSocketServer {
     const signature = request.headers[TWILIO_SIGNATURE_HEADER];
     const url = mediaStreamUrl(this.options.publicUrl());
     if (!isValidTwilioSignature(this.options.authToken(), typeof signature === 'string' ? signature : undefined, url, {})) {
-      this.options.log.warn({ url }, 'refused a media socket with a missing or invalid X-Twilio-Signature');
+      this.refusals.warn('signature', { url }, 'refused a media socket with a missing or invalid X-Twilio-Signature');
       return refuse(socket, 403, 'Forbidden');
     }
     this.wss.handleUpgrade(request, socket, head, (ws) => new MediaConnection(ws, this.options, this.sessions));
@@ -77,6 +79,7 @@ class MediaConnection {
   private starting = false;
   private readonly queued: InboundMessage[] = [];
   private log: Logger;
+  private readonly warnings = new RateLimitedLog(() => this.log);
 
   constructor(
     private readonly ws: WebSocket,
@@ -98,46 +101,52 @@ class MediaConnection {
     const decoded = decodeInbound(data.toString());
     if (!decoded.ok) {
       this.options.metrics.droppedMessages.inc({ reason: decoded.reason });
-      this.log.warn({ reason: decoded.reason, detail: decoded.detail, streamSid: this.session?.streamSid }, 'dropped a media-stream message');
+      this.warnings.warn(decoded.reason, { reason: decoded.reason, detail: decoded.detail, streamSid: this.session?.streamSid }, 'dropped a media-stream message');
       return;
     }
     const message = decoded.message;
     if (message.event === 'connected') return;
     if (message.event === 'start') {
-      if (this.session || this.starting) return this.log.warn('dropped a second start message');
+      if (this.session || this.starting) return this.warnings.warn('second-start', {}, 'dropped a second start message');
       this.starting = true;
       void this.start(message);
       return;
     }
     if (this.session) {
       if (message.streamSid && message.streamSid !== this.session.streamSid) {
-        this.log.warn({ streamSid: message.streamSid, event: message.event }, 'dropped a message for an unknown streamSid');
+        this.warnings.warn('unknown-stream-sid', { event: message.event }, 'dropped a message for an unknown streamSid');
         return;
       }
       this.session.handle(message);
     } else if (this.starting && this.queued.length < MAX_QUEUED_BEFORE_READY) {
       this.queued.push(message);
     } else {
-      this.log.warn({ event: message.event }, 'dropped a message that came before start');
+      this.warnings.warn('before-start', { event: message.event }, 'dropped a message that came before start');
     }
   }
 
   private async start(message: Extract<InboundMessage, { event: 'start' }>): Promise<void> {
-    const callId = message.customParameters.callId;
-    const call = callId ? await this.options.calls.getRecord(callId).catch(() => undefined) : undefined;
-    if (!call || isTerminal(call.status)) {
-      this.log.warn({ callId, streamSid: message.streamSid }, 'start for an unknown or ended call; closing with 1008');
-      this.ws.close(CLOSE_POLICY_VIOLATION, 'unknown call');
+    const { callId, streamToken } = message.customParameters;
+    const claim = await this.options.calls.claimMediaStream(callId, streamToken).catch((error: unknown) => {
+      this.log.warn({ err: error }, 'could not read the call at stream start');
+      return { refused: 'store unavailable' as const };
+    });
+    if ('refused' in claim) {
+      this.log.warn({ callId: isId('call', callId) ? callId : undefined, streamSid: message.streamSid, reason: claim.refused }, 'refused a media stream start; closing with 1008');
+      this.ws.close(CLOSE_POLICY_VIOLATION, 'stream refused');
       return;
     }
-    if (this.ws.readyState !== this.ws.OPEN) return;
+    const { call } = claim;
+    if (this.ws.readyState !== this.ws.OPEN) {
+      await this.options.calls.mediaFinished(call.id);
+      return;
+    }
     this.log = this.options.log.child({ callId: call.id, streamSid: message.streamSid });
-    const session = new CallSession(call, message.streamSid, this.output(message.streamSid), this.options.calls, this.options.handlers[call.mode], this.log, this.options.live, this.options.metrics);
+    const session = new CallSession(call, message.streamSid, message.callSid, this.output(message.streamSid), this.options.calls, this.options.handlers[call.mode], this.log, this.options.live, this.options.metrics);
     this.session = session;
     this.sessions.add(session);
     this.options.metrics.activeStreams.inc();
     this.log.info({ mode: call.mode }, 'media stream started');
-    await this.options.calls.mediaStarted(call.id);
     for (const queued of this.queued.splice(0)) session.handle(queued);
   }
 
@@ -164,6 +173,7 @@ class MediaConnection {
   }
 
   private onClose(): void {
+    this.warnings.flush();
     const session = this.session;
     if (!session) return;
     void session.finish().finally(() => {

@@ -29,8 +29,12 @@ export interface CallStore {
   updateCall(id: string, mutate: (call: CallRecord) => CallRecord | undefined): Promise<{ call: CallRecord; changed: boolean } | undefined>;
   /** Newest first. */
   listCalls(filter: { status?: 'active' | 'ended'; limit: number }): Promise<CallRecord[]>;
-  /** Appends entries, giving each the call's next `seq`; resolves to them as stored. */
-  appendTranscript(callId: string, entries: NewTranscriptEntry[]): Promise<TranscriptEntry[]>;
+  /**
+   * Appends one entry, giving it the call's next `seq`; resolves to it as stored. Idempotent by
+   * `entryId`: appending the same entry again (a retry after a lost reply) stores nothing new and
+   * resolves to the entry as first stored.
+   */
+  appendTranscriptEntry(callId: string, entryId: string, entry: NewTranscriptEntry): Promise<TranscriptEntry>;
   /** In spoken order (by startMs, then seq). */
   getTranscript(callId: string): Promise<TranscriptEntry[]>;
 }

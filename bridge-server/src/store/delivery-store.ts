@@ -51,8 +51,13 @@ export interface DeadLetter extends DeliveryJob {
  * becomes due again when the lease runs out, and another instance takes it.
  */
 export interface DeliveryStore {
-  /** Appends to the events stream, publishes on the event's channel, and queues one job per target. */
-  recordEvent(event: DeliveredEvent, body: string, targets: DeliveryTarget[]): Promise<void>;
+  /**
+   * Appends to the events stream, publishes on the event's channel, and queues one job per
+   * target, all at once. Idempotent by event id: an event recorded before (a retry after a lost
+   * reply, or a second instance deciding the same thing) is not recorded again. Resolves to
+   * whether this call recorded it.
+   */
+  recordEvent(event: DeliveredEvent, body: string, targets: DeliveryTarget[]): Promise<boolean>;
   /** Leases up to `limit` due jobs until `now + leaseMs`. */
   claimDueJobs(now: number, limit: number, leaseMs: number): Promise<DeliveryJob[]>;
   completeJob(jobId: string): Promise<void>;
@@ -77,6 +82,9 @@ export interface DeliveryStore {
   /** Waiters whose deadline has passed and that are not settled. */
   overdueWaiterIds(now: number): Promise<string[]>;
 }
+
+/** How long an event id is remembered, so that recording it again is a no-op. */
+export const EVENT_ID_MEMORY_SEC = 2 * 24 * 3600;
 
 export function jobId(eventId: string, target: DeliveryTarget): string {
   return `${eventId}:${target.kind === 'waiter' ? 'w' : 's'}_${target.id}`;

@@ -6,6 +6,7 @@ import { spokenOrder, type CallStore, type CreateCallResult, type IdempotencyCla
 export class MemoryCallStore implements CallStore {
   private readonly calls = new Map<string, CallRecord>();
   private readonly transcripts = new Map<string, TranscriptEntry[]>();
+  private readonly entrySeqs = new Map<string, number>();
   private readonly idempotency = new Map<string, { callId: string; fingerprint: string; expiresAt: number }>();
 
   async createCall(call: CallRecord, claim?: IdempotencyClaim): Promise<CreateCallResult> {
@@ -49,12 +50,16 @@ export class MemoryCallStore implements CallStore {
       .map((call) => structuredClone(call));
   }
 
-  async appendTranscript(callId: string, entries: NewTranscriptEntry[]): Promise<TranscriptEntry[]> {
+  async appendTranscriptEntry(callId: string, entryId: string, entry: NewTranscriptEntry): Promise<TranscriptEntry> {
     const list = this.transcripts.get(callId) ?? [];
-    const stored = entries.map((entry, i) => ({ seq: list.length + i + 1, ...entry }));
-    list.push(...stored);
     this.transcripts.set(callId, list);
-    return stored;
+    const key = `${callId}:${entryId}`;
+    const known = this.entrySeqs.get(key);
+    if (known !== undefined) return structuredClone(list[known - 1]);
+    const stored = { seq: list.length + 1, ...entry };
+    list.push(stored);
+    this.entrySeqs.set(key, stored.seq);
+    return structuredClone(stored);
   }
 
   async getTranscript(callId: string): Promise<TranscriptEntry[]> {

@@ -15,11 +15,17 @@ export class MemoryDeliveryStore implements DeliveryStore {
   /** Recent events, newest last, standing in for the Redis events stream. */
   readonly events: DeliveredEvent[] = [];
   private static readonly EVENTS_KEPT = 1000;
+  /** Event ids already recorded (oldest dropped first), so recording one again is a no-op. */
+  private readonly recorded = new Set<string>();
+  private static readonly IDS_KEPT = 100_000;
 
   /** Stands in for Redis pub/sub: called with every recorded event. */
   constructor(private readonly onEvent: (event: DeliveredEvent) => void = () => undefined) {}
 
-  async recordEvent(event: DeliveredEvent, body: string, targets: DeliveryTarget[]): Promise<void> {
+  async recordEvent(event: DeliveredEvent, body: string, targets: DeliveryTarget[]): Promise<boolean> {
+    if (this.recorded.has(event.id)) return false;
+    this.recorded.add(event.id);
+    if (this.recorded.size > MemoryDeliveryStore.IDS_KEPT) this.recorded.delete(this.recorded.values().next().value!);
     this.events.push(event);
     if (this.events.length > MemoryDeliveryStore.EVENTS_KEPT) this.events.shift();
     this.onEvent(event);
@@ -28,6 +34,7 @@ export class MemoryDeliveryStore implements DeliveryStore {
       const job: DeliveryJob = { id: jobId(event.id, target), eventId: event.id, target, body, attempts: 0, firstQueuedAt: now };
       this.jobs.set(job.id, { job, dueAt: now });
     }
+    return true;
   }
 
   async claimDueJobs(now: number, limit: number, leaseMs: number): Promise<DeliveryJob[]> {

@@ -24,8 +24,17 @@ if ARGV[4] == '1' then
   redis.call('SREM', KEYS[2], ARGV[3])
   redis.call('EXPIRE', KEYS[1], ARGV[5])
   redis.call('EXPIRE', KEYS[3], ARGV[5])
+  redis.call('EXPIRE', KEYS[4], ARGV[5])
 end
 return 1`);
+
+/** Appends a transcript entry once per entry id; resolves to its seq (the list position). */
+const APPEND_ENTRY = new RedisScript(`
+local seq = redis.call('HGET', KEYS[2], ARGV[1])
+if seq then return tonumber(seq) end
+local length = redis.call('RPUSH', KEYS[1], ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[1], length)
+return length`);
 
 const MAX_CAS_ATTEMPTS = 50;
 
@@ -42,6 +51,10 @@ export class RedisCallStore implements CallStore {
 
   private transcriptKey(id: string): string {
     return `${this.prefix}call:${id}:transcript`;
+  }
+
+  private entryIdsKey(id: string): string {
+    return `${this.prefix}call:${id}:transcript:ids`;
   }
 
   async createCall(call: CallRecord, claim?: IdempotencyClaim): Promise<CreateCallResult> {
@@ -68,7 +81,7 @@ export class RedisCallStore implements CallStore {
       const next = mutate(JSON.parse(json) as CallRecord);
       if (!next) return { call: current, changed: false };
       const stored: CallRecord = { ...next, version: current.version + 1 };
-      const keys = [this.callKey(id), `${this.prefix}calls:active`, this.transcriptKey(id)];
+      const keys = [this.callKey(id), `${this.prefix}calls:active`, this.transcriptKey(id), this.entryIdsKey(id)];
       const ok = await UPDATE_CALL.run<number>(this.redis, keys, [json, JSON.stringify(stored), id, isTerminal(stored.status) ? '1' : '0', ENDED_CALL_TTL_SEC]);
       if (ok === 1) return { call: stored, changed: true };
     }
@@ -103,11 +116,10 @@ export class RedisCallStore implements CallStore {
     return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as CallRecord);
   }
 
-  async appendTranscript(callId: string, entries: NewTranscriptEntry[]): Promise<TranscriptEntry[]> {
-    if (entries.length === 0) return [];
-    const length = await this.redis.rpush(this.transcriptKey(callId), ...entries.map((entry) => JSON.stringify(entry)));
-    const first = length - entries.length + 1;
-    return entries.map((entry, i) => ({ seq: first + i, ...entry }));
+  async appendTranscriptEntry(callId: string, entryId: string, entry: NewTranscriptEntry): Promise<TranscriptEntry> {
+    // A retry carries the same entry as the first attempt, so the entry as stored is this one.
+    const seq = await APPEND_ENTRY.run<number>(this.redis, [this.transcriptKey(callId), this.entryIdsKey(callId)], [entryId, JSON.stringify(entry)]);
+    return { seq, ...entry };
   }
 
   async getTranscript(callId: string): Promise<TranscriptEntry[]> {

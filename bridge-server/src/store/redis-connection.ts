@@ -1,9 +1,27 @@
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger';
 
-/** One ioredis client per role (commands, blocking reads and subscriptions need their own). */
-export function connectRedis(url: string, log: Logger, role: string): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: 3, enableReadyCheck: true, connectionName: `voice-bridge:${role}` });
+/** A command that takes longer than this counts as the store being unreachable. */
+const COMMAND_TIMEOUT_MS = 1000;
+
+export type RedisRole = 'commands' | 'live-subscriber' | 'events-reader';
+
+/**
+ * One ioredis client per role (commands, subscriptions and blocking stream reads need their own).
+ * Nothing waits for a lost connection: with the offline queue off, a command while Redis is
+ * unreachable fails at once (the API answers 503 STORE_UNAVAILABLE, calls hold their writes),
+ * and one that gets no answer fails after a second. The blocking reader has no timeout: its
+ * reads are meant to wait.
+ */
+export function connectRedis(url: string, log: Logger, role: RedisRole): Redis {
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: role === 'commands' ? COMMAND_TIMEOUT_MS : undefined,
+    enableReadyCheck: true,
+    connectionName: `voice-bridge:${role}`,
+  });
   let lastError = '';
   redis.on('error', (error: Error) => {
     // ioredis retries on its own; log each distinct problem once, not on every attempt.
@@ -15,4 +33,20 @@ export function connectRedis(url: string, log: Logger, role: string): Redis {
     lastError = '';
   });
   return redis;
+}
+
+/** Resolves once the client is ready; rejects after `timeoutMs` with the connection's last error. */
+export async function redisReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  let lastError: Error | undefined;
+  const onError = (error: Error) => (lastError = error);
+  redis.on('error', onError);
+  try {
+    await Promise.race([
+      once(redis, 'ready'),
+      new Promise((_, reject) => setTimeout(() => reject(lastError ?? new Error(`no answer in ${timeoutMs} ms`)), timeoutMs).unref()),
+    ]);
+  } finally {
+    redis.off('error', onError);
+  }
 }

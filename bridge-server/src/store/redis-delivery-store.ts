@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { eventChannel, eventsStreamKey, EVENTS_STREAM_MAX_LENGTH } from './event-stream-keys';
 import type { DeliveredEvent } from '../wire-types';
-import { jobId, type DeadLetter, type DeliveryJob, type DeliveryStore, type DeliveryTarget, type Subscription, type Waiter } from './delivery-store';
+import { EVENT_ID_MEMORY_SEC, jobId, type DeadLetter, type DeliveryJob, type DeliveryStore, type DeliveryTarget, type Subscription, type Waiter } from './delivery-store';
 import { RedisScript } from './redis-script';
 
 /** Leases due jobs: each claimed job's due time moves to the lease's end, so it returns if its worker dies. */
@@ -19,17 +19,32 @@ for _, id in ipairs(ids) do
 end
 return jobs`);
 
+/**
+ * Records an event once: the id marker, the stream entry, one outbox job per target and the
+ * channel message, together. An id seen before records nothing (returns 0).
+ */
+const RECORD_EVENT = new RedisScript(`
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'event', ARGV[3])
+for i = 6, #ARGV, 2 do
+  redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1])
+  redis.call('ZADD', KEYS[4], ARGV[4], ARGV[i])
+end
+redis.call('PUBLISH', ARGV[5], ARGV[3])
+return 1`);
+
 /** Waiters are kept a week past their deadline, for GET and for late lookups. */
 const WAITER_TTL_SEC = 7 * 24 * 3600;
 
 export class RedisDeliveryStore implements DeliveryStore {
-  private readonly keys: Record<'jobs' | 'due' | 'dead' | 'deadIndex' | 'subscriptions' | 'waiters' | 'deadlines', string>;
+  private readonly keys: Record<'eventIds' | 'jobs' | 'due' | 'dead' | 'deadIndex' | 'subscriptions' | 'waiters' | 'deadlines', string>;
 
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
   ) {
     this.keys = {
+      eventIds: `${prefix}events:recorded`,
       jobs: `${prefix}outbox:jobs`,
       due: `${prefix}outbox:due`,
       dead: `${prefix}outbox:dead`,
@@ -40,18 +55,15 @@ export class RedisDeliveryStore implements DeliveryStore {
     };
   }
 
-  async recordEvent(event: DeliveredEvent, body: string, targets: DeliveryTarget[]): Promise<void> {
+  async recordEvent(event: DeliveredEvent, body: string, targets: DeliveryTarget[]): Promise<boolean> {
     const now = Date.now();
-    const tx = this.redis.multi();
-    tx.xadd(eventsStreamKey(this.prefix), 'MAXLEN', '~', EVENTS_STREAM_MAX_LENGTH, '*', 'event', body);
-    for (const target of targets) {
+    const jobs = targets.flatMap((target) => {
       const job: DeliveryJob = { id: jobId(event.id, target), eventId: event.id, target, body, attempts: 0, firstQueuedAt: now };
-      tx.hset(this.keys.jobs, job.id, JSON.stringify(job)).zadd(this.keys.due, now, job.id);
-    }
-    tx.publish(eventChannel(this.prefix, event.type), body);
-    const results = await tx.exec();
-    const failed = results?.find(([error]) => error);
-    if (!results || failed) throw failed?.[0] ?? new Error('Redis transaction was aborted');
+      return [job.id, JSON.stringify(job)];
+    });
+    const keys = [`${this.keys.eventIds}:${event.id}`, eventsStreamKey(this.prefix), this.keys.jobs, this.keys.due];
+    const args = [EVENT_ID_MEMORY_SEC, EVENTS_STREAM_MAX_LENGTH, body, now, eventChannel(this.prefix, event.type), ...jobs];
+    return (await RECORD_EVENT.run<number>(this.redis, keys, args)) === 1;
   }
 
   async claimDueJobs(now: number, limit: number, leaseMs: number): Promise<DeliveryJob[]> {

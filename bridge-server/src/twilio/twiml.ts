@@ -1,24 +1,37 @@
 import twilio from 'twilio';
+import type VoiceResponse from 'twilio/lib/twiml/VoiceResponse';
 
 /**
- * TwiML for the two call modes, built with the twilio SDK. Only the call id travels in the TwiML
- * (as a <Parameter>): inline TwiML is capped at 4,000 characters and prompts can be far longer,
- * so the media socket reads the call's settings from the store when the stream starts.
+ * TwiML for the two call modes, built with the twilio SDK. Only the call id and the call's stream
+ * token travel in the TwiML (as <Parameter>s): inline TwiML is capped at 4,000 characters and
+ * prompts can be far longer, so the media socket reads the call's settings from the store when
+ * the stream starts, and the token proves the stream is the one Twilio opened for this call.
  */
 
 export const MAX_INLINE_TWIML_CHARS = 4000;
 
-export function agentTwiml(mediaStreamUrl: string, callId: string): string {
+/** Names of the <Parameter>s the media stream's `start` message carries back. */
+export const STREAM_PARAMETERS = { callId: 'callId', streamToken: 'streamToken' } as const;
+
+export interface StreamBinding {
+  callId: string;
+  streamToken: string;
+}
+
+function addParameters(stream: VoiceResponse.Stream, binding: StreamBinding): void {
+  stream.parameter({ name: STREAM_PARAMETERS.callId, value: binding.callId });
+  stream.parameter({ name: STREAM_PARAMETERS.streamToken, value: binding.streamToken });
+}
+
+export function agentTwiml(mediaStreamUrl: string, binding: StreamBinding): string {
   const response = new twilio.twiml.VoiceResponse();
-  const stream = response.connect().stream({ url: mediaStreamUrl });
-  stream.parameter({ name: 'callId', value: callId });
+  addParameters(response.connect().stream({ url: mediaStreamUrl }), binding);
   return response.toString();
 }
 
-export function transcribeTwiml(mediaStreamUrl: string, callId: string, options: { connectTo: string; callerId: string; ringTimeoutSec: number }): string {
+export function transcribeTwiml(mediaStreamUrl: string, binding: StreamBinding, options: { connectTo: string; callerId: string; ringTimeoutSec: number }): string {
   const response = new twilio.twiml.VoiceResponse();
-  const stream = response.start().stream({ url: mediaStreamUrl, track: 'both_tracks' });
-  stream.parameter({ name: 'callId', value: callId });
+  addParameters(response.start().stream({ url: mediaStreamUrl, track: 'both_tracks' }), binding);
   response.dial({ callerId: options.callerId, timeout: options.ringTimeoutSec }, options.connectTo);
   return response.toString();
 }

@@ -6,7 +6,7 @@ function call(overrides: Partial<CallRecord> = {}): CallRecord {
     id: 'call_1', twilioCallSid: null, mode: 'agent', to: '+15551230000', from: '+15557650000', connectTo: null, status: 'queued',
     answeredBy: null, endReason: null, createdAt: '2026-01-01T00:00:00.000Z', answeredAt: null, endedAt: null, durationSec: null, metadata: {},
     agent: { prompt: 'p' }, language: 'en-US', maxDurationSec: 600, ringTimeoutSec: 30, machineDetection: 'off', record: false,
-    requestedEndReason: null, media: 'none', endedEventSent: false, version: 1, ...overrides,
+    requestedEndReason: null, streamToken: 'token', media: 'none', endedEventSent: false, version: 1, ...overrides,
   };
 }
 

@@ -2,15 +2,18 @@ import { agentTwiml, MAX_INLINE_TWIML_CHARS, transcribeTwiml } from '../../../br
 import { isValidTwilioSignature, mediaStreamUrl, signTwilioRequest } from '../../../bridge-server/src/twilio/twilio-signature';
 
 describe('TwiML and Twilio signatures', () => {
-  it('connects agent calls to a bidirectional stream carrying only the call id', () => {
-    const twiml = agentTwiml('wss://bridge.example.com/twilio/media', 'call_1');
-    expect(twiml).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Connect><Stream url="wss://bridge.example.com/twilio/media"><Parameter name="callId" value="call_1"/></Stream></Connect></Response>');
+  it('connects agent calls to a bidirectional stream carrying only the call id and its stream token', () => {
+    const twiml = agentTwiml('wss://bridge.example.com/twilio/media', { callId: 'call_1', streamToken: 'tok1' });
+    expect(twiml).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?><Response><Connect><Stream url="wss://bridge.example.com/twilio/media">' +
+        '<Parameter name="callId" value="call_1"/><Parameter name="streamToken" value="tok1"/></Stream></Connect></Response>',
+    );
     expect(twiml.length).toBeLessThan(MAX_INLINE_TWIML_CHARS);
   });
 
   it('forks both tracks and then dials connectTo in transcribe mode', () => {
-    const twiml = transcribeTwiml('wss://b/twilio/media', 'call_2', { connectTo: '+15559870000', callerId: '+15557650000', ringTimeoutSec: 25 });
-    expect(twiml).toContain('<Start><Stream url="wss://b/twilio/media" track="both_tracks"><Parameter name="callId" value="call_2"/></Stream></Start>');
+    const twiml = transcribeTwiml('wss://b/twilio/media', { callId: 'call_2', streamToken: 'tok2' }, { connectTo: '+15559870000', callerId: '+15557650000', ringTimeoutSec: 25 });
+    expect(twiml).toContain('<Start><Stream url="wss://b/twilio/media" track="both_tracks"><Parameter name="callId" value="call_2"/><Parameter name="streamToken" value="tok2"/></Stream></Start>');
     expect(twiml).toContain('<Dial callerId="+15557650000" timeout="25">+15559870000</Dial>');
   });
 

@@ -1,0 +1,201 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { callEvent, type EventPublisher } from '../delivery/event-publisher';
+import { isId } from '../ids';
+import type { Logger } from '../logger';
+import type { CallStore, NewTranscriptEntry } from '../store/call-store';
+import type { Carrier } from '../twilio/twilio-rest-client';
+import type { AnsweredBy, CallResource, EndReason } from '../wire-types';
+import { CallJournal, type JournalMetrics } from './call-journal';
+import { isTerminal, toResource, type CallRecord } from './call-record';
+import { applyAnsweredBy, applyStatus, requestEnd, type StatusObservation } from './call-state';
+import { OwnedCalls } from './owned-calls';
+
+export interface CallLifecycleOptions {
+  store: CallStore;
+  carrier: Carrier;
+  events: EventPublisher;
+  log: Logger;
+  journalMetrics?: JournalMetrics;
+  /** How long `call.ended` waits for a media stream (on a dead instance) to flush its last transcript. */
+  mediaFinishGraceMs?: number;
+}
+
+/** Why a media stream may not carry a call, or the call it may carry. */
+export type StreamClaim = { call: CallRecord } | { refused: 'unknown call' | 'wrong stream token' | 'call has ended' | 'call already has a media stream' };
+
+/** What became of a status Twilio reported: applied, about no call we know, or held for a store outage. */
+export type ObservationOutcome = 'applied' | 'unknown-call' | 'held';
+
+function tokensMatch(expected: string, given: string | undefined): boolean {
+  if (!given || given.length !== expected.length) return false;
+  return timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+}
+
+/**
+ * What happens to a call after it is placed: Twilio's status and machine-detection reports, the
+ * media stream's claim and end, transcript entries, and ending the call. Every write goes
+ * through the call's journal (in order, held through a store outage) and every event has an id
+ * derived from what happened, so retries and a second instance never emit anything twice.
+ * `call.ended` goes out once the call is over and its media has finished.
+ */
+export class CallLifecycle {
+  private readonly journal: CallJournal;
+  private readonly finishTimers = new Set<NodeJS.Timeout>();
+  /** Calls placed or streamed here and not yet reported ended. */
+  readonly owned = new OwnedCalls();
+
+  constructor(private readonly options: CallLifecycleOptions) {
+    this.journal = new CallJournal(options.log, options.journalMetrics);
+  }
+
+  async resource(call: CallRecord): Promise<CallResource> {
+    return toResource(call, await this.options.store.getTranscript(call.id));
+  }
+
+  /** A status seen by Twilio (status callback) or by the bridge itself. */
+  async observe(id: string, observation: StatusObservation): Promise<ObservationOutcome> {
+    const outcome = await this.journal.submit(id, `status ${observation.status}`, (retry) => this.applyObservation(id, observation, retry));
+    if (!('value' in outcome)) return 'held';
+    return outcome.value ? 'applied' : 'unknown-call';
+  }
+
+  private async applyObservation(id: string, observation: StatusObservation, retry: boolean): Promise<CallRecord | undefined> {
+    const updated = await this.options.store.updateCall(id, (call) => applyStatus(call, observation));
+    if (!updated) return undefined;
+    const { call } = updated;
+    // A late or repeated status changes nothing and says nothing. A retry after an outage cut the
+    // first attempt short may find the status applied: it publishes again under the same event
+    // id, which the store records at most once, so the event is neither lost nor doubled.
+    if (call.status !== observation.status || call.status === 'queued' || !(updated.changed || retry)) return call;
+    if (updated.changed) this.options.log.info({ callId: id, status: call.status, endReason: call.endReason }, 'call status');
+    await this.options.events.publish(callEvent('call.status', await this.resource(call), `status:${call.status}`));
+    if (isTerminal(call.status)) {
+      await this.emitEndedIfDone(id);
+      if (call.media === 'streaming') this.scheduleForcedFinish(id);
+    }
+    return call;
+  }
+
+  async onAnsweredBy(id: string, answeredBy: AnsweredBy): Promise<void> {
+    const outcome = await this.journal.submit(id, 'answered by', () => this.options.store.updateCall(id, (call) => applyAnsweredBy(call, answeredBy)));
+    if (!('value' in outcome) || !outcome.value) return;
+    this.options.log.info({ callId: id, answeredBy }, 'answering machine detection');
+    if (answeredBy !== 'human' && answeredBy !== 'unknown' && outcome.value.call.machineDetection === 'hangup') await this.endCall(id, 'machine');
+  }
+
+  /**
+   * A media stream's `start` asks to carry a call: the first stream with the call's token, while
+   * the call is live, gets it; any other (a forged start, a second socket) is refused and the
+   * stream already carrying the call is untouched.
+   */
+  async claimMediaStream(id: string | undefined, streamToken: string | undefined): Promise<StreamClaim> {
+    if (!isId('call', id)) return { refused: 'unknown call' };
+    let refused: Exclude<StreamClaim, { call: CallRecord }>['refused'] = 'unknown call';
+    const updated = await this.options.store.updateCall(id, (call) => {
+      if (!tokensMatch(call.streamToken, streamToken)) refused = 'wrong stream token';
+      else if (isTerminal(call.status)) refused = 'call has ended';
+      else if (call.media !== 'none') refused = 'call already has a media stream';
+      else return { ...call, media: 'streaming' };
+      return undefined;
+    });
+    if (!updated) return { refused: 'unknown call' };
+    if (!updated.changed) return { refused };
+    this.owned.add(id);
+    return { call: updated.call };
+  }
+
+  /** The media stream is over and its last transcript entries are written (or held). */
+  async mediaFinished(id: string): Promise<void> {
+    await this.journal.submit(id, 'media finished', async () => {
+      await this.options.store.updateCall(id, (call) => (call.media === 'finished' ? undefined : { ...call, media: 'finished' }));
+      await this.emitEndedIfDone(id);
+    });
+  }
+
+  /** Stores final transcript entries, in order, each with its `call.transcript` event. */
+  async addTranscript(id: string, entries: NewTranscriptEntry[]): Promise<void> {
+    for (const entry of entries) {
+      const entryId = randomBytes(8).toString('hex');
+      await this.journal.submit(id, 'transcript entry', async () => {
+        const stored = await this.options.store.appendTranscriptEntry(id, entryId, entry);
+        const call = await this.options.store.getCall(id);
+        if (call) await this.options.events.publish(callEvent('call.transcript', toResource(call, [stored]), `entry:${entryId}`, stored));
+      });
+    }
+  }
+
+  /**
+   * Asks Twilio to end the call and remembers why (the first reason given wins). `knownSid` (the
+   * media stream knows it) lets a call be hung up while the store is unreachable.
+   */
+  async endCall(id: string, reason: EndReason, knownSid?: string): Promise<void> {
+    const outcome = await this.journal.submit(id, 'end request', () => this.options.store.updateCall(id, (call) => requestEnd(call, reason)));
+    let sid = knownSid;
+    if ('value' in outcome) {
+      const updated = outcome.value;
+      if (!updated || isTerminal(updated.call.status)) return;
+      sid = updated.call.twilioCallSid ?? knownSid;
+      if (!sid) {
+        // Not yet accepted by Twilio: nothing to hang up; the call is over before it began.
+        await this.observe(id, { status: 'canceled', at: new Date().toISOString() });
+        return;
+      }
+    }
+    if (!sid) return;
+    this.options.log.info({ callId: id, reason }, 'ending call');
+    await this.options.carrier.endCall(sid);
+  }
+
+  /** `call.ended` goes out once the call has ended and its media (if any) has finished. */
+  private async emitEndedIfDone(id: string): Promise<void> {
+    const marked = await this.options.store.updateCall(id, (call) =>
+      isTerminal(call.status) && call.media !== 'streaming' && !call.endedEventSent ? { ...call, endedEventSent: true } : undefined,
+    );
+    if (!marked?.call.endedEventSent) return;
+    // Marked before it is published, so a waiter woken by the event sees the call as ended; a
+    // write cut short is completed by the journal's retry under the same event id.
+    await this.options.events.publish(callEvent('call.ended', await this.resource(marked.call), 'ended'));
+    this.owned.release(id);
+  }
+
+  /** If the instance holding the media stream never reports back (it died), end the wait. */
+  private scheduleForcedFinish(id: string): void {
+    const timer = setTimeout(() => {
+      this.finishTimers.delete(timer);
+      this.mediaFinished(id).catch((error: unknown) => this.options.log.error({ err: error, callId: id }, 'could not finish call'));
+    }, this.options.mediaFinishGraceMs ?? 15_000);
+    timer.unref();
+    this.finishTimers.add(timer);
+  }
+
+  /** A drain's grace is over: ask Twilio to end every owned call that is still going. */
+  async hangUpOwned(reason: EndReason): Promise<void> {
+    await Promise.all(
+      this.owned.list().map((id) =>
+        this.endCall(id, reason).catch((error: unknown) => this.options.log.error({ err: error, callId: id }, 'could not hang up a call while shutting down')),
+      ),
+    );
+  }
+
+  /**
+   * The last step of a drain: calls Twilio has not confirmed as ended are ended here, so each
+   * gets its `call.ended` (in the outbox, delivered by whichever instance runs next).
+   */
+  async forceEndOwned(): Promise<void> {
+    for (const id of this.owned.list()) {
+      try {
+        const call = await this.options.store.getCall(id);
+        if (call && !isTerminal(call.status)) await this.observe(id, { status: call.answeredAt ? 'completed' : 'canceled', at: new Date().toISOString() });
+        if (call) await this.mediaFinished(id);
+      } catch (error) {
+        this.options.log.error({ err: error, callId: id }, 'could not record the end of a call while shutting down');
+      }
+      this.owned.release(id);
+    }
+  }
+
+  close(): void {
+    for (const timer of this.finishTimers) clearTimeout(timer);
+    this.finishTimers.clear();
+  }
+}
