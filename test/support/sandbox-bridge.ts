@@ -12,8 +12,8 @@ export function testPrefix(): string {
   return `vbtest:${randomBytes(6).toString('hex')}:`;
 }
 
-export async function cleanRedis(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
+export async function cleanRedis(prefix: string, redisUrl = REDIS_URL): Promise<void> {
+  const redis = new Redis(redisUrl);
   try {
     let cursor = '0';
     do {
@@ -49,6 +49,7 @@ export async function startTestBridge(env: Record<string, string> = {}, options:
     ...(options.redis === false ? {} : { REDIS_URL, REDIS_KEY_PREFIX: prefix }),
     ...env,
   });
+  const redisUrl = config.redisUrl ?? REDIS_URL;
   const bridge = await createBridge(config, options.log ?? silentLogger());
   const url = await bridge.listen();
   const api: TestBridge['api'] = async (path, init = {}) => {
@@ -93,7 +94,7 @@ export async function startTestBridge(env: Record<string, string> = {}, options:
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         // `call.ended` is the contract's signal that the transcript is complete.
-        const ended = (await readEvents(prefix)).find((event) => event.type === 'call.ended' && event.call.id === id);
+        const ended = (await readEvents(prefix, redisUrl)).find((event) => event.type === 'call.ended' && event.call.id === id);
         if (ended) return ended.call;
         if (Date.now() > deadline) throw new Error(`call ${id} did not end in ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -101,7 +102,7 @@ export async function startTestBridge(env: Record<string, string> = {}, options:
     },
     async close() {
       await bridge.shutdown(0);
-      if (options.redis !== false) await cleanRedis(prefix);
+      if (options.redis !== false) await cleanRedis(prefix, redisUrl).catch(() => undefined);
     },
   };
 }
@@ -111,8 +112,8 @@ export function agentCall(to = '+15551230000', extra: Record<string, unknown> = 
 }
 
 /** Reads every event the bridge appended to its events stream. */
-export async function readEvents(prefix: string): Promise<{ id: string; type: string; call: CallResource; utterance?: unknown }[]> {
-  const redis = new Redis(REDIS_URL);
+export async function readEvents(prefix: string, redisUrl = REDIS_URL): Promise<{ id: string; type: string; call: CallResource; utterance?: unknown }[]> {
+  const redis = new Redis(redisUrl);
   try {
     const entries = await redis.xrange(`${prefix}events`, '-', '+');
     return entries.map(([, fields]) => JSON.parse(fields[fields.indexOf('event') + 1]));

@@ -1,22 +1,9 @@
 import WebSocket from 'ws';
-import pino from 'pino';
-import { Writable } from 'node:stream';
 import { signTwilioRequest } from '../../../bridge-server/src/twilio/twilio-signature';
 import { humanScript } from '../../../bridge-server/src/sandbox/callee-script';
 import { SILENT_MULAW_FRAME } from '../../../bridge-server/src/sandbox/speech-synth';
+import { capturingLogger } from '../../support/log-capture';
 import { agentCall, startTestBridge, type TestBridge } from '../../support/sandbox-bridge';
-
-/** Collects the bridge's log lines so tests can check that a drop was logged. */
-function capturingLogger(): { log: pino.Logger; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { log: pino({ level: 'info' }, sink), lines };
-}
 
 describe('WS /twilio/media with bad input', () => {
   let t: TestBridge;
