@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { BridgeProcess } from '../support/bridge-process';
 import { cleanRedis, readEvents, REDIS_URL, testPrefix } from '../support/sandbox-bridge';
@@ -52,5 +54,8 @@ describe('SIGTERM drains: calls in progress go on, then the rest are hung up, an
     const answered = events.find((event) => event.type === 'call.ended' && event.call.id === streaming.id)!;
     expect(answered.call).toMatchObject({ status: 'completed', endReason: 'error' });
     expect(answered.call.transcript.length).toBeGreaterThan(0);
+    // The drain's 503s are expected, not errors.
+    const lines = readFileSync(join(__dirname, '..', '..', 'test-artifacts', 'logs', 'drain.log'), 'utf8').split('\n').filter((line) => line.startsWith('{'));
+    expect(lines.filter((line) => JSON.parse(line).level >= 50)).toEqual([]);
   }, 40_000);
 });
