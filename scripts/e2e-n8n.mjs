@@ -30,7 +30,7 @@ function run(command, args, options = {}) {
 }
 
 function npm(args, cwd) {
-  run(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { cwd, env: { ...process.env, npm_config_yes: 'true' } });
+  run(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { cwd });
 }
 
 function ensureN8n() {

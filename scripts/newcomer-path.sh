@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The README's path on a fresh clone, with no environment beyond PATH and HOME (what a newcomer
-# has): on a Node older than 22, `npm install` stops at once and says what is needed; with
+# The README's path on a fresh clone, with no npm settings in the environment (what a newcomer
+# has: the machine's own environment, but none of this project's or CI's npm_config_*): on a Node older than 22, `npm install` stops at once and says what is needed; with
 # Node 24 (from scripts/use-node24.sh, as the README says), `npm install` succeeds and leaves
 # `git status` clean, and `npm start` runs the sandbox, which takes a call.
 set -euo pipefail
@@ -15,7 +15,13 @@ cleanup() {
 trap cleanup EXIT
 say() { printf '[newcomer] %s\n' "$*"; }
 fail() { printf '[newcomer] FAIL: %s\n' "$*" >&2; exit 1; }
-bare() { env -i PATH="$1" HOME="$HOME" "${@:2}"; }
+npm_vars=$(env | sed -n 's/^\(npm_config_[^=]*\|NPM_CONFIG_[^=]*\)=.*/\1/p')
+bare() {
+  local path="$1"
+  shift
+  # shellcheck disable=SC2086
+  env $(for v in $npm_vars; do printf -- '-u %s ' "$v"; done) PATH="$path" "$@"
+}
 
 git clone -q "$repo" "$work/repo"
 cd "$work/repo"
@@ -39,7 +45,7 @@ if out=$(bare "$old_node_dir:$base_path" node bridge-server/bin/voice-bridge.js 
 grep -q 'needs Node.js 22 or newer' <<<"$out" || fail "the bridge on an old Node did not say why it stops: $out"
 
 # 2. Node 24, as scripts/use-node24.sh provides it; then the README's two commands.
-node24_dir="$(env -i PATH="$old_node_dir:$base_path" HOME="$HOME" bash -c '. scripts/use-node24.sh >/dev/null && dirname "$(command -v node)"')"
+node24_dir="$(bare "$old_node_dir:$base_path" bash -c '. scripts/use-node24.sh >/dev/null && dirname "$(command -v node)"')"
 new_path="$node24_dir:$base_path"
 say "npm install on Node $(bare "$new_path" node --version)"
 bare "$new_path" npm install --no-audit --no-fund > "$work/install.log" 2>&1 || { tail -30 "$work/install.log"; fail "npm install failed on Node 24"; }
@@ -48,7 +54,7 @@ bare "$new_path" npm install --no-audit --no-fund > "$work/install.log" 2>&1 || 
 
 port=$(bare "$new_path" node -e 'const s=require("net").createServer().listen(0,()=>{console.log(s.address().port);s.close()})')
 say "npm start on port $port"
-setsid env -i PATH="$new_path" HOME="$HOME" PORT="$port" npm start > "$work/start.log" 2>&1 &
+bare "$new_path" env PORT="$port" setsid npm start > "$work/start.log" 2>&1 &
 bridge_pid=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.5; done
 curl -sf "http://127.0.0.1:$port/readyz" | grep -q '"sandbox":true' || { cat "$work/start.log"; fail "npm start did not bring up a sandbox bridge"; }

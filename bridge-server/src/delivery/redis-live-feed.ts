@@ -10,6 +10,7 @@ const READ_BATCH = 500;
 /** A reconnecting viewer is given at most this many missed events. */
 const REPLAY_LIMIT = 1000;
 const RETRY_MS = 500;
+const NOT_READY_POLL_MS = 50;
 
 /**
  * Across bridge instances: events are read from the Redis events stream itself (XREAD), so each
@@ -58,6 +59,11 @@ export class RedisLiveFeed extends LiveFanout {
   private async readEvents(): Promise<void> {
     let position = '$';
     while (this.running) {
+      if (this.reader.status !== 'ready' || this.commands.status !== 'ready') {
+        // Connecting, or reconnecting after an outage: nothing can be read yet.
+        await new Promise((resolve) => setTimeout(resolve, NOT_READY_POLL_MS));
+        continue;
+      }
       try {
         if (position === '$') position = (await this.commands.xrevrange(this.streamKey, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0';
         const result = await this.reader.xread('COUNT', READ_BATCH, 'BLOCK', READ_BLOCK_MS, 'STREAMS', this.streamKey, position);
