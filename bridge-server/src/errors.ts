@@ -70,12 +70,12 @@ export function isBridgeError(error: unknown): error is BridgeError {
  * Validates a request body against a schema: the parsed value, or VALIDATION_FAILED listing every
  * problem with its field (`what` names the request in the message, e.g. "call request").
  */
-export function parseRequestBody<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+export function parseRequestBody<S extends z.ZodTypeAny>(schema: S, body: unknown, what: string): z.output<S> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new BridgeError('VALIDATION_FAILED', 'The body must be a JSON object.');
   }
   const result = schema.safeParse(body);
-  if (result.success) return result.data;
+  if (result.success) return result.data as z.output<S>;
   const details: ErrorDetail[] = result.error.issues.map((issue) => ({
     field: issue.path.join('.') || undefined,
     problem: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,

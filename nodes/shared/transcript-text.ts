@@ -2,9 +2,12 @@ import type { CallResource, Speaker } from './wire-types';
 
 const LABELS: Record<Speaker, string> = { agent: 'Agent', callee: 'Callee', party: 'Party' };
 
-/** The transcript as plain lines, ready for a CRM note: "Agent: …\nCallee: …". */
+/**
+ * The transcript as plain lines, ready for a CRM note: "Agent: …\nCallee: …", or with the call's
+ * speaker labels ("Rep: …\nLead: …") when it was placed with them.
+ */
 export function transcriptText(call: Pick<CallResource, 'transcript'>): string {
-	return call.transcript.map((entry) => `${LABELS[entry.speaker] ?? entry.speaker}: ${entry.text}`).join('\n');
+	return call.transcript.map((entry) => `${entry.label ?? LABELS[entry.speaker] ?? entry.speaker}: ${entry.text}`).join('\n');
 }
 
 /** The call resource as node output: everything, plus `transcriptText`. */

@@ -27,6 +27,14 @@ export interface TranscriptEntry {
   /** Milliseconds from the start of the media stream. */
   startMs: number;
   endMs: number;
+  /** The speaker's name from the call's `labels`, when it has them. */
+  label?: string;
+}
+
+/** Names for the people on a transcribed call, used in transcripts instead of callee/party. */
+export interface SpeakerLabels {
+  callee?: string;
+  party?: string;
 }
 
 export interface CallResource {
@@ -44,6 +52,8 @@ export interface CallResource {
   endedAt: string | null;
   durationSec: number | null;
   metadata: Record<string, unknown>;
+  /** Present when the call was placed with speaker labels. */
+  labels?: SpeakerLabels;
   transcript: TranscriptEntry[];
 }
 
@@ -60,12 +70,25 @@ export interface PlaceCallRequest {
   mode: CallMode;
   agent?: AgentSettings;
   connectTo?: string;
-  transcribe?: { language?: string };
+  transcribe?: { language?: string; labels?: SpeakerLabels };
   maxDurationSec?: number;
   ringTimeoutSec?: number;
   machineDetection?: MachineDetection;
   record?: boolean;
   metadata?: Record<string, unknown>;
+}
+
+/** `GET /v1/calls/:id/settings`: what a call was placed with. */
+export interface CallSettings {
+  id: string;
+  mode: CallMode;
+  agent: AgentSettings | null;
+  language: string;
+  labels: SpeakerLabels | null;
+  maxDurationSec: number;
+  ringTimeoutSec: number;
+  machineDetection: MachineDetection;
+  record: boolean;
 }
 
 export type CallEventType = 'call.status' | 'call.transcript' | 'call.ended';

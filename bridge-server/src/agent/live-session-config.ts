@@ -1,9 +1,9 @@
 import { Modality, Type, type FunctionDeclaration, type LiveConnectConfig } from '@google/genai';
 import type { AgentSettings } from '../wire-types';
+import { DEFAULT_VOICE } from './voices';
 
 /** Gemini Live session set-up for one call (pure: the tests read it back from the simulator). */
 
-export const DEFAULT_VOICE = 'Puck';
 export const END_CALL_TOOL_NAME = 'end_call';
 
 export const END_CALL_TOOL: FunctionDeclaration = {

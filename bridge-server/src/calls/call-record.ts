@@ -1,4 +1,4 @@
-import type { AgentSettings, CallResource, CallStatus, EndReason, MachineDetection, TranscriptEntry } from '../wire-types';
+import type { AgentSettings, CallResource, CallStatus, EndReason, MachineDetection, SpeakerLabels, TranscriptEntry } from '../wire-types';
 
 /** A call as the store keeps it: the public resource's fields (less the transcript) and the settings. */
 export interface CallRecord extends Omit<CallResource, 'transcript'> {
@@ -29,6 +29,11 @@ export function isTerminal(status: CallStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }
 
+function labelled(entry: TranscriptEntry, labels: SpeakerLabels): TranscriptEntry {
+  const label = labels[entry.speaker as keyof SpeakerLabels];
+  return label ? { ...entry, label } : entry;
+}
+
 export function toResource(call: CallRecord, transcript: TranscriptEntry[]): CallResource {
   return {
     id: call.id,
@@ -45,6 +50,7 @@ export function toResource(call: CallRecord, transcript: TranscriptEntry[]): Cal
     endedAt: call.endedAt,
     durationSec: call.durationSec,
     metadata: call.metadata,
-    transcript,
+    ...(call.labels ? { labels: call.labels } : {}),
+    transcript: call.labels ? transcript.map((entry) => labelled(entry, call.labels!)) : transcript,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GEMINI_VOICES } from '../agent/voices';
 import { parseRequestBody } from '../errors';
 import type { PlaceCallRequest } from '../wire-types';
 
@@ -15,28 +16,38 @@ export const LIMITS = {
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +15551230000');
 const language = z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP-47 language tag such as en-US');
 
+/** What to call a speaker in transcripts (`Lead`, `Rep`) instead of `callee`/`party`. */
+const speakerLabel = z.string().trim().min(1).max(40);
+
 const agentSchema = z
   .object({
-    prompt: z.string().trim().min(1, 'is required').max(LIMITS.promptChars),
-    greeting: z.string().trim().max(LIMITS.greetingChars).optional(),
-    voice: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, 'must be a voice name such as Puck').optional(),
+    prompt: z.string().trim().min(1, 'is required').max(LIMITS.promptChars).describe('the agent\'s instructions'),
+    greeting: z.string().trim().max(LIMITS.greetingChars).optional().describe('said first, word for word, when the callee answers'),
+    voice: z.enum(GEMINI_VOICES, { errorMap: () => ({ message: `must be one of Gemini's voices: ${GEMINI_VOICES.join(', ')}` }) }).optional(),
     language: language.optional(),
   })
   .strict();
 
-const requestSchema = z
+/** `POST /v1/calls`: validates every request, and describes it in the OpenAPI document. */
+export const placeCallRequestSchema = z
   .object({
-    to: e164,
-    from: e164.optional(),
-    mode: z.enum(['agent', 'transcribe']),
-    agent: agentSchema.optional(),
-    connectTo: e164.optional(),
-    transcribe: z.object({ language: language.optional() }).strict().optional(),
-    maxDurationSec: z.number().int().min(LIMITS.maxDurationSec.min).max(LIMITS.maxDurationSec.max).optional(),
-    ringTimeoutSec: z.number().int().min(LIMITS.ringTimeoutSec.min).max(LIMITS.ringTimeoutSec.max).optional(),
-    machineDetection: z.enum(['off', 'hangup', 'continue']).optional(),
+    to: e164.describe('the number to call'),
+    from: e164.optional().describe('caller id; defaults to TWILIO_FROM_NUMBER'),
+    mode: z.enum(['agent', 'transcribe']).describe('agent: the callee talks with the Gemini voice agent; transcribe: the callee is connected to connectTo and both are transcribed'),
+    agent: agentSchema.optional().describe('agent mode: what the voice agent is told and how it sounds'),
+    connectTo: e164.optional().describe('transcribe mode: the second party, dialled once the callee answers'),
+    transcribe: z
+      .object({
+        language: language.optional(),
+        labels: z.object({ callee: speakerLabel.optional(), party: speakerLabel.optional() }).strict().optional(),
+      })
+      .strict()
+      .optional(),
+    maxDurationSec: z.number().int().min(LIMITS.maxDurationSec.min).max(LIMITS.maxDurationSec.max).optional().describe(`default ${LIMITS.maxDurationSec.default}`),
+    ringTimeoutSec: z.number().int().min(LIMITS.ringTimeoutSec.min).max(LIMITS.ringTimeoutSec.max).optional().describe(`default ${LIMITS.ringTimeoutSec.default}`),
+    machineDetection: z.enum(['off', 'hangup', 'continue']).optional().describe('off (default); hangup: end the call when a machine answers; continue: go on (the agent leaves a message)'),
     record: z.boolean().optional(),
-    metadata: z.record(z.string(), z.unknown()).optional(),
+    metadata: z.record(z.string(), z.unknown()).optional().describe(`any JSON object, up to ${LIMITS.metadataBytes} bytes; returned with the call and its events`),
   })
   .strict()
   .superRefine((body, ctx) => {
@@ -51,5 +62,5 @@ const requestSchema = z
   });
 
 export function parsePlaceCallRequest(body: unknown): PlaceCallRequest {
-  return parseRequestBody(requestSchema, body, 'call request');
+  return parseRequestBody(placeCallRequestSchema, body, 'call request');
 }

@@ -6,7 +6,8 @@ import type { CallStore } from '../store/call-store';
 import type { Carrier } from '../twilio/twilio-rest-client';
 import { agentTwiml, transcribeTwiml } from '../twilio/twiml';
 import { mediaStreamUrl } from '../twilio/twilio-signature';
-import type { CallMode, CallResource, PlaceCallRequest } from '../wire-types';
+import type { CallQuery } from '../store/call-query';
+import type { CallMode, CallResource, CallSettings, PlaceCallRequest } from '../wire-types';
 import type { CallLifecycle } from './call-lifecycle';
 import { isTerminal, type CallRecord } from './call-record';
 import { LIMITS, parsePlaceCallRequest } from './call-request';
@@ -89,6 +90,7 @@ export class CallService {
       metadata: request.metadata ?? {},
       agent: request.agent ?? null,
       language: request.agent?.language ?? request.transcribe?.language ?? 'en-US',
+      ...(request.transcribe?.labels && Object.keys(request.transcribe.labels).length > 0 ? { labels: request.transcribe.labels } : {}),
       maxDurationSec: request.maxDurationSec ?? LIMITS.maxDurationSec.default,
       ringTimeoutSec: request.ringTimeoutSec ?? LIMITS.ringTimeoutSec.default,
       machineDetection: request.machineDetection ?? 'off',
@@ -131,9 +133,26 @@ export class CallService {
     return this.options.store.getCall(id);
   }
 
-  async listCalls(filter: { status?: 'active' | 'ended'; limit: number }): Promise<CallResource[]> {
-    const calls = await this.options.store.listCalls(filter);
-    return Promise.all(calls.map((call) => this.options.lifecycle.resource(call)));
+  async listCalls(query: CallQuery): Promise<{ calls: CallResource[]; nextCursor: string | null }> {
+    const page = await this.options.store.listCalls(query);
+    return { calls: await Promise.all(page.calls.map((call) => this.options.lifecycle.resource(call))), nextCursor: page.nextCursor ?? null };
+  }
+
+  /** What the call was placed with (prompt, greeting, options): `GET /v1/calls/:id/settings`. */
+  async getSettings(id: string): Promise<CallSettings> {
+    const call = await this.options.store.getCall(id);
+    if (!call) throw new BridgeError('CALL_NOT_FOUND', `No call has the id ${JSON.stringify(id)}.`);
+    return {
+      id: call.id,
+      mode: call.mode,
+      agent: call.agent,
+      language: call.language,
+      labels: call.labels ?? null,
+      maxDurationSec: call.maxDurationSec,
+      ringTimeoutSec: call.ringTimeoutSec,
+      machineDetection: call.machineDetection,
+      record: call.record,
+    };
   }
 
   /** `POST /v1/calls/:id/hangup`; a call that has already ended is returned as it is. */

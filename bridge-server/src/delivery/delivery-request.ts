@@ -16,12 +16,14 @@ export function targetUrlSchema(policy: TargetPolicy): z.ZodType<string> {
       if (url.length > MAX_TARGET_URL_CHARS) return;
       const refusal = policy.refusal(url);
       if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
-    });
+    })
+    .describe('http(s) URL; never a link-local or cloud-metadata address, nor one outside WEBHOOK_ALLOWED_HOSTS when that is set');
 }
 
 const secret = z.string().min(16, 'must be at least 16 characters').max(256);
 
-function schemas(policy: TargetPolicy) {
+/** The two request bodies, for a policy (their `url` obeys it). */
+export function deliveryRequestSchemas(policy: TargetPolicy) {
   const url = targetUrlSchema(policy);
   return {
     subscription: z
@@ -45,7 +47,7 @@ function schemas(policy: TargetPolicy) {
   };
 }
 
-type Schemas = ReturnType<typeof schemas>;
+type Schemas = ReturnType<typeof deliveryRequestSchemas>;
 export type SubscriptionRequest = z.infer<Schemas['subscription']>;
 export type WaiterRequest = z.infer<Schemas['waiter']>;
 
@@ -55,7 +57,7 @@ export interface DeliveryRequestParser {
 }
 
 export function deliveryRequestParser(policy: TargetPolicy): DeliveryRequestParser {
-  const built = schemas(policy);
+  const built = deliveryRequestSchemas(policy);
   return {
     subscription: (body) => parseRequestBody(built.subscription, body, 'subscription'),
     waiter: (body) => parseRequestBody(built.waiter, body, 'waiter'),

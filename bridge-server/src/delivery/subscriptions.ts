@@ -1,7 +1,7 @@
 import { BridgeError } from '../errors';
 import { newId } from '../ids';
 import type { DeliveryStore, Subscription } from '../store/delivery-store';
-import { checkTargetResolves, deliveryRequestParser, type DeliveryRequestParser } from './delivery-request';
+import { checkTargetResolves, deliveryRequestParser, deliveryRequestSchemas, type DeliveryRequestParser } from './delivery-request';
 import type { TargetPolicy } from './target-policy';
 import { newWebhookSecret } from './webhook-signature';
 
@@ -17,12 +17,15 @@ function view({ secret: _secret, ...visible }: Subscription): SubscriptionView {
 /** `/v1/subscriptions`: deliver chosen event types to a URL until deleted (or the URL answers 410). */
 export class SubscriptionService {
   private readonly parse: DeliveryRequestParser;
+  /** The request bodies' schemas (subscriptions and waiters), for the API's document. */
+  readonly requestSchemas: ReturnType<typeof deliveryRequestSchemas>;
 
   constructor(
     private readonly store: DeliveryStore,
     private readonly policy: TargetPolicy,
   ) {
     this.parse = deliveryRequestParser(policy);
+    this.requestSchemas = deliveryRequestSchemas(policy);
   }
 
   async create(body: unknown): Promise<SubscriptionView & { secret: string }> {

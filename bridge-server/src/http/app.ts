@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import { installApiScope } from './api-scope';
 import { installErrorReplies, replyToFrameworkError } from './error-replies';
 import { HTTP_LIMITS, replyToClientError } from './http-limits';
+import { installOpenApi, useSchemasAsDocumentation } from './openapi';
 import { installTwilioScope, type TwilioScopeOptions } from './twilio-scope';
 
 type Routes = (scope: FastifyInstance) => void;
@@ -38,6 +39,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   app.removeContentTypeParser('text/plain');
   installErrorReplies(app, options.log);
+  useSchemasAsDocumentation(app);
+  installOpenApi(app);
 
   app.addHook('onRequest', async (request) => {
     // Only origin-form targets (`/path?query`): an absolute-form target would be routed by its
@@ -46,7 +49,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     if (request.raw.url.length > HTTP_LIMITS.urlChars) throw new BridgeError('URI_TOO_LONG');
   });
 
-  options.publicRoutes(app);
+  void app.register(async (root) => options.publicRoutes(root));
   void app.register(
     async (v1) => {
       installApiScope(v1, options.apiKey);

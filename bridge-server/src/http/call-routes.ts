@@ -1,21 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { callListQuerySchema, parseCallListQuery } from '../calls/call-list-query';
+import { placeCallRequestSchema } from '../calls/call-request';
 import type { CallService } from '../calls/call-service';
 import { BridgeError } from '../errors';
 import { isId } from '../ids';
-
-const MAX_LIST_LIMIT = 200;
-
-function listFilter(query: Record<string, string | undefined>): { status?: 'active' | 'ended'; limit: number } {
-  const { status, limit } = query;
-  if (status !== undefined && status !== 'active' && status !== 'ended') {
-    throw new BridgeError('VALIDATION_FAILED', 'status must be "active" or "ended".', [{ field: 'status', problem: 'must be active or ended' }]);
-  }
-  const parsed = limit === undefined ? 50 : Number(limit);
-  if (!Number.isInteger(parsed) || parsed < 1 || parsed > MAX_LIST_LIMIT) {
-    throw new BridgeError('VALIDATION_FAILED', `limit must be a whole number from 1 to ${MAX_LIST_LIMIT}.`, [{ field: 'limit', problem: `must be 1-${MAX_LIST_LIMIT}` }]);
-  }
-  return { status, limit: parsed };
-}
+import { routeSchema } from './openapi';
+import { callList, callResource, callSettings, idParams } from './response-schemas';
 
 /** The `:id` of a call route; any other shape names no call. */
 export function callIdParam(params: unknown): string {
@@ -28,7 +18,8 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** `/v1/calls`: place, read, list and hang up calls. */
 export function registerCallRoutes(v1: FastifyInstance, calls: CallService): void {
-  v1.post('/calls', async (request, reply) => {
+  v1.post('/calls', { schema: routeSchema({ summary: 'Place a call', tags: ['calls'], auth: 'api-key', body: placeCallRequestSchema, response: { 201: callResource },
+    description: 'An `Idempotency-Key` header makes a retry return the same call (with `Idempotent-Replayed: true`) instead of dialling again; the same key with a different body is 422.' }) }, async (request, reply) => {
     const key = request.headers['idempotency-key'];
     if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
       throw new BridgeError('VALIDATION_FAILED', 'Idempotency-Key must be 1-255 visible ASCII characters.', [{ field: 'Idempotency-Key', problem: 'must be 1-255 visible ASCII characters' }]);
@@ -38,9 +29,21 @@ export function registerCallRoutes(v1: FastifyInstance, calls: CallService): voi
     return reply.status(201).send(call);
   });
 
-  v1.get('/calls', async (request) => ({ calls: await calls.listCalls(listFilter(request.query as Record<string, string | undefined>)) }));
+  v1.get('/calls', { schema: routeSchema({ summary: 'List calls, newest first', tags: ['calls'], auth: 'api-key', querystring: callListQuerySchema, response: { 200: callList } }) }, async (request) =>
+    calls.listCalls(parseCallListQuery(request.query)),
+  );
 
-  v1.get('/calls/:id', async (request) => calls.getCall(callIdParam(request.params)));
+  v1.get('/calls/:id', { schema: routeSchema({ summary: 'A call, transcript included', tags: ['calls'], auth: 'api-key', params: idParams, response: { 200: callResource } }) }, async (request) =>
+    calls.getCall(callIdParam(request.params)),
+  );
 
-  v1.post('/calls/:id/hangup', { config: { bodyless: true } }, async (request) => calls.hangup(callIdParam(request.params)));
+  v1.get('/calls/:id/settings', { schema: routeSchema({ summary: 'What a call was placed with (prompt, greeting, options)', tags: ['calls'], auth: 'api-key', params: idParams, response: { 200: callSettings } }) }, async (request) =>
+    calls.getSettings(callIdParam(request.params)),
+  );
+
+  v1.post(
+    '/calls/:id/hangup',
+    { config: { bodyless: true }, schema: routeSchema({ summary: 'End a call (a ringing call is cancelled; an ended one is returned as it is)', tags: ['calls'], auth: 'api-key', params: idParams, response: { 200: callResource } }) },
+    async (request) => calls.hangup(callIdParam(request.params)),
+  );
 }

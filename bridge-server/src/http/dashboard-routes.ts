@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { routeSchema } from './openapi';
 
 const PUBLIC_DIR = join(__dirname, '..', '..', 'public');
 const FILES: Record<string, string> = {
@@ -31,6 +32,7 @@ export function registerDashboardRoutes(app: FastifyInstance): void {
   for (const [path, file] of Object.entries(FILES)) {
     const body = readFileSync(join(PUBLIC_DIR, file));
     const type = TYPES[file.split('.').pop() ?? 'html'];
-    app.get(path, async (_request, reply) => reply.type(type).headers(DASHBOARD_HEADERS).send(body));
+    const schema = routeSchema({ summary: `The dashboard's ${file}`, tags: ['dashboard'], auth: 'none', response: { 200: null } });
+    app.get(path, { schema }, async (_request, reply) => reply.type(type).headers(DASHBOARD_HEADERS).send(body));
   }
 }

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { CallMode } from '../wire-types';
+import { routeSchema, type RouteDoc } from './openapi';
+import { health, readiness as readinessSchema } from './response-schemas';
 
 export interface Readiness {
   /** Resolves when the store answers; rejects otherwise. */
@@ -12,9 +14,10 @@ export interface Readiness {
 
 /** Liveness, readiness and Prometheus metrics; none of them needs the API key. */
 export function registerHealthRoutes(app: FastifyInstance, readiness: Readiness, metrics: Registry): void {
-  app.get('/healthz', async () => ({ ok: true }));
+  const doc = (summary: string, response: RouteDoc['response']) => ({ schema: routeSchema({ summary, tags: ['health'], auth: 'none', response }) });
+  app.get('/healthz', doc('Liveness', { 200: health }), async () => ({ ok: true }));
 
-  app.get('/readyz', async (_request, reply) => {
+  app.get('/readyz', doc('Readiness: 200 when the store answers and calls are taken; lists the modes', { 200: readinessSchema, 503: readinessSchema }), async (_request, reply) => {
     let store = 'ok';
     try {
       await readiness.checkStore();
@@ -26,5 +29,5 @@ export function registerHealthRoutes(app: FastifyInstance, readiness: Readiness,
     return reply.status(ready ? 200 : 503).send({ ready, store, acceptingCalls: accepting, sandbox: readiness.sandbox, modes: readiness.modes });
   });
 
-  app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
+  app.get('/metrics', doc('Prometheus metrics (text format)', { 200: null }), async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { LiveFeed } from '../delivery/live-feed';
 import { BridgeError } from '../errors';
+import { routeSchema } from './openapi';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -20,7 +21,14 @@ export interface LiveRouteOptions {
  */
 export function registerLiveRoutes(v1: FastifyInstance, options: LiveRouteOptions): void {
   let viewers = 0;
-  v1.get('/live', async (request, reply) => {
+  const schema = routeSchema({
+    summary: 'Server-Sent Events: every call event, plus interim transcripts',
+    description: 'Each stored event carries its stream position as the SSE `id`; reconnect with `Last-Event-ID` to get what was missed first.',
+    tags: ['live'],
+    auth: 'api-key',
+    response: { 200: null },
+  });
+  v1.get('/live', { schema }, async (request, reply) => {
     if (viewers >= options.maxViewers) throw new BridgeError('TOO_MANY_LIVE_VIEWERS');
     viewers++;
     reply.hijack();

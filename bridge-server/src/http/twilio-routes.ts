@@ -1,9 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { answeredByFromTwilio, statusFromTwilio } from '../calls/call-state';
 import type { CallLifecycle } from '../calls/call-lifecycle';
 import { BridgeError } from '../errors';
 import { isId } from '../ids';
+import { routeSchema } from './openapi';
 import type { TwilioForm } from './twilio-scope';
+
+const callbackQuery = z.object({ callId: z.string().describe('the call the bridge placed') });
 
 /** The call a callback is about, from the `callId` the bridge put in the callback URL. */
 function callbackCall(request: FastifyRequest): { callId: string; form: TwilioForm } {
@@ -14,7 +18,8 @@ function callbackCall(request: FastifyRequest): { callId: string; form: TwilioFo
 
 /** Twilio's status and answering-machine callbacks (registered in the signed /twilio scope). */
 export function registerTwilioRoutes(twilio: FastifyInstance, calls: CallLifecycle): void {
-  twilio.post('/status', async (request, reply) => {
+  const doc = (summary: string) => ({ schema: routeSchema({ summary, tags: ['twilio'], auth: 'twilio-signature', querystring: callbackQuery, response: { 204: null } }) });
+  twilio.post('/status', doc("Twilio's call status callback"), async (request, reply) => {
     const { callId, form } = callbackCall(request);
     const status = statusFromTwilio(form.CallStatus ?? '');
     if (!status) throw new BridgeError('VALIDATION_FAILED', `Unknown CallStatus ${JSON.stringify(form.CallStatus)}.`);
@@ -27,7 +32,7 @@ export function registerTwilioRoutes(twilio: FastifyInstance, calls: CallLifecyc
     return reply.status(204).send();
   });
 
-  twilio.post('/amd', async (request, reply) => {
+  twilio.post('/amd', doc("Twilio's asynchronous answering-machine detection result"), async (request, reply) => {
     const { callId, form } = callbackCall(request);
     const answeredBy = answeredByFromTwilio(form.AnsweredBy);
     if (!answeredBy) throw new BridgeError('VALIDATION_FAILED', 'AnsweredBy is missing.');

@@ -1,4 +1,5 @@
 import type { CallRecord } from '../calls/call-record';
+import type { CallPage, CallQuery } from './call-query';
 import type { TranscriptEntry } from '../wire-types';
 
 export type NewTranscriptEntry = Omit<TranscriptEntry, 'seq'>;
@@ -27,8 +28,8 @@ export interface CallStore {
    * or undefined for "no change". Resolves to the stored record after the update (or as it was).
    */
   updateCall(id: string, mutate: (call: CallRecord) => CallRecord | undefined): Promise<{ call: CallRecord; changed: boolean } | undefined>;
-  /** Newest first. */
-  listCalls(filter: { status?: 'active' | 'ended'; limit: number }): Promise<CallRecord[]>;
+  /** Newest first, filtered, one page at a time. */
+  listCalls(query: CallQuery): Promise<CallPage>;
   /**
    * Appends one entry, giving it the call's next `seq`; resolves to it as stored. Idempotent by
    * `entryId`: appending the same entry again (a retry after a lost reply) stores nothing new and

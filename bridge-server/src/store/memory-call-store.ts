@@ -1,4 +1,5 @@
-import { isTerminal, type CallRecord } from '../calls/call-record';
+import type { CallRecord } from '../calls/call-record';
+import { afterCursor, decodeCursor, newerFirst, PageBuilder, type CallPage, type CallQuery } from './call-query';
 import type { TranscriptEntry } from '../wire-types';
 import { spokenOrder, type CallStore, type CreateCallResult, type IdempotencyClaim, type NewTranscriptEntry } from './call-store';
 
@@ -38,16 +39,13 @@ export class MemoryCallStore implements CallStore {
     return { call: structuredClone(stored), changed: true };
   }
 
-  async listCalls(filter: { status?: 'active' | 'ended'; limit: number }): Promise<CallRecord[]> {
-    const matching = [...this.calls.values()].filter((call) => {
-      if (filter.status === 'active') return !isTerminal(call.status);
-      if (filter.status === 'ended') return isTerminal(call.status);
-      return true;
-    });
-    return matching
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-      .slice(0, filter.limit)
-      .map((call) => structuredClone(call));
+  async listCalls(query: CallQuery): Promise<CallPage> {
+    const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const page = new PageBuilder(query, (id) => this.getTranscript(id));
+    for (const call of [...this.calls.values()].sort(newerFirst)) {
+      if (afterCursor(call, cursor) && !(await page.offer(structuredClone(call)))) break;
+    }
+    return page.result();
   }
 
   async appendTranscriptEntry(callId: string, entryId: string, entry: NewTranscriptEntry): Promise<TranscriptEntry> {

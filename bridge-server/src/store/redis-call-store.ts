@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { isTerminal, type CallRecord } from '../calls/call-record';
 import type { TranscriptEntry } from '../wire-types';
 import { ENDED_CALL_TTL_SEC, IDEMPOTENCY_TTL_SEC, spokenOrder, type CallStore, type CreateCallResult, type IdempotencyClaim, type NewTranscriptEntry } from './call-store';
+import { afterCursor, decodeCursor, newerFirst, PageBuilder, type CallPage, type CallQuery } from './call-query';
 import { RedisScript } from './redis-script';
 
 /** Stores the call, its indexes and (when given) the Idempotency-Key in one step. */
@@ -37,6 +38,8 @@ redis.call('HSET', KEYS[2], ARGV[1], length)
 return length`);
 
 const MAX_CAS_ATTEMPTS = 50;
+/** Call ids read from the index at a time while listing. */
+const LIST_BATCH = 100;
 
 /** Call records in Redis, shared by every bridge instance. A list index is a transcript entry's seq. */
 export class RedisCallStore implements CallStore {
@@ -88,23 +91,21 @@ export class RedisCallStore implements CallStore {
     throw new Error(`call ${id}: too much contention updating the record`);
   }
 
-  async listCalls(filter: { status?: 'active' | 'ended'; limit: number }): Promise<CallRecord[]> {
-    if (filter.status === 'active') {
-      const ids = await this.redis.smembers(`${this.prefix}calls:active`);
-      const calls = await this.fetch(ids);
-      return calls.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, filter.limit);
+  async listCalls(query: CallQuery): Promise<CallPage> {
+    const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const page = new PageBuilder(query, (id) => this.getTranscript(id));
+    if (query.status === 'active') {
+      // Few calls are live at once: read them all and order them here.
+      const live = (await this.fetch(await this.redis.smembers(`${this.prefix}calls:active`))).sort(newerFirst);
+      for (const call of live) if (afterCursor(call, cursor) && !(await page.offer(call))) break;
+      return page.result();
     }
-    const found: CallRecord[] = [];
-    const page = Math.max(50, filter.limit);
-    for (let start = 0; found.length < filter.limit; start += page) {
-      const ids = await this.redis.zrevrange(`${this.prefix}calls`, start, start + page - 1);
-      if (ids.length === 0) break;
-      for (const call of await this.fetch(ids)) {
-        if (filter.status === 'ended' && !isTerminal(call.status)) continue;
-        if (found.length < filter.limit) found.push(call);
-      }
+    const max = cursor ? String(cursor.at) : '+inf';
+    for (let offset = 0; ; offset += LIST_BATCH) {
+      const ids = await this.redis.zrevrangebyscore(`${this.prefix}calls`, max, '-inf', 'LIMIT', offset, LIST_BATCH);
+      if (ids.length === 0) return page.result();
+      for (const call of await this.fetch(ids)) if (afterCursor(call, cursor) && !(await page.offer(call))) return page.result();
     }
-    return found;
   }
 
   /** Records in the order of `ids`; ids whose record has expired are dropped from the index. */
