@@ -47,6 +47,8 @@ export interface BridgeConfig {
   /** Absent: transcribe mode only in sandbox (simulated recogniser). */
   readonly speech?: SpeechSettings;
   readonly logLevel: string;
+  /** `auto`: human lines on a terminal, JSON otherwise. */
+  readonly logFormat: 'json' | 'pretty' | 'auto';
   /** How long SIGTERM lets active calls go on before the process exits. */
   readonly shutdownGraceSec: number;
   /** Sandbox clock: 1 is real time; 10 runs simulated calls ten times faster. */
@@ -112,6 +114,14 @@ class Reader {
       this.problems.push(`${name} must be a ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL (got "${value}")`);
       return undefined;
     }
+  }
+
+  choice<T extends string>(name: string, choices: readonly T[], fallback: T): T {
+    const value = this.text(name);
+    if (value === undefined) return fallback;
+    if ((choices as readonly string[]).includes(value)) return value as T;
+    this.problems.push(`${name} must be one of ${choices.join(', ')} (got "${value}")`);
+    return fallback;
   }
 
   /** A comma- or space-separated list; undefined when unset or empty. */
@@ -192,6 +202,7 @@ export function loadConfig(env: Env = process.env): BridgeConfig {
     gemini: readGemini(r),
     speech: readSpeech(r),
     logLevel,
+    logFormat: r.choice('LOG_FORMAT', ['auto', 'json', 'pretty'], 'auto'),
     shutdownGraceSec: r.number('SHUTDOWN_GRACE_SEC', 30, 0, 3600),
     sandboxSpeed: r.number('SANDBOX_SPEED', 1, 0.1, 100, false),
     deliveryLeaseSec: r.number('DELIVERY_LEASE_SEC', 30, 1, 55),

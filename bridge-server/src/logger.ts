@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 import { maskLogObject, maskPhoneNumbers } from './log-redaction';
 
 export type { Logger };
@@ -13,7 +14,14 @@ const REDACT = [
   '*.payload',
 ];
 
-export function createLogger(options: { level?: string; destination?: pino.DestinationStream } = {}): Logger {
+export type LogFormat = 'json' | 'pretty';
+
+/** One human line per entry, for a terminal; the same fields as the JSON lines. */
+export function prettyDestination(): pino.DestinationStream {
+  return pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name', singleLine: true });
+}
+
+export function createLogger(options: { level?: string; destination?: pino.DestinationStream; format?: LogFormat } = {}): Logger {
   return pino(
     {
       name: 'voice-bridge',
@@ -27,7 +35,7 @@ export function createLogger(options: { level?: string; destination?: pino.Desti
         },
       },
     },
-    options.destination,
+    options.destination ?? (options.format === 'pretty' ? prettyDestination() : undefined),
   );
 }
 

@@ -30,7 +30,8 @@ export async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const log: Logger = createLogger({ level: config.logLevel });
+  const format = config.logFormat === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : config.logFormat;
+  const log: Logger = createLogger({ level: config.logLevel, format });
   log.info({ sandbox: config.sandbox }, describeMode(config));
   if (!config.sandbox && !config.redisUrl) log.warn('REDIS_URL is not set: calls and pending deliveries live in memory and are lost on restart');
   let bridge: Bridge | undefined;

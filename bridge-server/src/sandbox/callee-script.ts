@@ -28,7 +28,14 @@ export interface CalleeScript {
   hangUpWhenDone: boolean;
   /** Load testing: talk without pause (quietly, below the agent's barge-in threshold). */
   continuousSpeech?: boolean;
+  /**
+   * An answering machine: its first line (the greeting) plays at once when it picks up, in the
+   * machine's voice, followed by a beep; then it records whatever is said.
+   */
+  voicemail?: boolean;
 }
+
+export const VOICEMAIL_GREETING = 'Hi, you have reached Sam. I cannot take your call right now, so please leave a message after the tone.';
 
 export const DEFAULT_CALLEE_LINES = ['Hi, yes, this is Sam speaking.', 'Yes, that works for me.'];
 export const DEFAULT_PARTY_LINES = ['Hello, this is Alex from Acme Sales. Thanks for taking my call.', 'Great, I will send over the proposal this afternoon.'];
@@ -56,7 +63,7 @@ export function scriptForNumber(to: string): CalleeScript {
     case '0004':
       return humanScript({ outcome: 'failed', ringMs: 0 });
     case '0005':
-      return humanScript({ answeredBy: 'machine_start', lines: [{ text: 'You have reached the voicemail of Sam. Please leave a message after the tone.' }], hangUpAfterMs: 20_000 });
+      return humanScript({ answeredBy: 'machine_start', voicemail: true, lines: [{ text: VOICEMAIL_GREETING }], hangUpAfterMs: 40_000, hangUpWhenDone: false });
     default:
       return humanScript();
   }

@@ -3,6 +3,8 @@ import type WebSocket from 'ws';
 import type { Logger } from '../logger';
 import { DEFAULT_GREETING, fragmentsOf, type AgentScenario } from './agent-scenario';
 import type { LoadProbe } from './load-probe';
+import { VOICEMAIL_GREETING } from './callee-script';
+import { framePitchHz, toneShare } from './simulated-hearing';
 import { speakingTimeMs, voicedPcm } from './speech-synth';
 
 /** What the simulator saw of one session, for tests. */
@@ -26,6 +28,12 @@ export interface ConversationState {
 }
 
 const VOICE_RMS = 800;
+/** A voice pitched above this is the voicemail greeting's (the sandbox's people speak lower). */
+const MACHINE_PITCH_HZ = 190;
+const BEEP_HZ = 1000;
+const TONE_SHARE = 0.7;
+/** 200 ms of the tone make a beep. */
+const BEEP_MIN_FRAMES = 10;
 const END_OF_SPEECH_MS = 500;
 const CHUNK_MS = 100;
 
@@ -35,7 +43,11 @@ const CHUNK_MS = 100;
  * sends `interrupted` when the callee talks over it, and calls tools on cue.
  */
 export class SimulatedAgentSession {
-  private speech?: { startedAt: number; lastVoiceAt: number; sent: number };
+  private speech?: { startedAt: number; lastVoiceAt: number; sent: number; machine: boolean };
+  private greeting = DEFAULT_GREETING;
+  /** Consecutive 20 ms frames of a steady beep tone. */
+  private toneFrames = 0;
+  private voicemailLeft = false;
   /** When the current reply will have finished playing at the callee (real time). */
   private speakingUntil = 0;
   private replyTimer?: NodeJS.Timeout;
@@ -73,8 +85,10 @@ export class SimulatedAgentSession {
     this.record.textTurns.push(text);
     if (text.startsWith('(The callee pressed')) return;
     if (this.scenario.continuousSpeech) return this.speakContinuously();
-    const greeting = /exactly: "([^"]*)"/.exec(text)?.[1] ?? DEFAULT_GREETING;
-    this.reply(greeting, false);
+    // The greeting is said word for word, quotes and all: everything between the first quote
+    // after "exactly:" and the instruction's last one.
+    this.greeting = /exactly: "([\s\S]*)"\s*$/.exec(text)?.[1] ?? DEFAULT_GREETING;
+    this.reply(this.greeting, false);
   }
 
   private onAudio(base64: string): void {
@@ -86,8 +100,16 @@ export class SimulatedAgentSession {
     for (const s of pcm) sum += s * s;
     const voiced = pcm.length > 0 && Math.sqrt(sum / pcm.length) >= VOICE_RMS;
     const now = performance.now();
+    if (this.voicemailLeft) return;
+    if (voiced && (this.toneFrames >= BEEP_MIN_FRAMES || toneShare(pcm, BEEP_HZ) > TONE_SHARE)) {
+      // The beep, and the ring of its end: nobody is speaking.
+      this.toneFrames++;
+      return;
+    }
+    if (this.toneFrames >= BEEP_MIN_FRAMES) return this.leaveVoicemail();
+    this.toneFrames = 0;
     if (voiced) {
-      this.speech ??= { startedAt: now, lastVoiceAt: now, sent: 0 };
+      this.speech ??= { startedAt: now, lastVoiceAt: now, sent: 0, machine: (framePitchHz(pcm) ?? 0) > MACHINE_PITCH_HZ };
       this.speech.lastVoiceAt = now;
       if (now < this.speakingUntil) this.interrupt();
       this.progressTranscription(now);
@@ -96,9 +118,21 @@ export class SimulatedAgentSession {
     }
   }
 
+  /** What the current speaker is saying: a voicemail greeting, or the callee's next line. */
+  private heardLine(): string | undefined {
+    return this.speech?.machine ? VOICEMAIL_GREETING : this.scenario.calleeLines[this.state.calleeTurn];
+  }
+
+  /** The beep after a voicemail greeting: the agent leaves its message and hangs up. */
+  private leaveVoicemail(): void {
+    this.voicemailLeft = true;
+    if (this.speech) this.endOfSpeech(false);
+    this.reply(`${this.greeting} Sorry I missed you; please call us back when you have a moment. Goodbye!`, true);
+  }
+
   /** Input transcription arrives while the callee talks, a piece at a time. */
   private progressTranscription(now: number): void {
-    const line = this.scenario.calleeLines[this.state.calleeTurn];
+    const line = this.heardLine();
     if (!line || !this.speech) return;
     const pieces = fragmentsOf(line, Math.max(2, Math.ceil(line.length / 8)));
     const spokenFraction = ((now - this.speech.startedAt) * this.speed) / speakingTimeMs(line);
@@ -107,15 +141,17 @@ export class SimulatedAgentSession {
   }
 
   private endOfSpeech(hungUp: boolean): void {
+    const line = this.heardLine();
     const speech = this.speech;
     this.speech = undefined;
-    const line = this.scenario.calleeLines[this.state.calleeTurn];
     if (!speech || !line) return;
     const pieces = fragmentsOf(line, Math.max(2, Math.ceil(line.length / 8)));
     // A callee who hung up mid-sentence said only part of the line.
     const spokenFraction = hungUp ? ((speech.lastVoiceAt - speech.startedAt) * this.speed) / speakingTimeMs(line) : 1;
     const said = Math.max(1, Math.min(pieces.length, Math.ceil(spokenFraction * pieces.length)));
     for (let i = speech.sent; i < said; i++) this.send({ serverContent: { inputTranscription: { text: pieces[i] } } });
+    // A machine is not talked back to: the message waits for the beep.
+    if (speech.machine) return;
     const reply = this.scenario.replies[this.state.calleeTurn];
     this.state.calleeTurn++;
     if (reply && !hungUp) this.reply(reply, this.scenario.endCallAfterReply === this.state.calleeTurn - 1);

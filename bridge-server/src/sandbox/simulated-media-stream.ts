@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { signTwilioRequest } from '../twilio/twilio-signature';
 import type { CalleeScript } from './callee-script';
-import { SILENT_MULAW_FRAME, speakingTimeMs, voicedMulawFrames } from './speech-synth';
+import { mulawFrames, SILENT_MULAW_FRAME, speakingTimeMs, tonePcm, voicedMulawFrames } from './speech-synth';
 import type { LoadProbe } from './load-probe';
 import type { StreamInstruction } from './twiml-reader';
 
@@ -37,6 +37,10 @@ export interface SimulatedStreamOptions {
   /** Load testing: counts and times every frame, keyed by the number called. */
   probe?: { probe: LoadProbe; key: string };
 }
+
+/** The simulated voices' pitches: the voicemail greeting is recognisably not a person. */
+const VOICE_PITCH_HZ = { callee: 140, party: 110, machine: 240 } as const;
+const VOICEMAIL_BEEP = mulawFrames(tonePcm(500, 1000));
 
 /** Quiet, never-silent callee audio for load tests: well below the simulated agent's barge-in level. */
 const QUIET_FRAMES = voicedMulawFrames(1000, 120, 7, 0.05);
@@ -191,7 +195,12 @@ export class SimulatedMediaStream {
   }
 
   private agentConversation(): void {
-    const lines = this.options.script.lines;
+    const { lines, voicemail } = this.options.script;
+    if (voicemail) {
+      // A machine does not wait for anyone: its greeting and beep play as soon as it answers.
+      if (this.nextLine === 0) this.say(lines[this.nextLine++].text, 'machine');
+      return;
+    }
     const agentTurnOver = this.agentPlayedSinceLine && this.quietTicks >= this.ticksFor(700);
     const nobodySpoke = !this.agentPlayedSinceLine && this.quietTicks >= this.ticksFor(4000);
     const line = lines[this.nextLine];
@@ -214,10 +223,11 @@ export class SimulatedMediaStream {
     else if (hangUpWhenDone) this.calleeHangsUp();
   }
 
-  private say(text: string, who: 'callee' | 'party'): void {
+  private say(text: string, who: 'callee' | 'party' | 'machine'): void {
     this.stats.linesSpoken.push(`${who}: ${text}`);
-    const frames = voicedMulawFrames(speakingTimeMs(text), who === 'callee' ? 140 : 110, this.stats.linesSpoken.length);
-    if (who === 'callee') this.calleeSpeech = frames;
+    const frames = voicedMulawFrames(speakingTimeMs(text), VOICE_PITCH_HZ[who], this.stats.linesSpoken.length);
+    if (who === 'machine') this.calleeSpeech = [...frames, ...VOICEMAIL_BEEP];
+    else if (who === 'callee') this.calleeSpeech = frames;
     else this.partySpeech = frames;
     this.listenForAgent();
   }

@@ -25,9 +25,20 @@ export function voicedPcm(durationMs: number, sampleRate: number, pitchHz = 140,
   return out;
 }
 
+/** A steady sine tone (a voicemail beep) at 8 kHz. */
+export function tonePcm(durationMs: number, hz: number, amplitude = 8000): Int16Array {
+  const out = new Int16Array(Math.round((durationMs / 1000) * 8000));
+  for (let i = 0; i < out.length; i++) out[i] = Math.round(amplitude * Math.sin((2 * Math.PI * hz * i) / 8000));
+  return out;
+}
+
 /** 20 ms μ-law frames (base64) of speech-like audio. */
 export function voicedMulawFrames(durationMs: number, pitchHz = 140, seed = 1, level = 1): string[] {
-  const pcm = voicedPcm(durationMs, 8000, pitchHz, seed, level);
+  return mulawFrames(voicedPcm(durationMs, 8000, pitchHz, seed, level));
+}
+
+/** 8 kHz PCM as 20 ms μ-law frames (base64); a partial last frame is dropped. */
+export function mulawFrames(pcm: Int16Array): string[] {
   const frames: string[] = [];
   const bytes = new Uint8Array(160);
   for (let at = 0; at + 160 <= pcm.length; at += 160) {
