@@ -15,12 +15,13 @@ cleanup() {
 trap cleanup EXIT
 say() { printf '[newcomer] %s\n' "$*"; }
 fail() { printf '[newcomer] FAIL: %s\n' "$*" >&2; exit 1; }
-npm_vars=$(env | sed -n 's/^\(npm_config_[^=]*\|NPM_CONFIG_[^=]*\)=.*/\1/p')
+# `env -u` for every npm setting in the environment, so none reaches the commands below.
+unset_npm=$(env | sed -n 's/^\(npm_config_[^=]*\|NPM_CONFIG_[^=]*\)=.*/-u \1/p' | tr '\n' ' ')
 bare() {
   local path="$1"
   shift
   # shellcheck disable=SC2086
-  env $(for v in $npm_vars; do printf -- '-u %s ' "$v"; done) PATH="$path" "$@"
+  env $unset_npm PATH="$path" "$@"
 }
 
 git clone -q "$repo" "$work/repo"
@@ -55,7 +56,9 @@ bare "$new_path" npm install --no-audit --no-fund > "$work/install.log" 2>&1 || 
 
 port=$(bare "$new_path" node -e 'const s=require("net").createServer().listen(0,()=>{console.log(s.address().port);s.close()})')
 say "npm start on port $port"
-bare "$new_path" env PORT="$port" setsid npm start > "$work/start.log" 2>&1 &
+# setsid makes npm the leader of a process group of its own, which cleanup ends as a whole.
+# shellcheck disable=SC2086
+env $unset_npm PATH="$new_path" PORT="$port" setsid npm start > "$work/start.log" 2>&1 &
 bridge_pid=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.5; done
 curl -sf "http://127.0.0.1:$port/readyz" | grep -q '"sandbox":true' || { cat "$work/start.log"; fail "npm start did not bring up a sandbox bridge"; }

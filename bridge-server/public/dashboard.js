@@ -1,65 +1,103 @@
-// The Voice Bridge dashboard: calls and their live transcripts, from /v1 and the /v1/live stream.
+// The Voice Bridge dashboard: place calls, find them again, and follow their transcripts live.
+// Everything comes from the /v1 API and the /v1/live stream (dashboard-api.js); a call's own page
+// is #/calls/<id>, so a link to it survives a reload.
 (() => {
+  const { api, listen } = window.VoiceBridgeApi;
   const ENDED = ['completed', 'busy', 'no-answer', 'failed', 'canceled'];
   const LABEL = { agent: 'Agent', callee: 'Callee', party: 'Party' };
   const $ = (selector) => document.querySelector(selector);
   const calls = new Map();
+  const settings = new Map();
   const timelines = new Map();
   const interims = new Map();
+  let listed = [];
+  let nextCursor = null;
   let selected = null;
-  let apiKey = sessionStorage.getItem('voiceBridgeKey') || '';
-
-  const headers = () => (apiKey ? { authorization: `Bearer ${apiKey}` } : {});
-
-  async function api(path, options = {}) {
-    const response = await fetch(path, { ...options, headers: { ...headers(), ...(options.body ? { 'content-type': 'application/json' } : {}) } });
-    if (response.status === 401) {
-      await askForKey();
-      return api(path, options);
-    }
-    const body = response.status === 204 ? null : await response.json();
-    if (!response.ok) throw new Error(body?.error?.message || `HTTP ${response.status}`);
-    return body;
-  }
-
-  function askForKey() {
-    return new Promise((resolve) => {
-      const dialog = $('#key-dialog');
-      $('#key-form').onsubmit = () => {
-        apiKey = new FormData($('#key-form')).get('key');
-        sessionStorage.setItem('voiceBridgeKey', apiKey);
-        resolve();
-      };
-      dialog.showModal();
-    });
-  }
 
   const seconds = (ms) => `${Math.floor(ms / 60000)}:${String(Math.floor((ms % 60000) / 1000)).padStart(2, '0')}`;
-  const clock = (iso) => new Date(iso).toLocaleTimeString();
+  const clock = (iso) => (iso ? new Date(iso).toLocaleString() : '–');
 
   function duration(call) {
     if (call.durationSec !== null && call.durationSec !== undefined) return seconds(call.durationSec * 1000);
-    if (call.answeredAt) return seconds(Date.now() - Date.parse(call.answeredAt));
+    if (call.answeredAt && !ENDED.includes(call.status)) return seconds(Date.now() - Date.parse(call.answeredAt));
     return '–';
   }
 
-  function speakers(call) {
-    return call.mode === 'agent' ? 'agent ⇄ callee' : 'callee ⇄ party';
+  const speakerName = (call, entry) => entry.label || call.labels?.[entry.speaker] || LABEL[entry.speaker] || entry.speaker;
+
+  function transcriptText(call) {
+    return (call.transcript || []).map((entry) => `${speakerName(call, entry)}: ${entry.text}`).join('\n');
+  }
+
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  // --- the list --------------------------------------------------------------------------
+
+  function filters() {
+    const form = new FormData($('#filters'));
+    return { status: form.get('status'), mode: form.get('mode'), q: String(form.get('q') || '').trim() };
+  }
+
+  function matchesFilters(call) {
+    const { status, mode, q } = filters();
+    if (status === 'active' && ENDED.includes(call.status)) return false;
+    if (status === 'ended' && !ENDED.includes(call.status)) return false;
+    if (mode && call.mode !== mode) return false;
+    return !q;
+  }
+
+  async function loadList(more = false) {
+    const { status, mode, q } = filters();
+    const params = new URLSearchParams({ limit: '20' });
+    if (status) params.set('status', status);
+    if (mode) params.set('mode', mode);
+    if (q) params.set('q', q);
+    if (more && nextCursor) params.set('cursor', nextCursor);
+    const page = await api(`/v1/calls?${params}`);
+    for (const call of page.calls) remember(call);
+    listed = more ? [...listed, ...page.calls.map((c) => c.id).filter((id) => !listed.includes(id))] : page.calls.map((c) => c.id);
+    nextCursor = page.nextCursor;
+    renderList();
   }
 
   function renderList() {
-    const list = $('#calls');
-    const sorted = [...calls.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    list.replaceChildren(...sorted.map((call) => {
-      const item = document.createElement('li');
+    $('#more').hidden = !nextCursor;
+    $('#calls').replaceChildren(...listed.map((id) => calls.get(id)).filter(Boolean).map((call) => {
+      const item = element('li', call.id === selected ? 'selected' : '');
       item.dataset.callId = call.id;
-      item.className = call.id === selected ? 'selected' : '';
-      item.innerHTML = `<span class="who"></span><span class="pill ${call.status}">${call.status}</span><span class="sub"></span>`;
-      item.querySelector('.who').textContent = call.to;
-      item.querySelector('.sub').textContent = `${call.mode} · ${speakers(call)} · ${duration(call)}`;
-      item.onclick = () => select(call.id);
+      const who = element('a', 'who', call.mode === 'transcribe' ? `${call.to} → ${call.connectTo}` : call.to);
+      who.href = `#/calls/${call.id}`;
+      item.append(who, element('span', `pill ${call.status}`, call.status));
+      const sub = [clock(call.createdAt), call.mode, duration(call), call.endReason].filter(Boolean).join(' · ');
+      item.append(element('span', 'sub', sub));
+      item.onclick = (event) => {
+        if (event.target !== who) location.hash = `#/calls/${call.id}`;
+      };
       return item;
     }));
+  }
+
+  // --- one call --------------------------------------------------------------------------
+
+  function facts(call, placed) {
+    const rows = [
+      ['Status', call.status], ['End reason', call.endReason || '–'], ['Answered by', call.answeredBy || 'not reported'],
+      ['Placed', clock(call.createdAt)], ['Answered', clock(call.answeredAt)], ['Ended', clock(call.endedAt)], ['Duration', duration(call)],
+      ['From', call.from], ['To', call.to], ...(call.connectTo ? [['Connect to', call.connectTo]] : []), ['Mode', call.mode],
+    ];
+    if (placed) {
+      if (placed.agent) rows.push(['Prompt', placed.agent.prompt], ['Greeting', placed.agent.greeting || '–'], ['Voice', placed.agent.voice || 'Puck']);
+      if (placed.labels) rows.push(['Labels', Object.entries(placed.labels).map(([k, v]) => `${k}: ${v}`).join(', ')]);
+      rows.push(['Language', placed.language], ['Machine detection', placed.machineDetection], ['Max duration', `${placed.maxDurationSec} s`],
+        ['Ring timeout', `${placed.ringTimeoutSec} s`], ['Record', placed.record ? 'yes' : 'no']);
+    }
+    rows.push(['Metadata', JSON.stringify(call.metadata || {}, null, 2)]);
+    return rows.flatMap(([name, value]) => [element('dt', '', name), element('dd', String(value).includes('\n') ? 'pre' : '', String(value))]);
   }
 
   function renderDetail() {
@@ -69,43 +107,47 @@
     if (!call) return;
     $('#call-title').textContent = `${call.mode === 'agent' ? 'AI agent call' : 'Transcribed call'} to ${call.to}`;
     $('#call-meta').textContent = [call.status, call.endReason && `ended: ${call.endReason}`, call.answeredBy && `answered by ${call.answeredBy}`, duration(call), call.connectTo && `connected to ${call.connectTo}`].filter(Boolean).join(' · ');
-    $('#hangup').disabled = ENDED.includes(call.status);
-    const steps = timelines.get(call.id) || [];
-    $('#timeline').replaceChildren(...steps.map(({ status, at }) => {
-      const item = document.createElement('li');
-      item.innerHTML = `<span></span><time></time>`;
-      item.querySelector('span').textContent = status;
-      item.querySelector('time').textContent = clock(at);
+    $('#hangup').hidden = ENDED.includes(call.status);
+    $('#facts').replaceChildren(...facts(call, settings.get(call.id)));
+    $('#timeline').replaceChildren(...(timelines.get(call.id) || []).map(({ status, at }) => {
+      const item = element('li');
+      item.append(element('span', '', status), element('time', '', new Date(at).toLocaleTimeString()));
       return item;
     }));
-    const bubbles = [...(call.transcript || [])].sort((a, b) => a.startMs - b.startMs || a.seq - b.seq).map((entry) => bubble(entry.speaker, entry.text, entry.startMs, false));
-    for (const [key, interim] of interims) if (key.startsWith(`${call.id}:`)) bubbles.push(bubble(interim.speaker, interim.text, interim.startMs, true));
+    const bubbles = [...(call.transcript || [])].sort((a, b) => a.startMs - b.startMs || a.seq - b.seq).map((entry) => bubble(call, entry, false));
+    for (const [key, interim] of interims) if (key.startsWith(`${call.id}:`)) bubbles.push(bubble(call, interim, true));
     $('#transcript').replaceChildren(...bubbles);
   }
 
-  function bubble(speaker, text, startMs, interim) {
-    const node = document.createElement('div');
-    node.className = `bubble ${speaker}${interim ? ' interim' : ''}`;
-    node.dataset.speaker = speaker;
-    node.innerHTML = '<span class="speaker"></span><span class="text"></span><span class="at"></span>';
-    node.querySelector('.speaker').textContent = `${LABEL[speaker] || speaker}${interim ? ' (speaking…)' : ''}`;
-    node.querySelector('.text').textContent = text;
-    node.querySelector('.at').textContent = seconds(startMs);
+  function bubble(call, entry, interim) {
+    const node = element('div', `bubble ${entry.speaker}${interim ? ' interim' : ''}`);
+    node.dataset.speaker = entry.speaker;
+    node.append(element('span', 'speaker', `${speakerName(call, entry)}${interim ? ' (speaking…)' : ''}`), element('span', 'text', entry.text), element('span', 'at', seconds(entry.startMs)));
     return node;
   }
 
   function remember(call) {
     const known = calls.get(call.id);
-    const merged = { ...known, ...call, transcript: call.transcript && call.transcript.length >= (known?.transcript?.length || 0) ? call.transcript : known?.transcript || [] };
-    calls.set(call.id, merged);
-    const steps = timelines.get(call.id) || [{ status: 'queued', at: call.createdAt }];
+    const transcript = call.transcript && call.transcript.length >= (known?.transcript?.length || 0) ? call.transcript : known?.transcript || [];
+    calls.set(call.id, { ...known, ...call, transcript });
+    // A call first seen after it moved on still shows when it was answered and when it ended.
+    const steps = timelines.get(call.id) || [
+      { status: 'queued', at: call.createdAt },
+      ...(call.answeredAt ? [{ status: 'in-progress', at: call.answeredAt }] : []),
+    ];
     if (!steps.some((s) => s.status === call.status)) steps.push({ status: call.status, at: call.endedAt || call.answeredAt || new Date().toISOString() });
     timelines.set(call.id, steps);
   }
 
   async function select(id) {
     selected = id;
-    remember(await api(`/v1/calls/${id}`));
+    try {
+      const [call, placed] = await Promise.all([api(`/v1/calls/${id}`), api(`/v1/calls/${id}/settings`)]);
+      remember(call);
+      settings.set(id, placed);
+    } catch (error) {
+      $('#action-note').textContent = error.message;
+    }
     render();
   }
 
@@ -131,44 +173,31 @@
       remember(call);
       if (message.type === 'call.ended') for (const speaker of Object.keys(LABEL)) interims.delete(`${call.id}:${speaker}`);
     }
+    if (!listed.includes(call.id) && matchesFilters(call)) listed = [call.id, ...listed];
     render();
   }
 
-  async function listen() {
-    // The last stored event seen: after a reconnect the bridge first sends what came since.
-    let lastEventId = '';
-    for (;;) {
-      try {
-        const response = await fetch('/v1/live', { headers: { ...headers(), ...(lastEventId ? { 'last-event-id': lastEventId } : {}) } });
-        if (response.status === 401) {
-          await askForKey();
-          continue;
-        }
-        $('#bridge-state').dataset.live = 'yes';
-        const reader = response.body.getReader();
-        const decoder = new TextDecoder();
-        let buffered = '';
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buffered += decoder.decode(value, { stream: true });
-          const events = buffered.split('\n\n');
-          buffered = events.pop();
-          for (const event of events) {
-            const lines = event.split('\n');
-            const id = lines.find((line) => line.startsWith('id: '));
-            if (id) lastEventId = id.slice(4);
-            const data = lines.find((line) => line.startsWith('data: '));
-            if (data) onMessage(JSON.parse(data.slice(6)));
-          }
-        }
-      } catch {
-        // The stream dropped (bridge restarting): try again shortly.
-      }
-      $('#bridge-state').dataset.live = 'no';
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
+  // --- actions ---------------------------------------------------------------------------
+
+  function download(name, type, text) {
+    const link = element('a');
+    link.href = URL.createObjectURL(new Blob([text], { type }));
+    link.download = name;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
   }
+
+  $('#copy').addEventListener('click', async () => {
+    const call = calls.get(selected);
+    await navigator.clipboard.writeText(transcriptText(call));
+    $('#action-note').textContent = 'Transcript copied.';
+  });
+  $('#download-text').addEventListener('click', () => download(`${selected}.txt`, 'text/plain', transcriptText(calls.get(selected))));
+  $('#download-json').addEventListener('click', () => download(`${selected}.json`, 'application/json', JSON.stringify(calls.get(selected), null, 2)));
+  $('#hangup').addEventListener('click', async () => {
+    if (selected) remember(await api(`/v1/calls/${selected}/hangup`, { method: 'POST' }));
+    render();
+  });
 
   $('#place-form').addEventListener('change', (event) => {
     if (event.target.name === 'mode') $('#place-form').dataset.mode = event.target.value;
@@ -178,33 +207,54 @@
     event.preventDefault();
     const form = new FormData(event.target);
     const mode = form.get('mode');
-    const body = { to: form.get('to'), mode };
-    if (mode === 'agent') body.agent = { prompt: form.get('prompt'), ...(form.get('greeting') ? { greeting: form.get('greeting') } : {}) };
-    else body.connectTo = form.get('connectTo');
+    const language = String(form.get('language') || '').trim();
+    const body = { to: form.get('to'), mode, machineDetection: form.get('machineDetection'), maxDurationSec: Number(form.get('maxDurationSec')) };
+    if (mode === 'agent') {
+      body.agent = { prompt: form.get('prompt'), voice: form.get('voice'), ...(language ? { language } : {}), ...(form.get('greeting') ? { greeting: form.get('greeting') } : {}) };
+    } else {
+      body.connectTo = form.get('connectTo');
+      const labels = { ...(form.get('calleeLabel') ? { callee: form.get('calleeLabel') } : {}), ...(form.get('partyLabel') ? { party: form.get('partyLabel') } : {}) };
+      body.transcribe = { ...(language ? { language } : {}), ...(Object.keys(labels).length ? { labels } : {}) };
+    }
     $('#place-error').textContent = '';
     try {
       const call = await api('/v1/calls', { method: 'POST', body: JSON.stringify(body) });
       remember(call);
-      selected = call.id;
-      render();
+      if (!listed.includes(call.id)) listed = [call.id, ...listed];
+      location.hash = `#/calls/${call.id}`;
     } catch (error) {
       $('#place-error').textContent = error.message;
     }
   });
 
-  $('#hangup').addEventListener('click', async () => {
-    if (selected) remember(await api(`/v1/calls/${selected}/hangup`, { method: 'POST' }));
-    render();
+  let searchTimer;
+  $('#filters').addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => loadList().catch((error) => ($('#place-error').textContent = error.message)), 250);
   });
+  $('#filters').addEventListener('submit', (event) => event.preventDefault());
+  $('#more').addEventListener('click', () => loadList(true));
+
+  function route() {
+    const match = /^#\/calls\/(call_[0-9a-f]+)$/.exec(location.hash);
+    if (match) select(match[1]);
+  }
+  window.addEventListener('hashchange', route);
 
   async function start() {
-    $('#place-form').dataset.mode = 'agent';
     const ready = await fetch('/readyz').then((r) => r.json()).catch(() => ({}));
-    $('#bridge-state').innerHTML = `modes: ${(ready.modes || []).join(', ') || 'none'}${ready.sandbox ? '<span class="badge">sandbox: simulated calls</span>' : ''}`;
-    for (const call of (await api('/v1/calls?limit=30')).calls) remember(call);
-    render();
+    $('#bridge-state').textContent = `modes: ${(ready.modes || []).join(', ') || 'none'}`;
+    if (ready.sandbox) {
+      $('#bridge-state').append(element('span', 'badge', 'sandbox: simulated calls'));
+      $('#sandbox-note').hidden = false;
+    }
+    const doc = await fetch('/openapi.json').then((r) => r.json()).catch(() => null);
+    const voices = doc?.paths?.['/v1/calls']?.post?.requestBody?.content?.['application/json']?.schema?.properties?.agent?.properties?.voice?.enum || ['Puck'];
+    $('#voice').replaceChildren(...voices.map((voice) => Object.assign(element('option', '', voice), { value: voice, selected: voice === 'Puck' })));
+    await loadList();
+    route();
     setInterval(renderList, 1000);
-    listen();
+    listen(onMessage, (live) => ($('#bridge-state').dataset.live = live ? 'yes' : 'no'));
   }
 
   start();

@@ -7,9 +7,16 @@ const PUBLIC_DIR = join(__dirname, '..', '..', 'public');
 const FILES: Record<string, string> = {
   '/': 'index.html',
   '/dashboard.js': 'dashboard.js',
+  '/dashboard-api.js': 'dashboard-api.js',
   '/dashboard.css': 'dashboard.css',
+  '/favicon.svg': 'favicon.svg',
 };
-const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
+const TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  svg: 'image/svg+xml',
+};
 
 /**
  * The page may load only its own files and talk only to this bridge; it may not be framed
@@ -25,7 +32,7 @@ export const DASHBOARD_HEADERS: Record<string, string> = {
 };
 
 /**
- * The dashboard at `/`: three static files, no build step. The page holds no data itself; it
+ * The dashboard at `/`: a few static files, no build step. The page holds no data itself; it
  * reads everything from the /v1 API and the /v1/live stream, with the API key when one is set.
  */
 export function registerDashboardRoutes(app: FastifyInstance): void {

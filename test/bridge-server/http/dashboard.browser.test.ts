@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestBridge, type TestBridge } from '../../support/sandbox-bridge';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -9,6 +9,25 @@ const ARTIFACTS = join(__dirname, '..', '..', '..', 'test-artifacts');
 describe('dashboard in a real browser (Debian chromium driven by playwright-core)', () => {
   let t: TestBridge;
   let browser: Browser;
+  const pageProblems = new Map<Page, string[]>();
+
+  async function open(url = t.url): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && !message.text().includes('401') && problems.push(message.text()));
+    pageProblems.set(page, problems);
+    await page.goto(url);
+    return page;
+  }
+
+  /** Closes the page, checking it logged no script error on the way. */
+  async function close(page: Page): Promise<void> {
+    expect(pageProblems.get(page)).toEqual([]);
+    await page.context().close();
+  }
 
   beforeAll(async () => {
     t = await startTestBridge({ SANDBOX_SPEED: '2' });
@@ -16,6 +35,7 @@ describe('dashboard in a real browser (Debian chromium driven by playwright-core
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
+    mkdirSync(ARTIFACTS, { recursive: true });
   });
 
   afterAll(async () => {
@@ -23,19 +43,18 @@ describe('dashboard in a real browser (Debian chromium driven by playwright-core
     await t.close();
   });
 
-  it('places a transcribe call from the form and shows both sides live, interim then final, with a status timeline', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    await page.goto(t.url);
+  it('places a labelled transcribe call from the form and shows both sides live, interim then final, with a status timeline', async () => {
+    const page = await open();
     await page.getByText('sandbox: simulated calls').waitFor();
+    await page.getByText('follow a script').waitFor();
     await page.getByText('Transcribe two people').click();
-    await page.getByRole('button', { name: 'Call' }).click();
-    await page.locator('#calls li').first().waitFor();
-    // Live: an interim bubble appears while someone is still talking, then finals for both sides.
+    await page.getByLabel('Callee is called').fill('Lead');
+    await page.getByLabel('Connect-to party is called').fill('Rep');
+    await page.getByRole('button', { name: 'Call', exact: true }).click();
     await page.locator('.bubble.interim').first().waitFor({ timeout: 20_000 });
     await page.locator('.bubble.party:not(.interim)').first().waitFor({ timeout: 20_000 });
-    await page.locator('.bubble.callee:not(.interim)').first().waitFor({ timeout: 20_000 });
     await page.locator('#timeline li', { hasText: 'in-progress' }).waitFor();
-    await page.locator('#calls .pill.completed').first().waitFor({ timeout: 30_000 });
+    await page.locator('#call-meta', { hasText: 'completed' }).waitFor({ timeout: 40_000 });
     const finals = await page.locator('.bubble:not(.interim) .text').allTextContents();
     expect(finals).toEqual([
       'Hello, this is Alex from Acme Sales. Thanks for taking my call.',
@@ -43,19 +62,100 @@ describe('dashboard in a real browser (Debian chromium driven by playwright-core
       'Great, I will send over the proposal this afternoon.',
       'Yes, that works for me.',
     ]);
+    expect(await page.locator('.bubble:not(.interim) .speaker').allTextContents()).toEqual(['Rep', 'Lead', 'Rep', 'Lead']);
     expect(await page.locator('.bubble.interim').count()).toBe(0);
-    mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-transcribe.png'), fullPage: true });
-  });
+    await close(page);
+  }, 90_000);
 
-  it('places an agent call and follows the conversation to its end', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    await page.goto(t.url);
-    await page.getByRole('button', { name: 'Call' }).click();
-    await page.locator('.bubble.agent:not(.interim)').first().waitFor({ timeout: 20_000 });
+  it('offers voice, language, machine detection and max duration, explains E.164, and shows a call\'s details, copy and downloads, with no Hang up once ended', async () => {
+    const page = await open();
+    await page.locator('#voice option').nth(29).waitFor({ state: 'attached' });
+    expect(await page.locator('#voice option').count()).toBe(30);
+    await page.locator('#voice').selectOption('Kore');
+    await page.getByLabel('Language').fill('en-GB');
+    await page.getByLabel('Machine detection').selectOption('hangup');
+    await page.getByLabel('Max duration (s)').fill('300');
+    await page.getByText('International E.164 format').waitFor();
+    await page.getByRole('button', { name: 'Call', exact: true }).click();
+    await page.getByRole('button', { name: 'Hang up' }).waitFor();
     await page.locator('#call-meta', { hasText: 'ended: agent-hangup' }).waitFor({ timeout: 60_000 });
+    expect(await page.getByRole('button', { name: 'Hang up' }).isHidden()).toBe(true);
     const speakers = await page.locator('.bubble:not(.interim)').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-speaker')));
     expect(speakers).toEqual(['agent', 'callee', 'agent', 'callee', 'agent']);
+
+    await page.locator('#details summary').click();
+    const facts = await page.locator('#facts').innerText();
+    for (const expected of ['Prompt', 'Bright Dental', 'Greeting', 'Hi, this is Ava from Bright Dental.', 'Kore', 'en-GB', 'hangup', '300 s', 'Answered by', 'Metadata'])
+      expect(facts).toContain(expected);
+
+    await page.getByRole('button', { name: 'Copy transcript' }).click();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied.split('\n')[0]).toBe('Agent: Hi, this is Ava from Bright Dental.');
+    const [text] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download .txt' }).click()]);
+    expect(readFileSync((await text.path())!, 'utf8')).toBe(copied);
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download .json' }).click()]);
+    expect(JSON.parse(readFileSync((await json.path())!, 'utf8')).transcript).toHaveLength(5);
+
+    // The call's link survives a reload.
+    const url = page.url();
+    expect(url).toMatch(/#\/calls\/call_[0-9a-f]{24}$/);
+    await page.reload();
+    await page.locator('#call-title', { hasText: 'AI agent call to +15551230000' }).waitFor();
+    expect(await page.locator('.bubble').count()).toBe(5);
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-agent.png'), fullPage: true });
-  });
+    await close(page);
+  }, 90_000);
+
+  it('lists calls with start time, duration, mode and end reason; filters by status and mode; searches by number and by words said; pages', async () => {
+    const transcribed = await t.placeCall({ to: '+15551237777', mode: 'transcribe', connectTo: '+15559877777' });
+    await t.waitForEnd(transcribed.id, 60_000);
+    const busy = [];
+    for (let i = 0; i < 22; i++) busy.push(await t.placeCall({ to: `+1555${String(i).padStart(3, '0')}0002`, mode: 'agent', agent: { prompt: 'p' } }));
+    for (const call of busy) await t.waitForEnd(call.id, 30_000);
+    const page = await open();
+    const rows = page.locator('#calls li');
+    const filter = (name: string) => page.locator(`#filters [name="${name}"]`);
+    await rows.nth(19).waitFor();
+    expect(await rows.count()).toBe(20);
+    expect(await page.locator('#calls li .sub').first().innerText()).toMatch(/\d{1,2}:\d{2}.* · agent · 0:00 · busy$/);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('#calls li').length > 20);
+
+    await filter('mode').selectOption('transcribe');
+    await page.waitForFunction(() => [...document.querySelectorAll('#calls li .sub')].every((n) => n.textContent!.includes('transcribe')));
+    expect(await page.locator(`#calls li[data-call-id="${transcribed.id}"]`).count()).toBe(1);
+    await filter('mode').selectOption('');
+    await filter('status').selectOption('active');
+    await page.waitForFunction(() => [...document.querySelectorAll('#calls li .pill')].every((n) => ['queued', 'ringing', 'in-progress'].includes(n.textContent!)));
+
+    await filter('status').selectOption('');
+    await filter('q').fill('proposal');
+    await page.locator(`#calls li[data-call-id="${transcribed.id}"]`).waitFor();
+    expect(await page.locator('#calls li .sub').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('transcribe')]));
+    expect((await page.locator('#calls li .sub').allInnerTexts()).every((text) => text.includes('transcribe'))).toBe(true);
+    await filter('q').fill('555 011 0002');
+    await page.locator('#calls li .who', { hasText: '+15550110002' }).waitFor();
+    expect(await page.locator('#calls li .who').allInnerTexts()).toEqual(['+15550110002']);
+    await close(page);
+  }, 120_000);
+
+  it('serves a favicon, and tells a wrong API key from the right one', async () => {
+    expect((await fetch(`${t.url}/favicon.svg`)).headers.get('content-type')).toBe('image/svg+xml');
+    const locked = await startTestBridge({ SANDBOX_SPEED: '2', BRIDGE_API_KEY: 'right-key-0123456789' });
+    try {
+      const page = await open(locked.url);
+      await page.getByLabel('API key').fill('wrong-key');
+      await page.getByRole('button', { name: 'Open' }).click();
+      await page.getByText('That key was refused').waitFor();
+      await page.getByLabel('API key').fill('right-key-0123456789');
+      await page.getByRole('button', { name: 'Open' }).click();
+      await page.locator('#bridge-state[data-live="yes"]').waitFor();
+      expect(await page.locator('#key-dialog').evaluate((dialog) => (dialog as HTMLDialogElement).open)).toBe(false);
+      await page.screenshot({ path: join(ARTIFACTS, 'dashboard-key.png') });
+      await close(page);
+    } finally {
+      await locked.close();
+    }
+  }, 60_000);
 });
