@@ -69,7 +69,9 @@ export class PlaceCall implements INodeType {
 					};
 				} else {
 					request.connectTo = String(this.getNodeParameter('connectTo', itemIndex)).trim();
-					request.transcribe = { language };
+					const callee = String(this.getNodeParameter('calleeLabel', itemIndex, '')).trim();
+					const party = String(this.getNodeParameter('partyLabel', itemIndex, '')).trim();
+					request.transcribe = { language, ...(callee || party ? { labels: { ...(callee ? { callee } : {}), ...(party ? { party } : {}) } } : {}) };
 				}
 				// A retried node (or a re-run of this execution step) must not dial the same person twice.
 				const idempotencyKey = `n8n:${executionId}:${nodeId}:${itemIndex}`;

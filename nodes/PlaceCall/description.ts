@@ -1,18 +1,41 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** Gemini Live's prebuilt voices (the bridge passes the name through). */
+/** Gemini Live's 30 prebuilt voices (the bridge refuses any other name). */
 const VOICES = [
-	{ name: 'Puck (Upbeat)', value: 'Puck' },
-	{ name: 'Kore (Firm)', value: 'Kore' },
-	{ name: 'Charon (Informative)', value: 'Charon' },
+	{ name: 'Achernar (Soft)', value: 'Achernar' },
+	{ name: 'Achird (Friendly)', value: 'Achird' },
+	{ name: 'Algenib (Gravelly)', value: 'Algenib' },
+	{ name: 'Algieba (Smooth)', value: 'Algieba' },
+	{ name: 'Alnilam (Firm)', value: 'Alnilam' },
 	{ name: 'Aoede (Breezy)', value: 'Aoede' },
+	{ name: 'Autonoe (Bright)', value: 'Autonoe' },
+	{ name: 'Callirrhoe (Easy-Going)', value: 'Callirrhoe' },
+	{ name: 'Charon (Informative)', value: 'Charon' },
+	{ name: 'Despina (Smooth)', value: 'Despina' },
+	{ name: 'Enceladus (Breathy)', value: 'Enceladus' },
+	{ name: 'Erinome (Clear)', value: 'Erinome' },
 	{ name: 'Fenrir (Excitable)', value: 'Fenrir' },
+	{ name: 'Gacrux (Mature)', value: 'Gacrux' },
+	{ name: 'Iapetus (Clear)', value: 'Iapetus' },
+	{ name: 'Kore (Firm)', value: 'Kore' },
+	{ name: 'Laomedeia (Upbeat)', value: 'Laomedeia' },
 	{ name: 'Leda (Youthful)', value: 'Leda' },
 	{ name: 'Orus (Firm)', value: 'Orus' },
+	{ name: 'Puck (Upbeat)', value: 'Puck' },
+	{ name: 'Pulcherrima (Forward)', value: 'Pulcherrima' },
+	{ name: 'Rasalgethi (Informative)', value: 'Rasalgethi' },
+	{ name: 'Sadachbia (Lively)', value: 'Sadachbia' },
+	{ name: 'Sadaltager (Knowledgeable)', value: 'Sadaltager' },
+	{ name: 'Schedar (Even)', value: 'Schedar' },
+	{ name: 'Sulafat (Warm)', value: 'Sulafat' },
+	{ name: 'Umbriel (Easy-Going)', value: 'Umbriel' },
+	{ name: 'Vindemiatrix (Gentle)', value: 'Vindemiatrix' },
 	{ name: 'Zephyr (Bright)', value: 'Zephyr' },
+	{ name: 'Zubenelgenubi (Casual)', value: 'Zubenelgenubi' },
 ];
 
 const agentOnly = { show: { mode: ['agent'] } };
+const transcribeOnly = { show: { mode: ['transcribe'] } };
 
 export const placeCallProperties: INodeProperties[] = [
 	{
@@ -74,6 +97,24 @@ export const placeCallProperties: INodeProperties[] = [
 		default: 'Puck',
 		description: 'The agent\'s voice',
 		displayOptions: agentOnly,
+	},
+	{
+		displayName: 'Callee Label',
+		name: 'calleeLabel',
+		type: 'string',
+		default: '',
+		placeholder: 'Lead',
+		description: 'What to call the person at To in the transcript (instead of "Callee")',
+		displayOptions: transcribeOnly,
+	},
+	{
+		displayName: 'Connect To Label',
+		name: 'partyLabel',
+		type: 'string',
+		default: '',
+		placeholder: 'Rep',
+		description: 'What to call the person at Connect To in the transcript (instead of "Party")',
+		displayOptions: transcribeOnly,
 	},
 	{
 		displayName: 'Language',
