@@ -21,6 +21,18 @@ export function prettyDestination(): pino.DestinationStream {
   return pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name', singleLine: true });
 }
 
+/**
+ * Standard output, written synchronously. When its reader has gone (a closed pipe), lines are
+ * dropped instead of the write error surfacing in whatever code happened to log.
+ */
+function stdoutDestination(): pino.DestinationStream {
+  const destination = pino.destination({ dest: 1, sync: true });
+  destination.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') process.stderr.write(`voice-bridge: log output failed: ${error.message}\n`);
+  });
+  return destination;
+}
+
 export function createLogger(options: { level?: string; destination?: pino.DestinationStream; format?: LogFormat } = {}): Logger {
   return pino(
     {
@@ -35,7 +47,7 @@ export function createLogger(options: { level?: string; destination?: pino.Desti
         },
       },
     },
-    options.destination ?? (options.format === 'pretty' ? prettyDestination() : undefined),
+    options.destination ?? (options.format === 'pretty' ? prettyDestination() : stdoutDestination()),
   );
 }
 

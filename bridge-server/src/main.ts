@@ -53,17 +53,17 @@ export async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal, graceSec: config.shutdownGraceSec }, 'shutting down: no new calls; letting active calls finish');
-    bridge!.shutdown().then(
-      () => {
-        log.info('stopped');
-        // Everything is closed and flushed; don't wait on idle keep-alive sockets of clients.
-        process.exit();
-      },
-      (error: unknown) => {
-        log.error({ err: error }, 'shutdown failed');
-        process.exitCode = 1;
-      },
-    );
+    bridge!
+      .shutdown()
+      .then(
+        () => log.info('stopped'),
+        (error: unknown) => {
+          log.error({ err: error }, 'shutdown failed');
+          process.exitCode = 1;
+        },
+      )
+      // Everything is closed and flushed; don't wait on idle keep-alive sockets of clients.
+      .finally(() => process.exit());
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
