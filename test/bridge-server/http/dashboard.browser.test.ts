@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestBridge, type TestBridge } from '../../support/sandbox-bridge';
+import { until } from '../../support/webhook-receiver';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', '..', '..', 'test-artifacts');
@@ -90,7 +91,7 @@ describe('dashboard in a real browser (Debian chromium driven by playwright-core
       expect(facts).toContain(expected);
 
     await page.getByRole('button', { name: 'Copy transcript' }).click();
-    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const copied = (await page.evaluate('navigator.clipboard.readText()')) as string;
     expect(copied.split('\n')[0]).toBe('Agent: Hi, this is Ava from Bright Dental.');
     const [text] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download .txt' }).click()]);
     expect(readFileSync((await text.path())!, 'utf8')).toBe(copied);
@@ -120,14 +121,14 @@ describe('dashboard in a real browser (Debian chromium driven by playwright-core
     expect(await rows.count()).toBe(20);
     expect(await page.locator('#calls li .sub').first().innerText()).toMatch(/\d{1,2}:\d{2}.* · agent · 0:00 · busy$/);
     await page.getByRole('button', { name: 'Load more' }).click();
-    await page.waitForFunction(() => document.querySelectorAll('#calls li').length > 20);
+    await rows.nth(20).waitFor();
 
     await filter('mode').selectOption('transcribe');
-    await page.waitForFunction(() => [...document.querySelectorAll('#calls li .sub')].every((n) => n.textContent!.includes('transcribe')));
+    await until(async () => (await page.locator('#calls li .sub').allInnerTexts()).every((text) => text.includes('transcribe')), 10_000, 'only transcribe calls');
     expect(await page.locator(`#calls li[data-call-id="${transcribed.id}"]`).count()).toBe(1);
     await filter('mode').selectOption('');
     await filter('status').selectOption('active');
-    await page.waitForFunction(() => [...document.querySelectorAll('#calls li .pill')].every((n) => ['queued', 'ringing', 'in-progress'].includes(n.textContent!)));
+    await until(async () => (await page.locator('#calls li .pill').allInnerTexts()).every((status) => ['queued', 'ringing', 'in-progress'].includes(status)), 10_000, 'only active calls');
 
     await filter('status').selectOption('');
     await filter('q').fill('proposal');
@@ -151,7 +152,7 @@ describe('dashboard in a real browser (Debian chromium driven by playwright-core
       await page.getByLabel('API key').fill('right-key-0123456789');
       await page.getByRole('button', { name: 'Open' }).click();
       await page.locator('#bridge-state[data-live="yes"]').waitFor();
-      expect(await page.locator('#key-dialog').evaluate((dialog) => (dialog as HTMLDialogElement).open)).toBe(false);
+      expect(await page.evaluate("document.querySelector('#key-dialog').open")).toBe(false);
       await page.screenshot({ path: join(ARTIFACTS, 'dashboard-key.png') });
       await close(page);
     } finally {
