@@ -11,7 +11,18 @@ const n8nRules = n8nCommunityConfig.map((entry) =>
 );
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'bridge-server/dist/**', 'bridge-server/assembly/**', 'node_modules/**', 'coverage/**', 'test-artifacts/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'bridge-server/dist/**',
+      'bridge-server/assembly/**',
+      'node_modules/**',
+      'coverage/**',
+      'test-artifacts/**',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   ...n8nRules,
   {
     files: ['bridge-server/src/**/*.ts', 'test/**/*.ts'],

@@ -1,4 +1,10 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
 
 export class VoiceBridgeApi implements ICredentialType {
 	name = 'voiceBridgeApi';
@@ -25,7 +31,8 @@ export class VoiceBridgeApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'The BRIDGE_API_KEY the bridge was started with. Leave empty for a sandbox bridge started without one.',
+			description:
+				'The BRIDGE_API_KEY the bridge was started with. Leave empty for a sandbox bridge started without one.',
 		},
 		{
 			displayName: 'Webhook Signing Secret',

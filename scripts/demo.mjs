@@ -32,7 +32,9 @@ try {
   });
   const curl = agentFlowCurl(demo.n8n.url);
   if (process.argv.includes('--json')) {
-    process.stdout.write(`${JSON.stringify({ ready: true, bridgeUrl: demo.bridgeUrl, n8nUrl: demo.n8n.url, n8nApiKey: demo.n8n.publicApi['X-N8N-API-KEY'], session: demo.n8n.session, workflows: Object.fromEntries(Object.entries(demo.workflows).map(([file, w]) => [file, w.id])), curl })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ ready: true, bridgeUrl: demo.bridgeUrl, n8nUrl: demo.n8n.url, n8nApiKey: demo.n8n.publicApi['X-N8N-API-KEY'], session: demo.n8n.session, workflows: Object.fromEntries(Object.entries(demo.workflows).map(([file, w]) => [file, w.id])), curl })}\n`,
+    );
   }
   process.stdout.write(`
 Voice Bridge demo is running (n8n ${N8N_VERSION}, sandbox bridge: simulated calls).
@@ -42,7 +44,9 @@ Voice Bridge demo is running (n8n ${N8N_VERSION}, sandbox bridge: simulated call
   API docs   ${demo.bridgeUrl}/docs
   logs       ${logDir}
 
-Published: ${Object.values(demo.workflows).map((w) => w.name).join('; ')}.
+Published: ${Object.values(demo.workflows)
+    .map((w) => w.name)
+    .join('; ')}.
 
 Start the AI agent call flow (a new lead is called, the transcript becomes a CRM item):
 

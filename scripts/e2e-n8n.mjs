@@ -17,11 +17,26 @@ function log(message) {
 
 /** The demo as its own process group; resolves to the state it prints when ready. */
 function startDemo() {
-  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'demo.mjs'), '--json', '--bridge-port', '0', '--n8n-port', '0', '--speed', '4', '--bridge-api-key', BRIDGE_KEY], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'scripts', 'demo.mjs'),
+      '--json',
+      '--bridge-port',
+      '0',
+      '--n8n-port',
+      '0',
+      '--speed',
+      '4',
+      '--bridge-api-key',
+      BRIDGE_KEY,
+    ],
+    {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout });
   const output = [];
   const ready = new Promise((resolve, reject) => {
@@ -43,7 +58,9 @@ async function main() {
   log(`demo ready: bridge ${state.bridgeUrl}, n8n ${state.n8nUrl}`);
   const publicApi = { 'X-N8N-API-KEY': state.n8nApiKey };
   const bridgeApi = { authorization: `Bearer ${BRIDGE_KEY}` };
-  const executions = async (id) => (await http(`${state.n8nUrl}/api/v1/executions?workflowId=${id}&includeData=true&limit=50`, { headers: publicApi })).body.data ?? [];
+  const executions = async (id) =>
+    (await http(`${state.n8nUrl}/api/v1/executions?workflowId=${id}&includeData=true&limit=50`, { headers: publicApi }))
+      .body.data ?? [];
   const results = [];
   async function check(name, body) {
     try {
@@ -58,54 +75,122 @@ async function main() {
 
   const endedFlowId = state.workflows['call-ended-summary.json'];
   let endedSubscription;
-  await check('the demo printed its n8n URL, login and the curl, and published the three example workflows', async () => {
-    const printed = demo.output.join('\n');
-    for (const expected of [state.n8nUrl, 'owner@voice-bridge.test', state.curl, '/docs']) if (!printed.includes(expected)) throw new Error(`the demo did not print ${expected}`);
-    const subscriptions = (await http(`${state.bridgeUrl}/v1/subscriptions`, { headers: bridgeApi })).body.subscriptions;
-    endedSubscription = subscriptions.find((s) => s.url.includes('9a4f3b8e-1c2d-4e5f-8a9b-0c1d2e3f4a71'));
-    if (!endedSubscription) throw new Error(`the Call Ended trigger registered no subscription: ${JSON.stringify(subscriptions)}`);
-  });
+  await check(
+    'the demo printed its n8n URL, login and the curl, and published the three example workflows',
+    async () => {
+      const printed = demo.output.join('\n');
+      for (const expected of [state.n8nUrl, 'owner@voice-bridge.test', state.curl, '/docs'])
+        if (!printed.includes(expected)) throw new Error(`the demo did not print ${expected}`);
+      const subscriptions = (await http(`${state.bridgeUrl}/v1/subscriptions`, { headers: bridgeApi })).body
+        .subscriptions;
+      endedSubscription = subscriptions.find((s) => s.url.includes('9a4f3b8e-1c2d-4e5f-8a9b-0c1d2e3f4a71'));
+      if (!endedSubscription)
+        throw new Error(`the Call Ended trigger registered no subscription: ${JSON.stringify(subscriptions)}`);
+    },
+  );
 
   await check("the demo's curl completes an agent call whose CRM item appears in n8n's executions", async () => {
     const answer = execSync(state.curl, { encoding: 'utf8' });
     log(`curl answered: ${answer.slice(0, 120)}`);
-    const done = await until('the agent flow to finish', async () => (await executions(state.workflows['agent-call-to-crm.json'])).find((e) => e.status === 'success' && e.finished), 120_000, 1000);
+    const done = await until(
+      'the agent flow to finish',
+      async () =>
+        (await executions(state.workflows['agent-call-to-crm.json'])).find((e) => e.status === 'success' && e.finished),
+      120_000,
+      1000,
+    );
     const [record] = nodeOutput(done, 'CRM Record');
-    if (!record || record.contactId !== 'crm-42' || record.outcome !== 'completed' || !String(record.callNotes).startsWith('Agent: ')) throw new Error(`unexpected CRM record ${JSON.stringify(record)}`);
+    if (
+      !record ||
+      record.contactId !== 'crm-42' ||
+      record.outcome !== 'completed' ||
+      !String(record.callNotes).startsWith('Agent: ')
+    )
+      throw new Error(`unexpected CRM record ${JSON.stringify(record)}`);
     log(`CRM record: ${JSON.stringify(record).slice(0, 300)}`);
   });
 
   await check('Call Ended fires with a signed delivery and builds the summary', async () => {
-    const fired = await until('the trigger to fire', async () => (await executions(endedFlowId)).find((e) => e.status === 'success'), 60_000, 1000);
+    const fired = await until(
+      'the trigger to fire',
+      async () => (await executions(endedFlowId)).find((e) => e.status === 'success'),
+      60_000,
+      1000,
+    );
     const [summary] = nodeOutput(fired, 'Summary');
-    if (!summary || !/^AI call to \+15551230000: completed/.test(summary.headline)) throw new Error(`unexpected summary ${JSON.stringify(summary)}`);
+    if (!summary || !/^AI call to \+15551230000: completed/.test(summary.headline))
+      throw new Error(`unexpected summary ${JSON.stringify(summary)}`);
   });
 
   await check('a forged delivery to the trigger is refused with 401', async () => {
-    const body = JSON.stringify({ id: 'evt_forged', type: 'call.ended', createdAt: new Date().toISOString(), call: { id: 'call_forged', status: 'completed', mode: 'agent', transcript: [] } });
-    const response = await fetch(endedSubscription.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-voice-bridge-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}` }, body });
+    const body = JSON.stringify({
+      id: 'evt_forged',
+      type: 'call.ended',
+      createdAt: new Date().toISOString(),
+      call: { id: 'call_forged', status: 'completed', mode: 'agent', transcript: [] },
+    });
+    const response = await fetch(endedSubscription.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-voice-bridge-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`,
+      },
+      body,
+    });
     if (response.status !== 401) throw new Error(`forged delivery got ${response.status}`);
   });
 
   await check('a transcribed rep-lead call resumes with both sides of the conversation', async () => {
-    await http(`${state.n8nUrl}/webhook/voice-bridge/rep-call`, { method: 'POST', json: { leadPhone: '+15551230000', repPhone: '+15559870000', dealId: 'deal-9' } });
-    const done = await until('the rep-lead flow to finish', async () => (await executions(state.workflows['transcribe-rep-lead-call.json'])).find((e) => e.status === 'success' && e.finished), 120_000, 1000);
+    await http(`${state.n8nUrl}/webhook/voice-bridge/rep-call`, {
+      method: 'POST',
+      json: { leadPhone: '+15551230000', repPhone: '+15559870000', dealId: 'deal-9' },
+    });
+    const done = await until(
+      'the rep-lead flow to finish',
+      async () =>
+        (await executions(state.workflows['transcribe-rep-lead-call.json'])).find(
+          (e) => e.status === 'success' && e.finished,
+        ),
+      120_000,
+      1000,
+    );
     const [activity] = nodeOutput(done, 'Deal Activity');
-    if (!activity || activity.dealId !== 'deal-9' || !activity.repSaid || !activity.leadSaid) throw new Error(`unexpected deal activity ${JSON.stringify(activity)}`);
+    if (!activity || activity.dealId !== 'deal-9' || !activity.repSaid || !activity.leadSaid)
+      throw new Error(`unexpected deal activity ${JSON.stringify(activity)}`);
   });
 
   await check('Call Ended unregisters its subscription when unpublished', async () => {
-    const response = await http(`${state.n8nUrl}/api/v1/workflows/${endedFlowId}/deactivate`, { method: 'POST', headers: publicApi });
+    const response = await http(`${state.n8nUrl}/api/v1/workflows/${endedFlowId}/deactivate`, {
+      method: 'POST',
+      headers: publicApi,
+    });
     if (response.status >= 300) throw new Error(`unpublishing failed: ${response.status}`);
-    await until('the subscription to go', async () => (await http(`${state.bridgeUrl}/v1/subscriptions/${endedSubscription.id}`, { headers: bridgeApi })).status === 404, 30_000);
+    await until(
+      'the subscription to go',
+      async () =>
+        (await http(`${state.bridgeUrl}/v1/subscriptions/${endedSubscription.id}`, { headers: bridgeApi })).status ===
+        404,
+      30_000,
+    );
   });
 
   await check('Ctrl-C stops the demo and everything it started', async () => {
     const exited = new Promise((resolve) => demo.child.once('exit', resolve));
     process.kill(demo.child.pid, 'SIGINT');
-    await Promise.race([exited, new Promise((_, reject) => setTimeout(() => reject(new Error('the demo did not exit within 30 s')), 30_000))]);
+    await Promise.race([
+      exited,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('the demo did not exit within 30 s')), 30_000)),
+    ]);
     for (const url of [`${state.bridgeUrl}/healthz`, `${state.n8nUrl}/healthz`]) {
-      await until(`${url} to stop answering`, async () => (await fetch(url).then(() => false, () => true)), 20_000);
+      await until(
+        `${url} to stop answering`,
+        async () =>
+          await fetch(url).then(
+            () => false,
+            () => true,
+          ),
+        20_000,
+      );
     }
   });
 

@@ -23,7 +23,10 @@ window.VoiceBridgeApi = (() => {
   }
 
   async function api(path, options = {}) {
-    const response = await fetch(path, { ...options, headers: { ...headers(), ...(options.body ? { 'content-type': 'application/json' } : {}) } });
+    const response = await fetch(path, {
+      ...options,
+      headers: { ...headers(), ...(options.body ? { 'content-type': 'application/json' } : {}) },
+    });
     if (response.status === 401) {
       await askForKey(Boolean(apiKey));
       return api(path, options);
@@ -38,7 +41,9 @@ window.VoiceBridgeApi = (() => {
     let lastEventId = '';
     for (;;) {
       try {
-        const response = await fetch('/v1/live', { headers: { ...headers(), ...(lastEventId ? { 'last-event-id': lastEventId } : {}) } });
+        const response = await fetch('/v1/live', {
+          headers: { ...headers(), ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+        });
         if (response.status === 401) {
           await askForKey(Boolean(apiKey));
           continue;

@@ -23,7 +23,8 @@
     return '–';
   }
 
-  const speakerName = (call, entry) => entry.label || call.labels?.[entry.speaker] || LABEL[entry.speaker] || entry.speaker;
+  const speakerName = (call, entry) =>
+    entry.label || call.labels?.[entry.speaker] || LABEL[entry.speaker] || entry.speaker;
 
   function transcriptText(call) {
     return (call.transcript || []).map((entry) => `${speakerName(call, entry)}: ${entry.text}`).join('\n');
@@ -60,44 +61,78 @@
     if (more && nextCursor) params.set('cursor', nextCursor);
     const page = await api(`/v1/calls?${params}`);
     for (const call of page.calls) remember(call);
-    listed = more ? [...listed, ...page.calls.map((c) => c.id).filter((id) => !listed.includes(id))] : page.calls.map((c) => c.id);
+    listed = more
+      ? [...listed, ...page.calls.map((c) => c.id).filter((id) => !listed.includes(id))]
+      : page.calls.map((c) => c.id);
     nextCursor = page.nextCursor;
     renderList();
   }
 
   function renderList() {
     $('#more').hidden = !nextCursor;
-    $('#calls').replaceChildren(...listed.map((id) => calls.get(id)).filter(Boolean).map((call) => {
-      const item = element('li', call.id === selected ? 'selected' : '');
-      item.dataset.callId = call.id;
-      const who = element('a', 'who', call.mode === 'transcribe' ? `${call.to} → ${call.connectTo}` : call.to);
-      who.href = `#/calls/${call.id}`;
-      item.append(who, element('span', `pill ${call.status}`, call.status));
-      const sub = [clock(call.createdAt), call.mode, duration(call), call.endReason].filter(Boolean).join(' · ');
-      item.append(element('span', 'sub', sub));
-      item.onclick = (event) => {
-        if (event.target !== who) location.hash = `#/calls/${call.id}`;
-      };
-      return item;
-    }));
+    $('#calls').replaceChildren(
+      ...listed
+        .map((id) => calls.get(id))
+        .filter(Boolean)
+        .map((call) => {
+          const item = element('li', call.id === selected ? 'selected' : '');
+          item.dataset.callId = call.id;
+          const who = element('a', 'who', call.mode === 'transcribe' ? `${call.to} → ${call.connectTo}` : call.to);
+          who.href = `#/calls/${call.id}`;
+          item.append(who, element('span', `pill ${call.status}`, call.status));
+          const sub = [clock(call.createdAt), call.mode, duration(call), call.endReason].filter(Boolean).join(' · ');
+          item.append(element('span', 'sub', sub));
+          item.onclick = (event) => {
+            if (event.target !== who) location.hash = `#/calls/${call.id}`;
+          };
+          return item;
+        }),
+    );
   }
 
   // --- one call --------------------------------------------------------------------------
 
   function facts(call, placed) {
     const rows = [
-      ['Status', call.status], ['End reason', call.endReason || '–'], ['Answered by', call.answeredBy || 'not reported'],
-      ['Placed', clock(call.createdAt)], ['Answered', clock(call.answeredAt)], ['Ended', clock(call.endedAt)], ['Duration', duration(call)],
-      ['From', call.from], ['To', call.to], ...(call.connectTo ? [['Connect to', call.connectTo]] : []), ['Mode', call.mode],
+      ['Status', call.status],
+      ['End reason', call.endReason || '–'],
+      ['Answered by', call.answeredBy || 'not reported'],
+      ['Placed', clock(call.createdAt)],
+      ['Answered', clock(call.answeredAt)],
+      ['Ended', clock(call.endedAt)],
+      ['Duration', duration(call)],
+      ['From', call.from],
+      ['To', call.to],
+      ...(call.connectTo ? [['Connect to', call.connectTo]] : []),
+      ['Mode', call.mode],
     ];
     if (placed) {
-      if (placed.agent) rows.push(['Prompt', placed.agent.prompt], ['Greeting', placed.agent.greeting || '–'], ['Voice', placed.agent.voice || 'Puck']);
-      if (placed.labels) rows.push(['Labels', Object.entries(placed.labels).map(([k, v]) => `${k}: ${v}`).join(', ')]);
-      rows.push(['Language', placed.language], ['Machine detection', placed.machineDetection], ['Max duration', `${placed.maxDurationSec} s`],
-        ['Ring timeout', `${placed.ringTimeoutSec} s`], ['Record', placed.record ? 'yes' : 'no']);
+      if (placed.agent)
+        rows.push(
+          ['Prompt', placed.agent.prompt],
+          ['Greeting', placed.agent.greeting || '–'],
+          ['Voice', placed.agent.voice || 'Puck'],
+        );
+      if (placed.labels)
+        rows.push([
+          'Labels',
+          Object.entries(placed.labels)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(', '),
+        ]);
+      rows.push(
+        ['Language', placed.language],
+        ['Machine detection', placed.machineDetection],
+        ['Max duration', `${placed.maxDurationSec} s`],
+        ['Ring timeout', `${placed.ringTimeoutSec} s`],
+        ['Record', placed.record ? 'yes' : 'no'],
+      );
     }
     rows.push(['Metadata', JSON.stringify(call.metadata || {}, null, 2)]);
-    return rows.flatMap(([name, value]) => [element('dt', '', name), element('dd', String(value).includes('\n') ? 'pre' : '', String(value))]);
+    return rows.flatMap(([name, value]) => [
+      element('dt', '', name),
+      element('dd', String(value).includes('\n') ? 'pre' : '', String(value)),
+    ]);
   }
 
   function renderDetail() {
@@ -106,15 +141,27 @@
     $('#call').hidden = !call;
     if (!call) return;
     $('#call-title').textContent = `${call.mode === 'agent' ? 'AI agent call' : 'Transcribed call'} to ${call.to}`;
-    $('#call-meta').textContent = [call.status, call.endReason && `ended: ${call.endReason}`, call.answeredBy && `answered by ${call.answeredBy}`, duration(call), call.connectTo && `connected to ${call.connectTo}`].filter(Boolean).join(' · ');
+    $('#call-meta').textContent = [
+      call.status,
+      call.endReason && `ended: ${call.endReason}`,
+      call.answeredBy && `answered by ${call.answeredBy}`,
+      duration(call),
+      call.connectTo && `connected to ${call.connectTo}`,
+    ]
+      .filter(Boolean)
+      .join(' · ');
     $('#hangup').hidden = ENDED.includes(call.status);
     $('#facts').replaceChildren(...facts(call, settings.get(call.id)));
-    $('#timeline').replaceChildren(...(timelines.get(call.id) || []).map(({ status, at }) => {
-      const item = element('li');
-      item.append(element('span', '', status), element('time', '', new Date(at).toLocaleTimeString()));
-      return item;
-    }));
-    const bubbles = [...(call.transcript || [])].sort((a, b) => a.startMs - b.startMs || a.seq - b.seq).map((entry) => bubble(call, entry, false));
+    $('#timeline').replaceChildren(
+      ...(timelines.get(call.id) || []).map(({ status, at }) => {
+        const item = element('li');
+        item.append(element('span', '', status), element('time', '', new Date(at).toLocaleTimeString()));
+        return item;
+      }),
+    );
+    const bubbles = [...(call.transcript || [])]
+      .sort((a, b) => a.startMs - b.startMs || a.seq - b.seq)
+      .map((entry) => bubble(call, entry, false));
     for (const [key, interim] of interims) if (key.startsWith(`${call.id}:`)) bubbles.push(bubble(call, interim, true));
     $('#transcript').replaceChildren(...bubbles);
   }
@@ -122,20 +169,28 @@
   function bubble(call, entry, interim) {
     const node = element('div', `bubble ${entry.speaker}${interim ? ' interim' : ''}`);
     node.dataset.speaker = entry.speaker;
-    node.append(element('span', 'speaker', `${speakerName(call, entry)}${interim ? ' (speaking…)' : ''}`), element('span', 'text', entry.text), element('span', 'at', seconds(entry.startMs)));
+    node.append(
+      element('span', 'speaker', `${speakerName(call, entry)}${interim ? ' (speaking…)' : ''}`),
+      element('span', 'text', entry.text),
+      element('span', 'at', seconds(entry.startMs)),
+    );
     return node;
   }
 
   function remember(call) {
     const known = calls.get(call.id);
-    const transcript = call.transcript && call.transcript.length >= (known?.transcript?.length || 0) ? call.transcript : known?.transcript || [];
+    const transcript =
+      call.transcript && call.transcript.length >= (known?.transcript?.length || 0)
+        ? call.transcript
+        : known?.transcript || [];
     calls.set(call.id, { ...known, ...call, transcript });
     // A call first seen after it moved on still shows when it was answered and when it ended.
     const steps = timelines.get(call.id) || [
       { status: 'queued', at: call.createdAt },
       ...(call.answeredAt ? [{ status: 'in-progress', at: call.answeredAt }] : []),
     ];
-    if (!steps.some((s) => s.status === call.status)) steps.push({ status: call.status, at: call.endedAt || call.answeredAt || new Date().toISOString() });
+    if (!steps.some((s) => s.status === call.status))
+      steps.push({ status: call.status, at: call.endedAt || call.answeredAt || new Date().toISOString() });
     timelines.set(call.id, steps);
   }
 
@@ -166,12 +221,14 @@
     const call = message.call;
     if (message.type === 'call.transcript' && message.utterance) {
       const known = calls.get(call.id) || { ...call, transcript: [] };
-      if (!known.transcript.some((e) => e.seq === message.utterance.seq)) known.transcript = [...known.transcript, message.utterance];
+      if (!known.transcript.some((e) => e.seq === message.utterance.seq))
+        known.transcript = [...known.transcript, message.utterance];
       calls.set(call.id, { ...known, status: call.status });
       interims.delete(`${call.id}:${message.utterance.speaker}`);
     } else {
       remember(call);
-      if (message.type === 'call.ended') for (const speaker of Object.keys(LABEL)) interims.delete(`${call.id}:${speaker}`);
+      if (message.type === 'call.ended')
+        for (const speaker of Object.keys(LABEL)) interims.delete(`${call.id}:${speaker}`);
     }
     if (!listed.includes(call.id) && matchesFilters(call)) listed = [call.id, ...listed];
     render();
@@ -192,8 +249,12 @@
     await navigator.clipboard.writeText(transcriptText(call));
     $('#action-note').textContent = 'Transcript copied.';
   });
-  $('#download-text').addEventListener('click', () => download(`${selected}.txt`, 'text/plain', transcriptText(calls.get(selected))));
-  $('#download-json').addEventListener('click', () => download(`${selected}.json`, 'application/json', JSON.stringify(calls.get(selected), null, 2)));
+  $('#download-text').addEventListener('click', () =>
+    download(`${selected}.txt`, 'text/plain', transcriptText(calls.get(selected))),
+  );
+  $('#download-json').addEventListener('click', () =>
+    download(`${selected}.json`, 'application/json', JSON.stringify(calls.get(selected), null, 2)),
+  );
   $('#hangup').addEventListener('click', async () => {
     if (selected) remember(await api(`/v1/calls/${selected}/hangup`, { method: 'POST' }));
     render();
@@ -208,12 +269,25 @@
     const form = new FormData(event.target);
     const mode = form.get('mode');
     const language = String(form.get('language') || '').trim();
-    const body = { to: form.get('to'), mode, machineDetection: form.get('machineDetection'), maxDurationSec: Number(form.get('maxDurationSec')) };
+    const body = {
+      to: form.get('to'),
+      mode,
+      machineDetection: form.get('machineDetection'),
+      maxDurationSec: Number(form.get('maxDurationSec')),
+    };
     if (mode === 'agent') {
-      body.agent = { prompt: form.get('prompt'), voice: form.get('voice'), ...(language ? { language } : {}), ...(form.get('greeting') ? { greeting: form.get('greeting') } : {}) };
+      body.agent = {
+        prompt: form.get('prompt'),
+        voice: form.get('voice'),
+        ...(language ? { language } : {}),
+        ...(form.get('greeting') ? { greeting: form.get('greeting') } : {}),
+      };
     } else {
       body.connectTo = form.get('connectTo');
-      const labels = { ...(form.get('calleeLabel') ? { callee: form.get('calleeLabel') } : {}), ...(form.get('partyLabel') ? { party: form.get('partyLabel') } : {}) };
+      const labels = {
+        ...(form.get('calleeLabel') ? { callee: form.get('calleeLabel') } : {}),
+        ...(form.get('partyLabel') ? { party: form.get('partyLabel') } : {}),
+      };
       body.transcribe = { ...(language ? { language } : {}), ...(Object.keys(labels).length ? { labels } : {}) };
     }
     $('#place-error').textContent = '';
@@ -242,15 +316,24 @@
   window.addEventListener('hashchange', route);
 
   async function start() {
-    const ready = await fetch('/readyz').then((r) => r.json()).catch(() => ({}));
+    const ready = await fetch('/readyz')
+      .then((r) => r.json())
+      .catch(() => ({}));
     $('#bridge-state').textContent = `modes: ${(ready.modes || []).join(', ') || 'none'}`;
     if (ready.sandbox) {
       $('#bridge-state').append(element('span', 'badge', 'sandbox: simulated calls'));
       $('#sandbox-note').hidden = false;
     }
-    const doc = await fetch('/openapi.json').then((r) => r.json()).catch(() => null);
-    const voices = doc?.paths?.['/v1/calls']?.post?.requestBody?.content?.['application/json']?.schema?.properties?.agent?.properties?.voice?.enum || ['Puck'];
-    $('#voice').replaceChildren(...voices.map((voice) => Object.assign(element('option', '', voice), { value: voice, selected: voice === 'Puck' })));
+    const doc = await fetch('/openapi.json')
+      .then((r) => r.json())
+      .catch(() => null);
+    const voices = doc?.paths?.['/v1/calls']?.post?.requestBody?.content?.['application/json']?.schema?.properties
+      ?.agent?.properties?.voice?.enum || ['Puck'];
+    $('#voice').replaceChildren(
+      ...voices.map((voice) =>
+        Object.assign(element('option', '', voice), { value: voice, selected: voice === 'Puck' }),
+      ),
+    );
     await loadList();
     route();
     setInterval(renderList, 1000);

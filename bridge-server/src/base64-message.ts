@@ -18,7 +18,12 @@ export function base64MessageSize(head: Buffer, bytes: number, tail: Buffer): nu
  * Writes `head`, the base64 of `data` and `tail` into `target` (by default a new buffer of
  * exactly that size) and returns the message: `target` itself, or its start when it is larger.
  */
-export function writeBase64Message(head: Buffer, data: Buffer, tail: Buffer, target = Buffer.allocUnsafe(base64MessageSize(head, data.length, tail))): Buffer {
+export function writeBase64Message(
+  head: Buffer,
+  data: Buffer,
+  tail: Buffer,
+  target = Buffer.allocUnsafe(base64MessageSize(head, data.length, tail)),
+): Buffer {
   head.copy(target, 0);
   const tailAt = head.length + target.write(data.toString('base64'), head.length, 'latin1');
   const end = tailAt + tail.copy(target, tailAt);

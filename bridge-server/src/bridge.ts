@@ -108,22 +108,38 @@ interface Parts {
 
 async function startParts(config: BridgeConfig, log: Logger): Promise<Parts> {
   const redis = config.redisUrl ? connectRedis(config.redisUrl, log, 'commands') : undefined;
-  if (redis) await redisReady(redis, REDIS_STARTUP_TIMEOUT_MS).catch((error: unknown) => {
-    redis.disconnect();
-    throw new StartupError(`Redis at ${redactUrl(config.redisUrl!)} is not reachable (${error instanceof Error ? error.message : String(error)}); check REDIS_URL, or unset it to keep everything in memory`);
-  });
+  if (redis)
+    await redisReady(redis, REDIS_STARTUP_TIMEOUT_MS).catch((error: unknown) => {
+      redis.disconnect();
+      throw new StartupError(
+        `Redis at ${redactUrl(config.redisUrl!)} is not reachable (${error instanceof Error ? error.message : String(error)}); check REDIS_URL, or unset it to keep everything in memory`,
+      );
+    });
   const store: CallStore = redis ? new RedisCallStore(redis, config.redisKeyPrefix) : new MemoryCallStore();
   const memoryFeed = redis ? undefined : new MemoryLiveFeed();
   const live: LiveFeed = redis
-    ? new RedisLiveFeed(redis, connectRedis(config.redisUrl!, log, 'live-subscriber'), connectRedis(config.redisUrl!, log, 'events-reader'), config.redisKeyPrefix, log)
+    ? new RedisLiveFeed(
+        redis,
+        connectRedis(config.redisUrl!, log, 'live-subscriber'),
+        connectRedis(config.redisUrl!, log, 'events-reader'),
+        config.redisKeyPrefix,
+        log,
+      )
     : memoryFeed!;
-  const deliveryStore: DeliveryStore = redis ? new RedisDeliveryStore(redis, config.redisKeyPrefix) : new MemoryDeliveryStore((event) => memoryFeed!.event(event));
+  const deliveryStore: DeliveryStore = redis
+    ? new RedisDeliveryStore(redis, config.redisKeyPrefix)
+    : new MemoryDeliveryStore((event) => memoryFeed!.event(event));
   const sandbox: Bridge['sandbox'] = {};
   let twilio = config.twilio;
   if (!twilio) {
     sandbox.carrier = new SandboxCarrier({ log, speed: config.sandboxSpeed });
     const apiBaseUrl = await sandbox.carrier.listen();
-    twilio = { accountSid: sandbox.carrier.accountSid, authToken: sandbox.carrier.authToken, fromNumber: SANDBOX_FROM_NUMBER, apiBaseUrl };
+    twilio = {
+      accountSid: sandbox.carrier.accountSid,
+      authToken: sandbox.carrier.authToken,
+      fromNumber: SANDBOX_FROM_NUMBER,
+      apiBaseUrl,
+    };
   }
   let gemini = config.gemini;
   if (!gemini && config.sandbox) {
@@ -143,7 +159,10 @@ export async function createBridge(config: BridgeConfig, log: Logger): Promise<B
   const parts = await startParts(config, log);
   const metrics = new BridgeMetrics();
   const deliveryStore = parts.deliveryStore;
-  const targetPolicy = new TargetPolicy({ allowedHosts: config.webhookAllowedHosts, forbiddenEndpoints: ownEndpoints(config) });
+  const targetPolicy = new TargetPolicy({
+    allowedHosts: config.webhookAllowedHosts,
+    forbiddenEndpoints: ownEndpoints(config),
+  });
   const worker = new DeliveryWorker({
     store: deliveryStore,
     log,
@@ -156,7 +175,10 @@ export async function createBridge(config: BridgeConfig, log: Logger): Promise<B
   });
   const hub = new EventHub(deliveryStore, () => worker.wake());
   let publicUrl = config.publicUrl ?? '';
-  const modes: CallMode[] = [...(parts.gemini ? (['agent'] as const) : []), ...(parts.speech ? (['transcribe'] as const) : [])];
+  const modes: CallMode[] = [
+    ...(parts.gemini ? (['agent'] as const) : []),
+    ...(parts.speech ? (['transcribe'] as const) : []),
+  ];
   const connector = parts.gemini ? new AgentConnector(parts.gemini, log) : undefined;
   const speechClient = parts.speech ? createSpeechClient(parts.speech) : undefined;
 
@@ -194,7 +216,15 @@ export async function createBridge(config: BridgeConfig, log: Logger): Promise<B
   const waiters = new WaiterService(deliveryStore, calls, hub, log, targetPolicy);
   const subscriptions = new SubscriptionService(deliveryStore, targetPolicy);
   const authToken = () => parts.twilio.authToken;
-  const media = new MediaSocketServer({ calls: lifecycle, handlers, authToken, publicUrl: () => publicUrl, log, metrics, live: parts.live });
+  const media = new MediaSocketServer({
+    calls: lifecycle,
+    handlers,
+    authToken,
+    publicUrl: () => publicUrl,
+    log,
+    metrics,
+    live: parts.live,
+  });
   const readiness = {
     checkStore: async () => {
       if (parts.redis) await parts.redis.ping();
@@ -214,7 +244,11 @@ export async function createBridge(config: BridgeConfig, log: Logger): Promise<B
     apiRoutes: (v1) => {
       registerCallRoutes(v1, calls);
       registerDeliveryRoutes(v1, { subscriptions, waiters, store: deliveryStore, wakeWorker: () => worker.wake() });
-      registerLiveRoutes(v1, { feed: parts.live, maxViewers: config.liveMaxViewers, maxBufferedBytes: LIVE_MAX_BUFFERED_BYTES });
+      registerLiveRoutes(v1, {
+        feed: parts.live,
+        maxViewers: config.liveMaxViewers,
+        maxBufferedBytes: LIVE_MAX_BUFFERED_BYTES,
+      });
     },
     twilioRoutes: (twilioScope) => registerTwilioRoutes(twilioScope, lifecycle),
   });

@@ -97,7 +97,9 @@ class Reader {
     if (value === undefined) return fallback;
     const parsed = Number(value);
     if (!Number.isFinite(parsed) || parsed < min || parsed > max || (integer && !Number.isInteger(parsed))) {
-      this.problems.push(`${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max} (got "${value}")`);
+      this.problems.push(
+        `${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max} (got "${value}")`,
+      );
       return fallback;
     }
     return parsed;
@@ -111,7 +113,9 @@ class Reader {
       if (!protocols.includes(url.protocol)) throw new Error('protocol');
       return value.replace(/\/+$/, '');
     } catch {
-      this.problems.push(`${name} must be a ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL (got "${value}")`);
+      this.problems.push(
+        `${name} must be a ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL (got "${value}")`,
+      );
       return undefined;
     }
   }
@@ -126,7 +130,9 @@ class Reader {
 
   /** A comma- or space-separated list; undefined when unset or empty. */
   list(name: string): string[] | undefined {
-    const items = this.text(name)?.split(/[\s,]+/).filter(Boolean);
+    const items = this.text(name)
+      ?.split(/[\s,]+/)
+      .filter(Boolean);
     return items?.length ? items : undefined;
   }
 
@@ -143,8 +149,10 @@ function readTwilio(r: Reader): TwilioSettings | undefined {
   const authToken = r.required('TWILIO_AUTH_TOKEN', why);
   const fromNumber = r.required('TWILIO_FROM_NUMBER', why);
   const apiBaseUrl = r.url('TWILIO_API_BASE_URL', ['http:', 'https:']);
-  if (accountSid && !ACCOUNT_SID.test(accountSid)) r.problems.push('TWILIO_ACCOUNT_SID must look like AC followed by 32 hex digits');
-  if (fromNumber && !E164.test(fromNumber)) r.problems.push(`TWILIO_FROM_NUMBER must be an E.164 number such as +15557650000 (got "${fromNumber}")`);
+  if (accountSid && !ACCOUNT_SID.test(accountSid))
+    r.problems.push('TWILIO_ACCOUNT_SID must look like AC followed by 32 hex digits');
+  if (fromNumber && !E164.test(fromNumber))
+    r.problems.push(`TWILIO_FROM_NUMBER must be an E.164 number such as +15557650000 (got "${fromNumber}")`);
   if (!accountSid || !authToken || !fromNumber) return undefined;
   return { accountSid, authToken, fromNumber, apiBaseUrl };
 }
@@ -155,7 +163,8 @@ function readGemini(r: Reader): GeminiSettings | undefined {
   const apiVersion = r.text('GEMINI_API_VERSION');
   const model = r.text('GEMINI_MODEL') ?? DEFAULT_GEMINI_MODEL;
   if (!apiKey) {
-    if (baseUrl || r.text('GEMINI_MODEL')) r.problems.push('GEMINI_API_KEY is required when other GEMINI_* settings are given');
+    if (baseUrl || r.text('GEMINI_MODEL'))
+      r.problems.push('GEMINI_API_KEY is required when other GEMINI_* settings are given');
     return undefined;
   }
   return { apiKey, model, baseUrl, apiVersion };
@@ -168,10 +177,12 @@ function readSpeech(r: Reader): SpeechSettings | undefined {
   let endpoint: SpeechSettings['endpoint'];
   if (rawEndpoint) {
     const match = /^([^:\s]+|\[[^\]]+\]):(\d{1,5})$/.exec(rawEndpoint);
-    if (!match || Number(match[2]) > 65535) r.problems.push(`GOOGLE_STT_ENDPOINT must be host:port (got "${rawEndpoint}")`);
+    if (!match || Number(match[2]) > 65535)
+      r.problems.push(`GOOGLE_STT_ENDPOINT must be host:port (got "${rawEndpoint}")`);
     else endpoint = { host: match[1], port: Number(match[2]) };
   }
-  if (insecure && !rawEndpoint) r.problems.push('GOOGLE_STT_INSECURE needs GOOGLE_STT_ENDPOINT (plaintext is only for a local server)');
+  if (insecure && !rawEndpoint)
+    r.problems.push('GOOGLE_STT_INSECURE needs GOOGLE_STT_ENDPOINT (plaintext is only for a local server)');
   if (!credentialsFile && !rawEndpoint) return undefined;
   return { endpoint, insecure, credentialsFile };
 }
@@ -183,13 +194,17 @@ export function loadConfig(env: Env = process.env): BridgeConfig {
   const publicUrl = r.url('PUBLIC_URL', ['http:', 'https:']);
   const apiKey = r.text('BRIDGE_API_KEY');
   if (!sandbox) {
-    if (!publicUrl && !r.problems.some((p) => p.startsWith('PUBLIC_URL'))) r.problems.push('PUBLIC_URL is required in live mode (Twilio must reach the bridge)');
+    if (!publicUrl && !r.problems.some((p) => p.startsWith('PUBLIC_URL')))
+      r.problems.push('PUBLIC_URL is required in live mode (Twilio must reach the bridge)');
     if (!apiKey) r.problems.push('BRIDGE_API_KEY is required in live mode');
   }
   const webhookAllowedHosts = r.list('WEBHOOK_ALLOWED_HOSTS');
-  if (webhookAllowedHosts) for (const problem of TargetPolicy.entryProblems(webhookAllowedHosts)) r.problems.push(`WEBHOOK_ALLOWED_HOSTS: ${problem}`);
+  if (webhookAllowedHosts)
+    for (const problem of TargetPolicy.entryProblems(webhookAllowedHosts))
+      r.problems.push(`WEBHOOK_ALLOWED_HOSTS: ${problem}`);
   const logLevel = r.text('LOG_LEVEL') ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel)) r.problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  if (!LOG_LEVELS.includes(logLevel))
+    r.problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
   const config: BridgeConfig = {
     port: r.number('PORT', 8080, 0, 65535),
     host: r.text('HOST') ?? '0.0.0.0',

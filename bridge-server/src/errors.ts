@@ -7,7 +7,10 @@ import type { z } from 'zod';
 export const ERROR_CODES = {
   UNAUTHORIZED: { status: 401, message: 'Missing or wrong API key: send Authorization: Bearer <BRIDGE_API_KEY>.' },
   INVALID_JSON: { status: 400, message: 'The request body is not valid JSON.' },
-  BAD_REQUEST_TARGET: { status: 400, message: 'The request target must be a path such as /v1/calls, correctly percent-encoded.' },
+  BAD_REQUEST_TARGET: {
+    status: 400,
+    message: 'The request target must be a path such as /v1/calls, correctly percent-encoded.',
+  },
   MALFORMED_REQUEST: { status: 400, message: 'The request is not valid HTTP.' },
   REQUEST_TIMEOUT: { status: 408, message: 'The request was not received in time.' },
   URI_TOO_LONG: { status: 414, message: 'The request URL is too long.' },
@@ -21,7 +24,10 @@ export const ERROR_CODES = {
   WAITER_NOT_FOUND: { status: 404, message: 'No waiter has that id.' },
   DEAD_LETTER_NOT_FOUND: { status: 404, message: 'No dead letter has that id.' },
   CALL_ALREADY_ENDED: { status: 409, message: 'The call has already ended.' },
-  SUBSCRIPTION_LIMIT_REACHED: { status: 422, message: 'The bridge already holds the most subscriptions it takes; delete one first.' },
+  SUBSCRIPTION_LIMIT_REACHED: {
+    status: 422,
+    message: 'The bridge already holds the most subscriptions it takes; delete one first.',
+  },
   IDEMPOTENCY_KEY_REUSED: { status: 422, message: 'This Idempotency-Key was used for a different request.' },
   MODE_NOT_CONFIGURED: { status: 422, message: 'The bridge is not configured for this call mode.' },
   TWILIO_SIGNATURE_INVALID: { status: 403, message: 'Missing or invalid X-Twilio-Signature.' },

@@ -33,7 +33,9 @@ function stdoutDestination(): pino.DestinationStream {
   return destination;
 }
 
-export function createLogger(options: { level?: string; destination?: pino.DestinationStream; format?: LogFormat } = {}): Logger {
+export function createLogger(
+  options: { level?: string; destination?: pino.DestinationStream; format?: LogFormat } = {},
+): Logger {
   return pino(
     {
       name: 'voice-bridge',
@@ -43,7 +45,10 @@ export function createLogger(options: { level?: string; destination?: pino.Desti
       formatters: { log: (object) => maskLogObject(object) },
       hooks: {
         logMethod(args, method) {
-          method.apply(this, args.map((arg) => (typeof arg === 'string' ? maskPhoneNumbers(arg) : arg)) as Parameters<typeof method>);
+          method.apply(
+            this,
+            args.map((arg) => (typeof arg === 'string' ? maskPhoneNumbers(arg) : arg)) as Parameters<typeof method>,
+          );
         },
       },
     },

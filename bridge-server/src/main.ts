@@ -13,9 +13,11 @@ function describeMode(config: BridgeConfig): string {
 function startupFailure(error: unknown, config: BridgeConfig): string | undefined {
   if (error instanceof StartupError) return error.message;
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') return `port ${config.port} on ${config.host} is already in use; stop what holds it, or set PORT to another port`;
+  if (code === 'EADDRINUSE')
+    return `port ${config.port} on ${config.host} is already in use; stop what holds it, or set PORT to another port`;
   if (code === 'EACCES') return `not allowed to listen on port ${config.port}; set PORT to a port above 1023`;
-  if (code === 'EADDRNOTAVAIL') return `this machine has no address ${config.host}; set HOST (0.0.0.0 listens on every address)`;
+  if (code === 'EADDRNOTAVAIL')
+    return `this machine has no address ${config.host}; set HOST (0.0.0.0 listens on every address)`;
   return undefined;
 }
 
@@ -33,7 +35,8 @@ export async function main(): Promise<void> {
   const format = config.logFormat === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : config.logFormat;
   const log: Logger = createLogger({ level: config.logLevel, format });
   log.info({ sandbox: config.sandbox }, describeMode(config));
-  if (!config.sandbox && !config.redisUrl) log.warn('REDIS_URL is not set: calls and pending deliveries live in memory and are lost on restart');
+  if (!config.sandbox && !config.redisUrl)
+    log.warn('REDIS_URL is not set: calls and pending deliveries live in memory and are lost on restart');
   let bridge: Bridge | undefined;
   let url: string;
   try {

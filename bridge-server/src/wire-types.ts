@@ -4,7 +4,8 @@
  */
 
 export type CallMode = 'agent' | 'transcribe';
-export type CallStatus = 'queued' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
+export type CallStatus =
+  'queued' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
 export type EndReason =
   | 'callee-hangup'
   | 'agent-hangup'

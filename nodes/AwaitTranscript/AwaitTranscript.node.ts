@@ -1,4 +1,12 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { bridgeCredentials, bridgeRequest, CREDENTIAL_TYPE } from '../shared/transport';
 import { callOutput } from '../shared/transcript-text';
@@ -19,7 +27,10 @@ const UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3
 function callIdsOf(value: unknown): string[] {
 	if (Array.isArray(value)) return value.flatMap(callIdsOf);
 	if (typeof value !== 'string') return [];
-	return value.split(',').map((id) => id.trim()).filter(Boolean);
+	return value
+		.split(',')
+		.map((id) => id.trim())
+		.filter(Boolean);
 }
 
 function settled(call: CallResource, now: number): boolean {
@@ -49,7 +60,8 @@ export class AwaitTranscript implements INodeType {
 		group: ['organization'],
 		version: 1,
 		subtitle: '={{ "up to " + $parameter["timeLimit"] + " " + $parameter["timeLimitUnit"] }}',
-		description: 'Pause the workflow until the calls placed before it have ended, then output each call with its transcript',
+		description:
+			'Pause the workflow until the calls placed before it have ended, then output each call with its transcript',
 		defaults: { name: 'Await Transcript' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -70,8 +82,9 @@ export class AwaitTranscript implements INodeType {
 				type: 'string',
 				default: '={{ $json.id }}',
 				required: true,
-				description: 'The call to wait for, per input item (the Place Call output\'s ID). A comma-separated list or an array also works.',
-				hint: 'All items\' calls are awaited together: the workflow resumes once, when every call has ended',
+				description:
+					"The call to wait for, per input item (the Place Call output's ID). A comma-separated list or an array also works.",
+				hint: "All items' calls are awaited together: the workflow resumes once, when every call has ended",
 			},
 			{
 				displayName: 'Time Limit',
@@ -79,7 +92,8 @@ export class AwaitTranscript implements INodeType {
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 1,
-				description: 'Resume after this long even if some calls have not ended; those come out with timedOut set to true',
+				description:
+					'Resume after this long even if some calls have not ended; those come out with timedOut set to true',
 			},
 			{
 				displayName: 'Time Limit Unit',
@@ -97,21 +111,35 @@ export class AwaitTranscript implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
-		const callIds = [...new Set(items.flatMap((_, itemIndex) => callIdsOf(this.getNodeParameter('callIds', itemIndex))))];
+		const callIds = [
+			...new Set(items.flatMap((_, itemIndex) => callIdsOf(this.getNodeParameter('callIds', itemIndex)))),
+		];
 		if (callIds.length === 0) {
-			throw new NodeOperationError(this.getNode(), 'No call IDs to wait for', { description: 'Set Call IDs to the ID output by Place Call, for example {{ $json.id }}.' });
+			throw new NodeOperationError(this.getNode(), 'No call IDs to wait for', {
+				description: 'Set Call IDs to the ID output by Place Call, for example {{ $json.id }}.',
+			});
 		}
 		const unit = String(this.getNodeParameter('timeLimitUnit', 0, 'hours'));
-		const timeLimitSec = Math.min(7 * 24 * 3600, Math.max(1, Math.round(Number(this.getNodeParameter('timeLimit', 0, 1)) * (UNIT_SECONDS[unit] ?? 3600))));
+		const timeLimitSec = Math.min(
+			7 * 24 * 3600,
+			Math.max(1, Math.round(Number(this.getNodeParameter('timeLimit', 0, 1)) * (UNIT_SECONDS[unit] ?? 3600))),
+		);
 
-		const calls = await Promise.all(callIds.map((id) => bridgeRequest<CallResource>(this, 'GET', `/v1/calls/${encodeURIComponent(id)}`)));
+		const calls = await Promise.all(
+			callIds.map((id) => bridgeRequest<CallResource>(this, 'GET', `/v1/calls/${encodeURIComponent(id)}`)),
+		);
 		const now = Date.now();
 		if (calls.every((call) => settled(call, now))) return [toItems(calls, false)];
 
 		const { webhookSecret, apiKey } = await bridgeCredentials(this);
 		const resumeUrl = String(this.evaluateExpression('{{ $execution.resumeUrl }}', 0));
 		await bridgeRequest(this, 'POST', '/v1/waiters', {
-			body: { callIds, url: resumeUrl, timeoutSec: timeLimitSec, secret: deriveWaiterSecret(webhookSecret || apiKey || '', this.getExecutionId(), this.getNode().id) },
+			body: {
+				callIds,
+				url: resumeUrl,
+				timeoutSec: timeLimitSec,
+				secret: deriveWaiterSecret(webhookSecret || apiKey || '', this.getExecutionId(), this.getNode().id),
+			},
 		});
 		await this.putExecutionToWait(new Date(Date.now() + (timeLimitSec + BACKSTOP_MARGIN_SEC) * 1000));
 		// Shown while the execution waits; the bridge's delivery replaces it (webhook()).

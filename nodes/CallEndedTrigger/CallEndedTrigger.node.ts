@@ -1,4 +1,11 @@
-import type { IDataObject, IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { bridgeCredentials, bridgeRequest, CREDENTIAL_TYPE } from '../shared/transport';
 import { callOutput } from '../shared/transcript-text';
@@ -59,7 +66,12 @@ export class CallEndedTrigger implements INodeType {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				const registration = this.getWorkflowStaticData('node') as Registration;
 				if (!registration.subscriptionId) return false;
-				const subscription = await bridgeRequest<{ url: string } | undefined>(this, 'GET', `/v1/subscriptions/${registration.subscriptionId}`, { allowNotFound: true });
+				const subscription = await bridgeRequest<{ url: string } | undefined>(
+					this,
+					'GET',
+					`/v1/subscriptions/${registration.subscriptionId}`,
+					{ allowNotFound: true },
+				);
 				return subscription?.url === this.getNodeWebhookUrl('default');
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
@@ -77,7 +89,10 @@ export class CallEndedTrigger implements INodeType {
 			async delete(this: IHookFunctions): Promise<boolean> {
 				const registration = this.getWorkflowStaticData('node') as Registration;
 				// Already gone (deleted by hand, or dropped after a 410) counts as deleted.
-				if (registration.subscriptionId) await bridgeRequest(this, 'DELETE', `/v1/subscriptions/${registration.subscriptionId}`, { allowNotFound: true });
+				if (registration.subscriptionId)
+					await bridgeRequest(this, 'DELETE', `/v1/subscriptions/${registration.subscriptionId}`, {
+						allowNotFound: true,
+					});
 				delete registration.subscriptionId;
 				delete registration.secret;
 				delete registration.url;
@@ -92,7 +107,12 @@ export class CallEndedTrigger implements INodeType {
 		const event = this.getBodyData() as unknown as CallEvent;
 		const statuses = this.getNodeParameter('statuses', []) as string[];
 		const modes = this.getNodeParameter('modes', []) as string[];
-		if (event.type !== 'call.ended' || !event.call || !statuses.includes(event.call.status) || !modes.includes(event.call.mode)) {
+		if (
+			event.type !== 'call.ended' ||
+			!event.call ||
+			!statuses.includes(event.call.status) ||
+			!modes.includes(event.call.mode)
+		) {
 			return { webhookResponse: { received: true, matched: false } };
 		}
 		return { workflowData: [[{ json: { ...callOutput(event.call), eventId: event.id } as unknown as IDataObject }]] };

@@ -8,7 +8,9 @@ function metadataOf(context: IExecuteFunctions, raw: unknown, itemIndex: number)
 	if (raw === undefined || raw === '' || raw === '{}') return undefined;
 	const value = typeof raw === 'string' ? safeParse(raw) : raw;
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-		throw new NodeOperationError(context.getNode(), 'Metadata must be a JSON object, for example {"crmId": "42"}', { itemIndex });
+		throw new NodeOperationError(context.getNode(), 'Metadata must be a JSON object, for example {"crmId": "42"}', {
+			itemIndex,
+		});
 	}
 	return value as Record<string, unknown>;
 }
@@ -28,7 +30,8 @@ export class PlaceCall implements INodeType {
 		icon: { light: 'file:placeCall.svg', dark: 'file:placeCall.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ $parameter["mode"] === "agent" ? "AI agent call to " : "Transcribed call to " }}{{ $parameter["to"] }}',
+		subtitle:
+			'={{ $parameter["mode"] === "agent" ? "AI agent call to " : "Transcribed call to " }}{{ $parameter["to"] }}',
 		description: 'Place a phone call through the Voice Bridge: an AI voice agent, or a transcribed two-party call',
 		defaults: { name: 'Place Call' },
 		usableAsTool: true,
@@ -53,7 +56,9 @@ export class PlaceCall implements INodeType {
 					...(options.from ? { from: String(options.from).trim() } : {}),
 					...(options.maxDurationSec !== undefined ? { maxDurationSec: Number(options.maxDurationSec) } : {}),
 					...(options.ringTimeoutSec !== undefined ? { ringTimeoutSec: Number(options.ringTimeoutSec) } : {}),
-					...(options.machineDetection ? { machineDetection: options.machineDetection as PlaceCallRequest['machineDetection'] } : {}),
+					...(options.machineDetection
+						? { machineDetection: options.machineDetection as PlaceCallRequest['machineDetection'] }
+						: {}),
 					...(options.record !== undefined ? { record: Boolean(options.record) } : {}),
 				};
 				const metadata = metadataOf(this, options.metadata, itemIndex);
@@ -71,7 +76,10 @@ export class PlaceCall implements INodeType {
 					request.connectTo = String(this.getNodeParameter('connectTo', itemIndex)).trim();
 					const callee = String(this.getNodeParameter('calleeLabel', itemIndex, '')).trim();
 					const party = String(this.getNodeParameter('partyLabel', itemIndex, '')).trim();
-					request.transcribe = { language, ...(callee || party ? { labels: { ...(callee ? { callee } : {}), ...(party ? { party } : {}) } } : {}) };
+					request.transcribe = {
+						language,
+						...(callee || party ? { labels: { ...(callee ? { callee } : {}), ...(party ? { party } : {}) } } : {}),
+					};
 				}
 				// A retried node (or a re-run of this execution step) must not dial the same person twice.
 				const idempotencyKey = `n8n:${executionId}:${nodeId}:${itemIndex}`;
@@ -82,9 +90,13 @@ export class PlaceCall implements INodeType {
 				});
 				results.push({ json: call as unknown as IDataObject, pairedItem: { item: itemIndex } });
 			} catch (error) {
-				const failure = error instanceof NodeApiError ? error : new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+				const failure =
+					error instanceof NodeApiError ? error : new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 				if (!this.continueOnFail()) throw failure;
-				results.push({ json: { error: failure.message, description: failure.description ?? null }, pairedItem: { item: itemIndex } });
+				results.push({
+					json: { error: failure.message, description: failure.description ?? null },
+					pairedItem: { item: itemIndex },
+				});
 			}
 		}
 		return [results];

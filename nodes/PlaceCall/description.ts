@@ -44,8 +44,16 @@ export const placeCallProperties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
-			{ name: 'AI Agent Call', value: 'agent', description: 'A Gemini Live voice agent talks with the person you call' },
-			{ name: 'Transcribe a Two-Party Call', value: 'transcribe', description: 'Call someone, connect them to a second number, and transcribe both sides' },
+			{
+				name: 'AI Agent Call',
+				value: 'agent',
+				description: 'A Gemini Live voice agent talks with the person you call',
+			},
+			{
+				name: 'Transcribe a Two-Party Call',
+				value: 'transcribe',
+				description: 'Call someone, connect them to a second number, and transcribe both sides',
+			},
 		],
 		default: 'agent',
 	},
@@ -65,7 +73,8 @@ export const placeCallProperties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: '+15559870000',
-		description: 'Once the callee answers, the call is connected to this number (for example your sales rep). Both sides are transcribed.',
+		description:
+			'Once the callee answers, the call is connected to this number (for example your sales rep). Both sides are transcribed.',
 		displayOptions: { show: { mode: ['transcribe'] } },
 	},
 	{
@@ -75,8 +84,10 @@ export const placeCallProperties: INodeProperties[] = [
 		required: true,
 		default: '',
 		typeOptions: { rows: 8 },
-		placeholder: 'You are Ava, a friendly assistant for Bright Dental. Confirm the appointment for {{ $json.name }} tomorrow at {{ $json.time }}...',
-		description: 'Instructions for the voice agent: who it is, what the call is for, what to find out. Expressions are welcome.',
+		placeholder:
+			'You are Ava, a friendly assistant for Bright Dental. Confirm the appointment for {{ $json.name }} tomorrow at {{ $json.time }}...',
+		description:
+			'Instructions for the voice agent: who it is, what the call is for, what to find out. Expressions are welcome.',
 		hint: 'The agent hangs up by itself once it has said goodbye',
 		displayOptions: agentOnly,
 	},
@@ -86,7 +97,8 @@ export const placeCallProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'Hi, this is Ava from Bright Dental.',
-		description: 'What the agent says first when the callee picks up. Leave empty to let the agent open the conversation itself.',
+		description:
+			'What the agent says first when the callee picks up. Leave empty to let the agent open the conversation itself.',
 		displayOptions: agentOnly,
 	},
 	{
@@ -95,7 +107,7 @@ export const placeCallProperties: INodeProperties[] = [
 		type: 'options',
 		options: VOICES,
 		default: 'Puck',
-		description: 'The agent\'s voice',
+		description: "The agent's voice",
 		displayOptions: agentOnly,
 	},
 	{
@@ -137,7 +149,7 @@ export const placeCallProperties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: '+15557650000',
-				description: 'Caller ID in E.164 format. Leave empty to use the bridge\'s TWILIO_FROM_NUMBER.',
+				description: "Caller ID in E.164 format. Leave empty to use the bridge's TWILIO_FROM_NUMBER.",
 			},
 			{
 				displayName: 'Machine Detection',
@@ -145,8 +157,16 @@ export const placeCallProperties: INodeProperties[] = [
 				type: 'options',
 				options: [
 					{ name: 'Off', value: 'off', description: 'Talk to whoever answers' },
-					{ name: 'Hang Up on Machines', value: 'hangup', description: 'End the call if an answering machine picks up' },
-					{ name: 'Detect but Continue', value: 'continue', description: 'Record who answered in answeredBy and carry on' },
+					{
+						name: 'Hang Up on Machines',
+						value: 'hangup',
+						description: 'End the call if an answering machine picks up',
+					},
+					{
+						name: 'Detect but Continue',
+						value: 'continue',
+						description: 'Record who answered in answeredBy and carry on',
+					},
 				],
 				default: 'off',
 			},

@@ -7,7 +7,9 @@ const LABELS: Record<Speaker, string> = { agent: 'Agent', callee: 'Callee', part
  * speaker labels ("Rep: …\nLead: …") when it was placed with them.
  */
 export function transcriptText(call: Pick<CallResource, 'transcript'>): string {
-	return call.transcript.map((entry) => `${entry.label ?? LABELS[entry.speaker] ?? entry.speaker}: ${entry.text}`).join('\n');
+	return call.transcript
+		.map((entry) => `${entry.label ?? LABELS[entry.speaker] ?? entry.speaker}: ${entry.text}`)
+		.join('\n');
 }
 
 /** The call resource as node output: everything, plus `transcriptText`. */

@@ -1,4 +1,13 @@
-import type { IDataObject, IExecuteFunctions, IHookFunctions, IHttpRequestMethods, IHttpRequestOptions, ILoadOptionsFunctions, IWebhookFunctions, JsonObject } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IWebhookFunctions,
+	JsonObject,
+} from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 export const CREDENTIAL_TYPE = 'voiceBridgeApi';
@@ -38,12 +47,19 @@ function bridgeErrorBody(error: JsonObject): BridgeErrorBody | undefined {
 }
 
 /** What the bridge said, or how it could not be reached, in words a workflow builder can act on. */
-function describeFailure(error: JsonObject, baseUrl: string): { message: string; description?: string; httpCode?: string } {
+function describeFailure(
+	error: JsonObject,
+	baseUrl: string,
+): { message: string; description?: string; httpCode?: string } {
 	const status = statusOf(error);
 	const body = bridgeErrorBody(error);
 	if (body?.error?.message) {
 		const details = body.error.details?.map((d) => (d.field ? `${d.field}: ${d.problem}` : d.problem)).join('; ');
-		return { message: body.error.message, description: `Bridge error ${body.error.code ?? ''}${details ? `: ${details}` : ''}`.trim(), httpCode: status ? String(status) : undefined };
+		return {
+			message: body.error.message,
+			description: `Bridge error ${body.error.code ?? ''}${details ? `: ${details}` : ''}`.trim(),
+			httpCode: status ? String(status) : undefined,
+		};
 	}
 	const cause = (error.cause ?? {}) as JsonObject;
 	const code = String(cause.code ?? error.code ?? '');
@@ -59,10 +75,14 @@ function describeFailure(error: JsonObject, baseUrl: string): { message: string;
 	if (unreachable[code]) {
 		return {
 			message: `Could not reach the Voice Bridge at ${baseUrl}: ${unreachable[code]}`,
-			description: 'Check the Bridge URL in the Voice Bridge API credential, and that the bridge is running and reachable from n8n (npm start in the bridge folder).',
+			description:
+				'Check the Bridge URL in the Voice Bridge API credential, and that the bridge is running and reachable from n8n (npm start in the bridge folder).',
 		};
 	}
-	return { message: `The Voice Bridge at ${baseUrl} did not accept the request${status ? ` (HTTP ${status})` : ''}`, httpCode: status ? String(status) : undefined };
+	return {
+		message: `The Voice Bridge at ${baseUrl} did not accept the request${status ? ` (HTTP ${status})` : ''}`,
+		httpCode: status ? String(status) : undefined,
+	};
 }
 
 function safeJson(text: string): BridgeErrorBody | undefined {
@@ -88,7 +108,13 @@ export async function bridgeRequest<T = IDataObject>(
 	context: Context,
 	method: IHttpRequestMethods,
 	path: string,
-	options: { body?: IDataObject; qs?: IDataObject; headers?: Record<string, string>; itemIndex?: number; allowNotFound?: boolean } = {},
+	options: {
+		body?: IDataObject;
+		qs?: IDataObject;
+		headers?: Record<string, string>;
+		itemIndex?: number;
+		allowNotFound?: boolean;
+	} = {},
 ): Promise<T> {
 	const { baseUrl } = await bridgeCredentials(context);
 	const request: IHttpRequestOptions = {
@@ -105,6 +131,9 @@ export async function bridgeRequest<T = IDataObject>(
 		if (options.allowNotFound && statusOf(error as JsonObject) === 404) return undefined as T;
 		const failure = describeFailure(error as JsonObject, baseUrl);
 		// A fresh error object: n8n would otherwise keep its own wrapper and generic message.
-		throw new NodeApiError(context.getNode(), { ...failure } as JsonObject, { ...failure, itemIndex: options.itemIndex });
+		throw new NodeApiError(context.getNode(), { ...failure } as JsonObject, {
+			...failure,
+			itemIndex: options.itemIndex,
+		});
 	}
 }

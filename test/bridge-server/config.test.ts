@@ -21,7 +21,14 @@ function problems(env: Record<string, string>): string[] {
 describe('loadConfig', () => {
   it('runs in sandbox mode with defaults when no Twilio settings are given', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ sandbox: true, port: 8080, host: '0.0.0.0', redisUrl: undefined, redisKeyPrefix: 'voicebridge:', twilio: undefined });
+    expect(config).toMatchObject({
+      sandbox: true,
+      port: 8080,
+      host: '0.0.0.0',
+      redisUrl: undefined,
+      redisKeyPrefix: 'voicebridge:',
+      twilio: undefined,
+    });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -30,7 +37,12 @@ describe('loadConfig', () => {
     expect(config.sandbox).toBe(false);
     expect(config.publicUrl).toBe('https://bridge.example.com');
     expect(config.twilio).toMatchObject({ accountSid: LIVE.TWILIO_ACCOUNT_SID, fromNumber: '+15557650000' });
-    expect(config.gemini).toEqual({ apiKey: 'g', model: DEFAULT_GEMINI_MODEL, baseUrl: undefined, apiVersion: undefined });
+    expect(config.gemini).toEqual({
+      apiKey: 'g',
+      model: DEFAULT_GEMINI_MODEL,
+      baseUrl: undefined,
+      apiVersion: undefined,
+    });
   });
 
   it('SANDBOX=1 forces sandbox mode even with Twilio settings present', () => {
@@ -38,7 +50,12 @@ describe('loadConfig', () => {
   });
 
   it('lists every problem of a partial live configuration in one error', () => {
-    const found = problems({ TWILIO_ACCOUNT_SID: 'AC123', PORT: 'eighty', REDIS_URL: 'http://nope', TWILIO_FROM_NUMBER: '555' });
+    const found = problems({
+      TWILIO_ACCOUNT_SID: 'AC123',
+      PORT: 'eighty',
+      REDIS_URL: 'http://nope',
+      TWILIO_FROM_NUMBER: '555',
+    });
     expect(found).toEqual(
       expect.arrayContaining([
         expect.stringContaining('TWILIO_AUTH_TOKEN is required'),
@@ -54,12 +71,20 @@ describe('loadConfig', () => {
   });
 
   it('enables transcribe mode from GOOGLE_STT_ENDPOINT and checks its form', () => {
-    expect(loadConfig({ GOOGLE_STT_ENDPOINT: '127.0.0.1:50051', GOOGLE_STT_INSECURE: '1' }).speech).toEqual({ endpoint: { host: '127.0.0.1', port: 50051 }, insecure: true, credentialsFile: undefined });
-    expect(problems({ GOOGLE_STT_ENDPOINT: 'localhost' })).toEqual([expect.stringContaining('GOOGLE_STT_ENDPOINT must be host:port')]);
+    expect(loadConfig({ GOOGLE_STT_ENDPOINT: '127.0.0.1:50051', GOOGLE_STT_INSECURE: '1' }).speech).toEqual({
+      endpoint: { host: '127.0.0.1', port: 50051 },
+      insecure: true,
+      credentialsFile: undefined,
+    });
+    expect(problems({ GOOGLE_STT_ENDPOINT: 'localhost' })).toEqual([
+      expect.stringContaining('GOOGLE_STT_ENDPOINT must be host:port'),
+    ]);
     expect(problems({ GOOGLE_STT_INSECURE: 'yes' })).toEqual([expect.stringContaining('needs GOOGLE_STT_ENDPOINT')]);
   });
 
   it('refuses half a Gemini configuration', () => {
-    expect(problems({ GEMINI_BASE_URL: 'http://127.0.0.1:9' })).toEqual([expect.stringContaining('GEMINI_API_KEY is required')]);
+    expect(problems({ GEMINI_BASE_URL: 'http://127.0.0.1:9' })).toEqual([
+      expect.stringContaining('GEMINI_API_KEY is required'),
+    ]);
   });
 });

@@ -6,6 +6,10 @@ describe('error registry', () => {
   });
 
   it('gives bad input a 4xx: only INTERNAL is a 500', () => {
-    expect(Object.entries(ERROR_CODES).filter(([, e]) => e.status === 500).map(([code]) => code)).toEqual(['INTERNAL']);
+    expect(
+      Object.entries(ERROR_CODES)
+        .filter(([, e]) => e.status === 500)
+        .map(([code]) => code),
+    ).toEqual(['INTERNAL']);
   });
 });

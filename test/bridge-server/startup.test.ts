@@ -6,7 +6,10 @@ import { freePort } from '../support/redis-server';
 const BIN = join(__dirname, '..', '..', 'bridge-server', 'bin', 'voice-bridge.js');
 
 /** Runs the bridge's bin until it exits, or sends it SIGTERM after `ms`: its exit code and what it wrote. */
-function run(env: Record<string, string>, ms = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  env: Record<string, string>,
+  ms = 15_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN], { env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env } });
     let stdout = '';
@@ -38,7 +41,9 @@ describe('start-up that explains itself', () => {
   it('names the port that is in use, and PORT, in one line', async () => {
     const result = await run({ PORT: String(port) });
     expect(result.code).toBe(1);
-    expect(result.stderr.trim().split('\n')).toEqual([`voice-bridge: port ${port} on 127.0.0.1 is already in use; stop what holds it, or set PORT to another port`]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `voice-bridge: port ${port} on 127.0.0.1 is already in use; stop what holds it, or set PORT to another port`,
+    ]);
   });
 
   it('stops with one line when Redis cannot be reached', async () => {
@@ -46,7 +51,9 @@ describe('start-up that explains itself', () => {
     expect(result.code).toBe(1);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^voice-bridge: Redis at redis:\/\/127\.0\.0\.1:\d+\/0 is not reachable \(.+\); check REDIS_URL, or unset it to keep everything in memory$/);
+    expect(lines[0]).toMatch(
+      /^voice-bridge: Redis at redis:\/\/127\.0\.0\.1:\d+\/0 is not reachable \(.+\); check REDIS_URL, or unset it to keep everything in memory$/,
+    );
   });
 
   it('lists every configuration problem at once', async () => {
@@ -67,13 +74,18 @@ describe('start-up that explains itself', () => {
   });
 
   it('still exits on SIGTERM when whatever read its output has gone (a closed pipe)', async () => {
-    const child = spawn(process.execPath, [BIN], { env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0' } });
+    const child = spawn(process.execPath, [BIN], {
+      env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0' },
+    });
     await new Promise((resolve) => child.stdout.once('data', resolve));
     child.stdout.destroy();
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
-    const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 5000))]);
+    const code = await Promise.race([
+      exited,
+      new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 5000)),
+    ]);
     if (code === 'still running') child.kill('SIGKILL');
     expect(code).toBe(0);
   });

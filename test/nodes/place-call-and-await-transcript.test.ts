@@ -8,16 +8,26 @@ const API_KEY = 'n8n-test-key-0123456789';
 
 function placeCallNode(parameters: Record<string, unknown>): INode {
   return {
-    id: 'node-place', name: 'Place Call', type: `${PACKAGE_NAME}.placeCall`, typeVersion: 1, position: [0, 0],
-    parameters: parameters as INodeParameters, credentials: { voiceBridgeApi: { id: '1', name: 'Voice Bridge' } },
+    id: 'node-place',
+    name: 'Place Call',
+    type: `${PACKAGE_NAME}.placeCall`,
+    typeVersion: 1,
+    position: [0, 0],
+    parameters: parameters as INodeParameters,
+    credentials: { voiceBridgeApi: { id: '1', name: 'Voice Bridge' } },
   };
 }
 
 function awaitNode(parameters: Record<string, unknown> = {}): INode {
   return {
-    id: 'node-await', name: 'Await Transcript', type: `${PACKAGE_NAME}.awaitTranscript`, typeVersion: 1, position: [200, 0],
+    id: 'node-await',
+    name: 'Await Transcript',
+    type: `${PACKAGE_NAME}.awaitTranscript`,
+    typeVersion: 1,
+    position: [200, 0],
     parameters: { callIds: '={{ $json.id }}', timeLimit: 1, timeLimitUnit: 'hours', ...parameters } as INodeParameters,
-    credentials: { voiceBridgeApi: { id: '1', name: 'Voice Bridge' } }, webhookId: 'await-webhook',
+    credentials: { voiceBridgeApi: { id: '1', name: 'Voice Bridge' } },
+    webhookId: 'await-webhook',
   };
 }
 
@@ -37,40 +47,78 @@ describe('Place Call -> Await Transcript, run by n8n-core WorkflowExecute agains
     await bridge.close();
   });
 
-  it('waits after placing the call, and the bridge\'s delivery to the resume URL resumes it with the transcript', async () => {
+  it("waits after placing the call, and the bridge's delivery to the resume URL resumes it with the transcript", async () => {
     bridge.bridge.sandbox.carrier!.scripts.set('+15559990001', humanScript());
     const workflow = n8n.workflow(
-      [placeCallNode({ mode: 'agent', to: '+15559990001', prompt: 'You confirm appointments.', greeting: 'Hi, this is Ava from Bright Dental.', voice: 'Kore', options: { metadata: '{"crmId":"lead-7"}' } }), awaitNode()],
+      [
+        placeCallNode({
+          mode: 'agent',
+          to: '+15559990001',
+          prompt: 'You confirm appointments.',
+          greeting: 'Hi, this is Ava from Bright Dental.',
+          voice: 'Kore',
+          options: { metadata: '{"crmId":"lead-7"}' },
+        }),
+        awaitNode(),
+      ],
       CONNECTIONS,
     );
     const execution = await n8n.run(workflow);
     expect(n8n.status(execution)).toBe('waiting');
     const placed = n8n.output(execution, 'Place Call')[0];
-    expect(placed).toMatchObject({ id: expect.stringMatching(/^call_/), status: 'queued', metadata: { crmId: 'lead-7' } });
+    expect(placed).toMatchObject({
+      id: expect.stringMatching(/^call_/),
+      status: 'queued',
+      metadata: { crmId: 'lead-7' },
+    });
 
     await until(() => n8n.status(execution) === 'success', 60_000, 'the execution to resume');
     const [result] = n8n.output(execution, 'Await Transcript');
-    expect(result).toMatchObject({ id: placed.id, status: 'completed', endReason: 'agent-hangup', timedOut: false, metadata: { crmId: 'lead-7' } });
+    expect(result).toMatchObject({
+      id: placed.id,
+      status: 'completed',
+      endReason: 'agent-hangup',
+      timedOut: false,
+      metadata: { crmId: 'lead-7' },
+    });
     expect((result.transcript as unknown[]).length).toBe(5);
-    expect(result.transcriptText).toMatch(/^Agent: Hi, this is Ava from Bright Dental\.\nCallee: Hi, yes, this is Sam speaking\.\nAgent: /);
+    expect(result.transcriptText).toMatch(
+      /^Agent: Hi, this is Ava from Bright Dental\.\nCallee: Hi, yes, this is Sam speaking\.\nAgent: /,
+    );
   });
 
   it('resumes after n8n answered 409 "running already" to a delivery that came before it was saved as waiting', async () => {
-    const workflow = n8n.workflow([placeCallNode({ mode: 'agent', to: '+15559990002', prompt: 'p' }), awaitNode()], CONNECTIONS);
+    const workflow = n8n.workflow(
+      [placeCallNode({ mode: 'agent', to: '+15559990002', prompt: 'p' }), awaitNode()],
+      CONNECTIONS,
+    );
     const execution = await n8n.run(workflow);
     // A busy line ends at once: the waiter delivers while the execution may still be running.
     await until(() => n8n.status(execution) === 'success', 30_000, 'the execution to resume');
-    expect(n8n.output(execution, 'Await Transcript')[0]).toMatchObject({ status: 'busy', endReason: 'busy', timedOut: false });
+    expect(n8n.output(execution, 'Await Transcript')[0]).toMatchObject({
+      status: 'busy',
+      endReason: 'busy',
+      timedOut: false,
+    });
   });
 
   it('gives timedOut: true items at the time limit, never a silent pass-through', async () => {
     bridge.bridge.sandbox.carrier!.scripts.set('+15559990003', humanScript({ ringMs: 120_000 }));
-    const workflow = n8n.workflow([placeCallNode({ mode: 'agent', to: '+15559990003', prompt: 'p' }), awaitNode({ timeLimit: 2, timeLimitUnit: 'seconds' })], CONNECTIONS);
+    const workflow = n8n.workflow(
+      [
+        placeCallNode({ mode: 'agent', to: '+15559990003', prompt: 'p' }),
+        awaitNode({ timeLimit: 2, timeLimitUnit: 'seconds' }),
+      ],
+      CONNECTIONS,
+    );
     const execution = await n8n.run(workflow);
     await until(() => n8n.status(execution) === 'success', 30_000, 'the execution to resume at the time limit');
     const [result] = n8n.output(execution, 'Await Transcript');
     expect(result).toMatchObject({ timedOut: true, status: 'ringing', endReason: null });
-    await bridge.api(`/v1/calls/${result.id}/hangup`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}` } });
+    await bridge.api(`/v1/calls/${result.id}/hangup`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_KEY}` },
+    });
   });
 
   it('outputs a call that has already ended without waiting at all', async () => {
@@ -80,7 +128,11 @@ describe('Place Call -> Await Transcript, run by n8n-core WorkflowExecute agains
     const workflow = n8n.workflow([awaitNode({ callIds: placed.id })], {});
     const execution = await n8n.run(workflow);
     expect(n8n.status(execution)).toBe('success');
-    expect(n8n.output(execution, 'Await Transcript')[0]).toMatchObject({ id: placed.id, status: 'busy', timedOut: false });
+    expect(n8n.output(execution, 'Await Transcript')[0]).toMatchObject({
+      id: placed.id,
+      status: 'busy',
+      timedOut: false,
+    });
   });
 
   it('sends an Idempotency-Key per execution and item, so a retried node does not dial twice', async () => {
@@ -95,15 +147,19 @@ describe('Place Call -> Await Transcript, run by n8n-core WorkflowExecute agains
     expect(new Set(ids).size).toBe(2);
     expect(n8n.output(retried, 'Place Call').map((c) => c.id)).toEqual(ids);
     expect(carrier.calls.size).toBe(before + 2);
-    for (const id of ids) await bridge.api(`/v1/calls/${id}/hangup`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}` } });
+    for (const id of ids)
+      await bridge.api(`/v1/calls/${id}/hangup`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}` } });
   });
 
-  it('fails with the bridge\'s own message, and continueOnFail turns it into an error item', async () => {
+  it("fails with the bridge's own message, and continueOnFail turns it into an error item", async () => {
     const bad = n8n.workflow([placeCallNode({ mode: 'agent', to: '555-1234', prompt: 'p' })], {});
     const failed = await n8n.run(bad);
     expect(n8n.status(failed)).toBe('error');
     expect(failed.runs.at(-1)!.data.resultData.error?.message).toContain('to must be an E.164 phone number');
-    const lenient = n8n.workflow([{ ...placeCallNode({ mode: 'agent', to: '555-1234', prompt: 'p' }), continueOnFail: true }], {});
+    const lenient = n8n.workflow(
+      [{ ...placeCallNode({ mode: 'agent', to: '555-1234', prompt: 'p' }), continueOnFail: true }],
+      {},
+    );
     const run = await n8n.run(lenient);
     expect(n8n.status(run)).toBe('success');
     expect(n8n.output(run, 'Place Call')[0].error).toContain('E.164');
@@ -112,8 +168,12 @@ describe('Place Call -> Await Transcript, run by n8n-core WorkflowExecute agains
   it('names the bridge URL when the bridge cannot be reached', async () => {
     const offline = await N8nHarness.start({ voiceBridgeApi: { baseUrl: 'http://127.0.0.1:9', apiKey: API_KEY } });
     try {
-      const run = await offline.run(offline.workflow([placeCallNode({ mode: 'agent', to: '+15559990005', prompt: 'p' })], {}));
-      expect(run.runs.at(-1)!.data.resultData.error?.message).toContain('Could not reach the Voice Bridge at http://127.0.0.1:9');
+      const run = await offline.run(
+        offline.workflow([placeCallNode({ mode: 'agent', to: '+15559990005', prompt: 'p' })], {}),
+      );
+      expect(run.runs.at(-1)!.data.resultData.error?.message).toContain(
+        'Could not reach the Voice Bridge at http://127.0.0.1:9',
+      );
     } finally {
       await offline.close();
     }

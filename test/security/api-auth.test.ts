@@ -39,7 +39,9 @@ const SPELLINGS: ((route: string) => string)[] = [
   (r) => `v1/${r}`,
   () => '*',
 ];
-const TARGETS = [...new Set(['calls', 'live', 'subscriptions'].flatMap((route) => SPELLINGS.map((spell) => spell(route))))];
+const TARGETS = [
+  ...new Set(['calls', 'live', 'subscriptions'].flatMap((route) => SPELLINGS.map((spell) => spell(route)))),
+];
 
 describe('the API key guards every /v1 route, however its path is spelled', () => {
   let t: TestBridge;
@@ -53,15 +55,18 @@ describe('the API key guards every /v1 route, however its path is spelled', () =
   });
 
   it.each(TARGETS)('never answers GET %s with 2xx without the key', async (target) => {
-      const response = await rawGet(t.url, target);
-      expect([400, 401, 404, 405, 414]).toContain(response.status);
-      if (response.body) expect(JSON.parse(response.body).error.code).toMatch(/^[A-Z_]+$/);
+    const response = await rawGet(t.url, target);
+    expect([400, 401, 404, 405, 414]).toContain(response.status);
+    if (response.body) expect(JSON.parse(response.body).error.code).toMatch(/^[A-Z_]+$/);
   });
 
   it('never places a call without the key through an encoded or absolute-form POST', async () => {
     const body = JSON.stringify(agentCall());
     for (const target of ['/%761/calls', '/v%31/calls', 'http://x/v1/calls', '/v1/calls/']) {
-      const response = await rawRequest(t.url, `POST ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      const response = await rawRequest(
+        t.url,
+        `POST ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
       expect([400, 401, 404]).toContain(response.status);
     }
     const listed = await t.api('/v1/calls', { headers: { authorization: `Bearer ${KEY}` } });
@@ -73,7 +78,10 @@ describe('the API key guards every /v1 route, however its path is spelled', () =
     expect(v1.length).toBeGreaterThanOrEqual(12);
     for (const [method, path] of v1) {
       const concrete = path.replace(':id', 'call_000000000000000000000000');
-      const response = await rawRequest(t.url, `${method} ${concrete} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      const response = await rawRequest(
+        t.url,
+        `${method} ${concrete} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      );
       expect({ method, path, status: response.status }).toEqual({ method, path, status: 401 });
     }
   });

@@ -14,7 +14,11 @@ describe('SIGTERM drains: calls in progress go on, then the rest are hung up, an
 
   beforeAll(async () => {
     await receiver.start();
-    bridge = new BridgeProcess('drain', { REDIS_KEY_PREFIX: prefix, SHUTDOWN_GRACE_SEC: String(GRACE_SEC), SANDBOX_SPEED: '1' });
+    bridge = new BridgeProcess('drain', {
+      REDIS_KEY_PREFIX: prefix,
+      SHUTDOWN_GRACE_SEC: String(GRACE_SEC),
+      SANDBOX_SPEED: '1',
+    });
     await bridge.start();
   });
 
@@ -28,22 +32,43 @@ describe('SIGTERM drains: calls in progress go on, then the rest are hung up, an
     await bridge.api('/v1/subscriptions', { method: 'POST', json: { url: receiver.url, events: ['call.ended'] } });
     const agent = { mode: 'agent', agent: { prompt: 'You confirm appointments.' } };
     const streaming = (await bridge.api('/v1/calls', { method: 'POST', json: { to: '+15551230000', ...agent } })).body;
-    const ringing = (await bridge.api('/v1/calls', { method: 'POST', json: { to: '+15551230003', ringTimeoutSec: 120, ...agent } })).body;
-    await until(async () => (await bridge.api(`/v1/calls/${streaming.id}`)).body.status === 'in-progress', 10_000, 'the first call to be answered');
-    await until(async () => (await bridge.api(`/v1/calls/${ringing.id}`)).body.status === 'ringing', 10_000, 'the second call to ring');
+    const ringing = (
+      await bridge.api('/v1/calls', { method: 'POST', json: { to: '+15551230003', ringTimeoutSec: 120, ...agent } })
+    ).body;
+    await until(
+      async () => (await bridge.api(`/v1/calls/${streaming.id}`)).body.status === 'in-progress',
+      10_000,
+      'the first call to be answered',
+    );
+    await until(
+      async () => (await bridge.api(`/v1/calls/${ringing.id}`)).body.status === 'ringing',
+      10_000,
+      'the second call to ring',
+    );
     const queued = (await bridge.api('/v1/calls', { method: 'POST', json: { to: '+15551230000', ...agent } })).body;
 
     const signalled = Date.now();
     const stopped = bridge.stop();
     // While it drains, new calls are refused but Twilio's callbacks for these calls are still taken.
-    await until(async () => (await bridge.api('/v1/calls', { method: 'POST', json: { to: '+15551230000', ...agent } }).catch(() => ({ status: 0 }))).status === 503, 2000, 'new calls to be refused');
+    await until(
+      async () =>
+        (
+          await bridge
+            .api('/v1/calls', { method: 'POST', json: { to: '+15551230000', ...agent } })
+            .catch(() => ({ status: 0 }))
+        ).status === 503,
+      2000,
+      'new calls to be refused',
+    );
     await stopped;
     const exitedAfterMs = Date.now() - signalled;
     expect(exitedAfterMs).toBeLessThan((GRACE_SEC + 5) * 1000);
 
     const events = await readEvents(prefix);
     const redis = new Redis(REDIS_URL);
-    const outbox = Object.values(await redis.hgetall(`${prefix}outbox:jobs`)).map((json) => JSON.parse(json).eventId as string);
+    const outbox = Object.values(await redis.hgetall(`${prefix}outbox:jobs`)).map(
+      (json) => JSON.parse(json).eventId as string,
+    );
     redis.disconnect();
     for (const call of [streaming, ringing, queued]) {
       const ended = events.filter((event) => event.type === 'call.ended' && event.call.id === call.id);
@@ -55,7 +80,9 @@ describe('SIGTERM drains: calls in progress go on, then the rest are hung up, an
     expect(answered.call).toMatchObject({ status: 'completed', endReason: 'error' });
     expect(answered.call.transcript.length).toBeGreaterThan(0);
     // The drain's 503s are expected, not errors.
-    const lines = readFileSync(join(__dirname, '..', '..', 'test-artifacts', 'logs', 'drain.log'), 'utf8').split('\n').filter((line) => line.startsWith('{'));
+    const lines = readFileSync(join(__dirname, '..', '..', 'test-artifacts', 'logs', 'drain.log'), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('{'));
     expect(lines.filter((line) => JSON.parse(line).level >= 50)).toEqual([]);
   }, 40_000);
 });

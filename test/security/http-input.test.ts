@@ -4,8 +4,19 @@ import { agentCall, startTestBridge, type TestBridge } from '../support/sandbox-
 const KEY = 'security-test-key-0123456789';
 const auth = { authorization: `Bearer ${KEY}` };
 
-function post(url: string, target: string, body: string, headers: Record<string, string>): ReturnType<typeof rawRequest> {
-  const lines = [`POST ${target} HTTP/1.1`, 'Host: x', 'Connection: close', `Content-Length: ${Buffer.byteLength(body)}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+function post(
+  url: string,
+  target: string,
+  body: string,
+  headers: Record<string, string>,
+): ReturnType<typeof rawRequest> {
+  const lines = [
+    `POST ${target} HTTP/1.1`,
+    'Host: x',
+    'Connection: close',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ];
   return rawRequest(url, `${lines.join('\r\n')}\r\n\r\n${body}`);
 }
 
@@ -26,12 +37,21 @@ describe('HTTP input the API must refuse cleanly', () => {
 
   describe('only JSON on /v1', () => {
     it('refuses a form-encoded call request with 415, so a cross-site form cannot place a call', async () => {
-      const response = await post(t.url, '/v1/calls', 'to=%2B15551230000&mode=agent', { ...auth, 'Content-Type': 'application/x-www-form-urlencoded' });
+      const response = await post(t.url, '/v1/calls', 'to=%2B15551230000&mode=agent', {
+        ...auth,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      });
       expect(response.status).toBe(415);
       expect(errorCode(response)).toBe('UNSUPPORTED_MEDIA_TYPE');
     });
 
-    it.each(['text/plain', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', 'application/x-json', 'application/json-patch+json'])('refuses Content-Type %s with 415', async (type) => {
+    it.each([
+      'text/plain',
+      'multipart/form-data; boundary=x',
+      'application/json; charset=latin1',
+      'application/x-json',
+      'application/json-patch+json',
+    ])('refuses Content-Type %s with 415', async (type) => {
       const response = await post(t.url, '/v1/calls', JSON.stringify(agentCall()), { ...auth, 'Content-Type': type });
       expect(response.status).toBe(415);
     });
@@ -44,13 +64,18 @@ describe('HTTP input the API must refuse cleanly', () => {
 
     it('accepts application/json with and without charset=utf-8', async () => {
       for (const type of ['application/json', 'application/json; charset=utf-8', 'Application/JSON; Charset="UTF-8"']) {
-        const response = await post(t.url, '/v1/calls', JSON.stringify(agentCall('+15551230002')), { ...auth, 'Content-Type': type });
+        const response = await post(t.url, '/v1/calls', JSON.stringify(agentCall('+15551230002')), {
+          ...auth,
+          'Content-Type': type,
+        });
         expect({ type, status: response.status }).toEqual({ type, status: 201 });
       }
     });
 
     it('still parses Twilio form callbacks in the /twilio scope (the signature decides)', async () => {
-      const response = await post(t.url, '/twilio/status?callId=call_000000000000000000000000', 'CallStatus=ringing', { 'Content-Type': 'application/x-www-form-urlencoded' });
+      const response = await post(t.url, '/twilio/status?callId=call_000000000000000000000000', 'CallStatus=ringing', {
+        'Content-Type': 'application/x-www-form-urlencoded',
+      });
       expect(response.status).toBe(403);
       expect(errorCode(response)).toBe('TWILIO_SIGNATURE_INVALID');
     });
@@ -63,11 +88,20 @@ describe('HTTP input the API must refuse cleanly', () => {
       const response = await post(t.url, '/v1/calls', body, { ...auth, 'Content-Type': 'application/json' });
       expect(response.status).toBe(400);
       expect(errorCode(response)).toBe('VALIDATION_FAILED');
-      const arrays = await post(t.url, '/v1/subscriptions', `${'['.repeat(200_000)}${']'.repeat(200_000)}`, { ...auth, 'Content-Type': 'application/json' });
+      const arrays = await post(t.url, '/v1/subscriptions', `${'['.repeat(200_000)}${']'.repeat(200_000)}`, {
+        ...auth,
+        'Content-Type': 'application/json',
+      });
       expect(arrays.status).toBe(400);
     });
 
-    it.each(['call_nope', 'call_000000000000000000000000:transcript', 'call:x', '..%2F..%2Fcalls', `call_${'0'.repeat(23)}g`])('answers GET /v1/calls/%s with 404 CALL_NOT_FOUND', async (id) => {
+    it.each([
+      'call_nope',
+      'call_000000000000000000000000:transcript',
+      'call:x',
+      '..%2F..%2Fcalls',
+      `call_${'0'.repeat(23)}g`,
+    ])('answers GET /v1/calls/%s with 404 CALL_NOT_FOUND', async (id) => {
       const response = await rawGet(t.url, `/v1/calls/${id}`, auth);
       expect(response.status).toBe(404);
       expect(errorCode(response)).toBe('CALL_NOT_FOUND');
@@ -75,20 +109,34 @@ describe('HTTP input the API must refuse cleanly', () => {
 
     it('answers a waiter for ids that are not call ids with 404 CALL_NOT_FOUND, not a store error', async () => {
       const placed = await t.placeCall(agentCall('+15551230003'));
-      const body = JSON.stringify({ callIds: [`call:${placed.id}`, `${placed.id}:transcript`], url: 'http://127.0.0.1:9/hook' });
+      const body = JSON.stringify({
+        callIds: [`call:${placed.id}`, `${placed.id}:transcript`],
+        url: 'http://127.0.0.1:9/hook',
+      });
       const response = await post(t.url, '/v1/waiters', body, { ...auth, 'Content-Type': 'application/json' });
       expect(response.status).toBe(404);
       expect(errorCode(response)).toBe('CALL_NOT_FOUND');
     });
 
-    it.each(['/v1/subscriptions/x', '/v1/waiters/wtr_1', '/v1/dead-letters/evt_1:w_wtr_1/replay'])('answers %s with the matching 404', async (path) => {
-      const response = await rawRequest(t.url, `${path.endsWith('replay') ? 'POST' : 'GET'} ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer ${KEY}\r\nContent-Length: 0\r\n\r\n`);
-      expect(response.status).toBe(404);
-      expect(errorCode(response)).toMatch(/_NOT_FOUND$/);
-    });
+    it.each(['/v1/subscriptions/x', '/v1/waiters/wtr_1', '/v1/dead-letters/evt_1:w_wtr_1/replay'])(
+      'answers %s with the matching 404',
+      async (path) => {
+        const response = await rawRequest(
+          t.url,
+          `${path.endsWith('replay') ? 'POST' : 'GET'} ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer ${KEY}\r\nContent-Length: 0\r\n\r\n`,
+        );
+        expect(response.status).toBe(404);
+        expect(errorCode(response)).toMatch(/_NOT_FOUND$/);
+      },
+    );
 
     it('refuses absolute-form targets on /twilio with 400', async () => {
-      const response = await post(t.url, 'http://x/twilio/status?callId=call_000000000000000000000000', 'CallStatus=ringing', { 'Content-Type': 'application/x-www-form-urlencoded' });
+      const response = await post(
+        t.url,
+        'http://x/twilio/status?callId=call_000000000000000000000000',
+        'CallStatus=ringing',
+        { 'Content-Type': 'application/x-www-form-urlencoded' },
+      );
       expect(response.status).toBe(400);
       expect(errorCode(response)).toBe('BAD_REQUEST_TARGET');
     });

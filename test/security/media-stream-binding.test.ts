@@ -9,7 +9,9 @@ describe('each media stream is bound to its call', () => {
 
   /** A socket with a valid upgrade signature: the signature is the same for every call. */
   async function signedSocket(): Promise<WebSocket> {
-    const ws = new WebSocket(wsUrl(), { headers: { 'X-Twilio-Signature': signTwilioRequest(t.bridge.sandbox.carrier!.authToken, wsUrl(), {}) } });
+    const ws = new WebSocket(wsUrl(), {
+      headers: { 'X-Twilio-Signature': signTwilioRequest(t.bridge.sandbox.carrier!.authToken, wsUrl(), {}) },
+    });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -20,7 +22,19 @@ describe('each media stream is bound to its call', () => {
   function start(ws: WebSocket, customParameters: Record<string, string>): Promise<number> {
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     ws.send(JSON.stringify({ event: 'connected', protocol: 'Call', version: '1.0.0' }));
-    ws.send(JSON.stringify({ event: 'start', streamSid: 'MZattacker', start: { streamSid: 'MZattacker', callSid: 'CAattacker', accountSid: 'AC1', tracks: ['inbound'], customParameters } }));
+    ws.send(
+      JSON.stringify({
+        event: 'start',
+        streamSid: 'MZattacker',
+        start: {
+          streamSid: 'MZattacker',
+          callSid: 'CAattacker',
+          accountSid: 'AC1',
+          tracks: ['inbound'],
+          customParameters,
+        },
+      }),
+    );
     return closed;
   }
 

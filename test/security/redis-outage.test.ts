@@ -4,10 +4,22 @@ import { OwnRedisServer } from '../support/redis-server';
 import { readEvents, startTestBridge, type TestBridge } from '../support/sandbox-bridge';
 import { until } from '../support/webhook-receiver';
 
-const CALLEE = ['Hi, this is Sam.', 'Yes, tomorrow is fine.', 'Ten in the morning works.', 'Can you text me the address?', 'Thanks, bye.'];
+const CALLEE = [
+  'Hi, this is Sam.',
+  'Yes, tomorrow is fine.',
+  'Ten in the morning works.',
+  'Can you text me the address?',
+  'Thanks, bye.',
+];
 const SCENARIO: AgentScenario = {
   calleeLines: CALLEE,
-  replies: ['Great, I am calling about your appointment.', 'Perfect, does ten work?', 'Noted. Anything else?', 'Sure, I will send it now.', 'Goodbye!'],
+  replies: [
+    'Great, I am calling about your appointment.',
+    'Perfect, does ten work?',
+    'Noted. Anything else?',
+    'Sure, I will send it now.',
+    'Goodbye!',
+  ],
   endCallAfterReply: 4,
 };
 
@@ -16,7 +28,10 @@ function watchLive(url: string, lastEventId?: string) {
   const seen: { id?: string; type: string; body: any }[] = [];
   const controller = new AbortController();
   const done = (async () => {
-    const response = await fetch(`${url}/v1/live`, { headers: lastEventId ? { 'last-event-id': lastEventId } : {}, signal: controller.signal });
+    const response = await fetch(`${url}/v1/live`, {
+      headers: lastEventId ? { 'last-event-id': lastEventId } : {},
+      signal: controller.signal,
+    });
     const reader = response.body!.getReader();
     const decoder = new TextDecoder();
     let buffered = '';
@@ -60,8 +75,16 @@ describe('a Redis outage mid-call (its own redis-server, killed with SIGKILL)', 
     const to = '+15557770001';
     t.bridge.sandbox.carrier!.scripts.set(to, humanScript({ lines: CALLEE.map((text) => ({ text })) }));
     const viewer = watchLive(t.url);
-    const placed = await t.placeCall({ to, mode: 'agent', agent: { prompt: 'You confirm appointments. #scenario:outage', greeting: 'Hello, this is Ava.' } });
-    await until(() => viewer.seen.filter((e) => e.type === 'call.transcript').length >= 2, 20_000, 'the first transcript entries');
+    const placed = await t.placeCall({
+      to,
+      mode: 'agent',
+      agent: { prompt: 'You confirm appointments. #scenario:outage', greeting: 'Hello, this is Ava.' },
+    });
+    await until(
+      () => viewer.seen.filter((e) => e.type === 'call.transcript').length >= 2,
+      20_000,
+      'the first transcript entries',
+    );
     const lastSeenBeforeOutage = viewer.seen.filter((e) => e.id).at(-1)!.id!;
     viewer.stop();
 
@@ -72,11 +95,18 @@ describe('a Redis outage mid-call (its own redis-server, killed with SIGKILL)', 
     expect(read.status).toBe(503);
     expect(read.body.error.code).toBe('STORE_UNAVAILABLE');
     expect(readMs).toBeLessThanOrEqual(1000);
-    const place = await t.api('/v1/calls', { method: 'POST', json: { to: '+15557770002', mode: 'agent', agent: { prompt: 'p' } } });
+    const place = await t.api('/v1/calls', {
+      method: 'POST',
+      json: { to: '+15557770002', mode: 'agent', agent: { prompt: 'p' } },
+    });
     expect(place.status).toBe(503);
 
     // The callee goes on talking while Redis is down; the bridge holds what it hears.
-    await until(async () => /voicebridge_store_writes_held [1-9]/.test(await (await fetch(`${t.url}/metrics`)).text()), 15_000, 'writes to be held');
+    await until(
+      async () => /voicebridge_store_writes_held [1-9]/.test(await (await fetch(`${t.url}/metrics`)).text()),
+      15_000,
+      'writes to be held',
+    );
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect((await fetch(`${t.url}/readyz`)).status).toBe(503);
     await redis.start();
@@ -84,7 +114,10 @@ describe('a Redis outage mid-call (its own redis-server, killed with SIGKILL)', 
     const ended = await t.waitForEnd(placed.id, 40_000);
     expect(ended).toMatchObject({ status: 'completed', endReason: 'agent-hangup' });
     expect(ended.transcript.filter((e) => e.speaker === 'callee').map((e) => e.text)).toEqual(CALLEE);
-    expect(ended.transcript.filter((e) => e.speaker === 'agent').map((e) => e.text)).toEqual(['Hello, this is Ava.', ...SCENARIO.replies]);
+    expect(ended.transcript.filter((e) => e.speaker === 'agent').map((e) => e.text)).toEqual([
+      'Hello, this is Ava.',
+      ...SCENARIO.replies,
+    ]);
 
     const events = (await readEvents(t.prefix, redis.url)).filter((e) => e.call.id === placed.id);
     expect(events.filter((e) => e.type === 'call.ended')).toHaveLength(1);
@@ -96,7 +129,11 @@ describe('a Redis outage mid-call (its own redis-server, killed with SIGKILL)', 
 
     // A viewer that comes back with the last id it saw gets everything after it, once, in order.
     const back = watchLive(t.url, lastSeenBeforeOutage);
-    await until(() => back.seen.some((e) => e.type === 'call.ended' && e.body.call.id === placed.id), 10_000, 'the replay');
+    await until(
+      () => back.seen.some((e) => e.type === 'call.ended' && e.body.call.id === placed.id),
+      10_000,
+      'the replay',
+    );
     back.stop();
     const replayed = back.seen.filter((e) => e.id && e.body.call?.id === placed.id).map((e) => e.body.id);
     const all = events.map((e) => e.id);

@@ -17,12 +17,24 @@ function openLive(url: string): Promise<{ socket: Socket; head: string }> {
 }
 
 const BIG_CALL = (id: number): CallResource => ({
-  id: `call_${id.toString(16).padStart(24, '0')}`, twilioCallSid: null, mode: 'agent', to: '+15551230000', from: '+15557650000', connectTo: null,
-  status: 'ringing', answeredBy: null, endReason: null, createdAt: new Date().toISOString(), answeredAt: null, endedAt: null, durationSec: null,
-  metadata: { padding: 'x'.repeat(16_000) }, transcript: [],
+  id: `call_${id.toString(16).padStart(24, '0')}`,
+  twilioCallSid: null,
+  mode: 'agent',
+  to: '+15551230000',
+  from: '+15557650000',
+  connectTo: null,
+  status: 'ringing',
+  answeredBy: null,
+  endReason: null,
+  createdAt: new Date().toISOString(),
+  answeredAt: null,
+  endedAt: null,
+  durationSec: null,
+  metadata: { padding: 'x'.repeat(16_000) },
+  transcript: [],
 });
 
-describe('no client can hold the bridge\'s memory or connections', () => {
+describe("no client can hold the bridge's memory or connections", () => {
   let t: TestBridge;
 
   beforeAll(async () => {
@@ -40,7 +52,9 @@ describe('no client can hold the bridge\'s memory or connections', () => {
     let reply = '';
     socket.on('data', (chunk) => (reply += chunk.toString()));
     const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
-    socket.write('POST /v1/calls HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{');
+    socket.write(
+      'POST /v1/calls HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
+    );
     const drip = setInterval(() => socket.writable && socket.write(' '), 3000);
     await closed;
     clearInterval(drip);
@@ -59,11 +73,17 @@ describe('no client can hold the bridge\'s memory or connections', () => {
     expect(third.body.error.code).toBe('TOO_MANY_LIVE_VIEWERS');
 
     // Neither viewer reads: once more than the per-viewer limit waits for them, they are dropped.
-    for (let i = 0; i < 1500; i++) await t.bridge.delivery.hub.publish(callEvent('call.status', BIG_CALL(i), `flood:${i}`));
-    await until(async () => (await fetch(`${t.url}/v1/live`).then(async (response) => {
-      await response.body?.cancel();
-      return response.status;
-    })) === 200, 10_000, 'a free viewer slot');
+    for (let i = 0; i < 1500; i++)
+      await t.bridge.delivery.hub.publish(callEvent('call.status', BIG_CALL(i), `flood:${i}`));
+    await until(
+      async () =>
+        (await fetch(`${t.url}/v1/live`).then(async (response) => {
+          await response.body?.cancel();
+          return response.status;
+        })) === 200,
+      10_000,
+      'a free viewer slot',
+    );
     first.socket.destroy();
     second.socket.destroy();
   }, 60_000);

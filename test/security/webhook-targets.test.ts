@@ -31,7 +31,13 @@ const REFUSED = [
   'not a url',
 ];
 
-const ALLOWED_BY_DEFAULT = ['http://127.0.0.1:5678/webhook/x', 'http://localhost:5678/webhook/x', 'http://10.0.0.5/webhook', 'http://192.168.1.20:5678/webhook', 'https://n8n.example.invalid/webhook/a?sig=1'];
+const ALLOWED_BY_DEFAULT = [
+  'http://127.0.0.1:5678/webhook/x',
+  'http://localhost:5678/webhook/x',
+  'http://10.0.0.5/webhook',
+  'http://192.168.1.20:5678/webhook',
+  'https://n8n.example.invalid/webhook/a?sig=1',
+];
 
 describe('one target policy for every URL the API accepts', () => {
   let t: TestBridge;
@@ -46,7 +52,11 @@ describe('one target policy for every URL the API accepts', () => {
   });
 
   it.each(REFUSED)('refuses %s as a subscription and as a waiter target with 400 on url', async (url) => {
-    const subscription = await t.api('/v1/subscriptions', { method: 'POST', headers: auth, json: { url, events: ['call.ended'] } });
+    const subscription = await t.api('/v1/subscriptions', {
+      method: 'POST',
+      headers: auth,
+      json: { url, events: ['call.ended'] },
+    });
     expect(subscription.status).toBe(400);
     expect(subscription.body.error.details.map((d: { field: string }) => d.field)).toContain('url');
     const placed = await t.placeCall(agentCall('+15551230000'));
@@ -57,22 +67,41 @@ describe('one target policy for every URL the API accepts', () => {
 
   it("refuses the bridge's own Redis, however it is named", async () => {
     const port = new URL(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379').port || '6379';
-    for (const url of [`http://127.0.0.1:${port}/`, `http://localhost:${port}/`, `http://127.0.0.2:${port}/`, `http://[::1]:${port}/`]) {
-      const response = await t.api('/v1/subscriptions', { method: 'POST', headers: auth, json: { url, events: ['call.ended'] } });
+    for (const url of [
+      `http://127.0.0.1:${port}/`,
+      `http://localhost:${port}/`,
+      `http://127.0.0.2:${port}/`,
+      `http://[::1]:${port}/`,
+    ]) {
+      const response = await t.api('/v1/subscriptions', {
+        method: 'POST',
+        headers: auth,
+        json: { url, events: ['call.ended'] },
+      });
       expect({ url, status: response.status }).toEqual({ url, status: 400 });
     }
   });
 
-  it.each(ALLOWED_BY_DEFAULT)('accepts %s (loopback and private ranges stay allowed: n8n often runs beside the bridge)', async (url) => {
-    const response = await t.api('/v1/subscriptions', { method: 'POST', headers: auth, json: { url, events: ['call.ended'] } });
-    expect(response.status).toBe(201);
-    await t.api(`/v1/subscriptions/${response.body.id}`, { method: 'DELETE', headers: auth });
-  });
+  it.each(ALLOWED_BY_DEFAULT)(
+    'accepts %s (loopback and private ranges stay allowed: n8n often runs beside the bridge)',
+    async (url) => {
+      const response = await t.api('/v1/subscriptions', {
+        method: 'POST',
+        headers: auth,
+        json: { url, events: ['call.ended'] },
+      });
+      expect(response.status).toBe(201);
+      await t.api(`/v1/subscriptions/${response.body.id}`, { method: 'DELETE', headers: auth });
+    },
+  );
 
   it('lets WEBHOOK_ALLOWED_HOSTS narrow targets to listed hosts and CIDR ranges', async () => {
-    const narrow = await startTestBridge({ WEBHOOK_ALLOWED_HOSTS: 'n8n.internal.invalid, *.hooks.invalid, 10.0.0.0/8' });
+    const narrow = await startTestBridge({
+      WEBHOOK_ALLOWED_HOSTS: 'n8n.internal.invalid, *.hooks.invalid, 10.0.0.0/8',
+    });
     try {
-      const status = async (url: string) => (await narrow.api('/v1/subscriptions', { method: 'POST', json: { url, events: ['call.ended'] } })).status;
+      const status = async (url: string) =>
+        (await narrow.api('/v1/subscriptions', { method: 'POST', json: { url, events: ['call.ended'] } })).status;
       expect(await status('http://n8n.internal.invalid/webhook')).toBe(201);
       expect(await status('http://a.hooks.invalid/webhook')).toBe(201);
       expect(await status('http://10.9.8.7/webhook')).toBe(201);
@@ -107,7 +136,11 @@ describe('the resolved address is checked on every connection (DNS rebinding)', 
   /** A name server that answers `first` once, then `later`: the rebinding attacker's. */
   function rebinding(first: string, later: string): TargetPolicy {
     let answered = 0;
-    const resolve = ((_host: string, _options: unknown, callback: (error: null, addresses: LookupAddress[]) => void) => {
+    const resolve = ((
+      _host: string,
+      _options: unknown,
+      callback: (error: null, addresses: LookupAddress[]) => void,
+    ) => {
       const address = answered++ === 0 ? first : later;
       callback(null, [{ address, family: address.includes(':') ? 6 : 4 }]);
     }) as unknown as typeof lookup;

@@ -26,14 +26,23 @@ const { silentLogger } = require(join(dist, 'logger.js'));
 
 async function main() {
   const env = JSON.parse(process.argv[2] ?? '{}');
-  const bridge = await createBridge(loadConfig({ PORT: '0', HOST: '127.0.0.1', SANDBOX_SPEED: '8', ...env }), silentLogger());
+  const bridge = await createBridge(
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', SANDBOX_SPEED: '8', ...env }),
+    silentLogger(),
+  );
   const url = await bridge.listen();
   const calls = [
     { to: '+15551230000', mode: 'agent', agent: { prompt: 'You confirm appointments.' } },
     { to: '+15551230001', mode: 'transcribe', connectTo: '+15559870000' },
   ];
   for (const body of calls) {
-    const placed = await (await fetch(`${url}/v1/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+    const placed = await (
+      await fetch(`${url}/v1/calls`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    ).json();
     for (let i = 0; i < 300; i++) {
       const call = await (await fetch(`${url}/v1/calls/${placed.id}`)).json();
       if (call.endedAt) break;

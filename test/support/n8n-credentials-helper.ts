@@ -14,7 +14,9 @@ import type {
 /** Resolves `={{$credentials.x}}` templates, as n8n's own helper does for generic authentication. */
 function resolveTemplate(value: unknown, credentials: ICredentialDataDecryptedObject): unknown {
   if (typeof value !== 'string' || !value.startsWith('=')) return value;
-  return value.slice(1).replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key: string) => String(credentials[key] ?? ''));
+  return value
+    .slice(1)
+    .replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key: string) => String(credentials[key] ?? ''));
 }
 
 /**
@@ -37,15 +39,25 @@ export class TestCredentialsHelper extends ICredentialsHelper {
     return true;
   }
 
-  async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, request: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+  async authenticate(
+    credentials: ICredentialDataDecryptedObject,
+    typeName: string,
+    request: IHttpRequestOptions,
+  ): Promise<IHttpRequestOptions> {
     const auth = this.types[typeName]?.authenticate;
     if (!auth || typeof auth === 'function' || auth.type !== 'generic') return request;
     const headers: Record<string, unknown> = { ...(request.headers ?? {}) };
-    for (const [name, value] of Object.entries(auth.properties.headers ?? {})) headers[name] = resolveTemplate(value, credentials);
+    for (const [name, value] of Object.entries(auth.properties.headers ?? {}))
+      headers[name] = resolveTemplate(value, credentials);
     return { ...request, headers: headers as IHttpRequestOptions['headers'] };
   }
 
-  async preAuthentication(_helpers: IHttpRequestHelper, _credentials: ICredentialDataDecryptedObject, _typeName: string, _node: INode): Promise<undefined> {
+  async preAuthentication(
+    _helpers: IHttpRequestHelper,
+    _credentials: ICredentialDataDecryptedObject,
+    _typeName: string,
+    _node: INode,
+  ): Promise<undefined> {
     return undefined;
   }
 
@@ -57,7 +69,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
     throw new Error('not used by these nodes');
   }
 
-  async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, _details: INodeCredentialsDetails, type: string): Promise<ICredentialDataDecryptedObject> {
+  async getDecrypted(
+    _additionalData: IWorkflowExecuteAdditionalData,
+    _details: INodeCredentialsDetails,
+    type: string,
+  ): Promise<ICredentialDataDecryptedObject> {
     return this.values[type] ?? {};
   }
 

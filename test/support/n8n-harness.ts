@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { ExecutionLifecycleHooks, HookContext, PackageDirectoryLoader, WebhookContext, WorkflowExecute } from 'n8n-core';
+import {
+  ExecutionLifecycleHooks,
+  HookContext,
+  PackageDirectoryLoader,
+  WebhookContext,
+  WorkflowExecute,
+} from 'n8n-core';
 import type {
   ICredentialDataDecryptedObject,
   IConnections,
@@ -23,7 +29,9 @@ const PACKAGE_DIR = join(__dirname, '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-voice-bridge';
 
 /** Node types of the package as n8n loads them (PackageDirectoryLoader over dist/), plus test-only ones. */
-export async function loadNodeTypes(extra: Record<string, INodeType> = {}): Promise<{ nodeTypes: INodeTypes; loader: PackageDirectoryLoader }> {
+export async function loadNodeTypes(
+  extra: Record<string, INodeType> = {},
+): Promise<{ nodeTypes: INodeTypes; loader: PackageDirectoryLoader }> {
   const loader = new PackageDirectoryLoader(PACKAGE_DIR);
   await loader.loadAll();
   const byName = (type: string): INodeType | IVersionedNodeType => {
@@ -101,9 +109,14 @@ export class N8nHarness {
     private readonly credentials: TestCredentialsHelper,
   ) {}
 
-  static async start(credentials: Record<string, ICredentialDataDecryptedObject>, extraNodes: Record<string, INodeType> = {}): Promise<N8nHarness> {
+  static async start(
+    credentials: Record<string, ICredentialDataDecryptedObject>,
+    extraNodes: Record<string, INodeType> = {},
+  ): Promise<N8nHarness> {
     const { nodeTypes, loader } = await loadNodeTypes(extraNodes);
-    const types = Object.fromEntries(Object.keys(loader.credentialTypes).map((name) => [name, loader.getCredential(name).type]));
+    const types = Object.fromEntries(
+      Object.keys(loader.credentialTypes).map((name) => [name, loader.getCredential(name).type]),
+    );
     const harness = new N8nHarness(nodeTypes, new TestCredentialsHelper(types, credentials));
     harness.server = createServer((req, res) => void harness.route(req, res));
     await new Promise<void>((resolve) => harness.server!.listen(0, '127.0.0.1', resolve));
@@ -111,7 +124,10 @@ export class N8nHarness {
     return harness;
   }
 
-  additionalData(executionId: string, extra: Partial<IWorkflowExecuteAdditionalData> = {}): IWorkflowExecuteAdditionalData {
+  additionalData(
+    executionId: string,
+    extra: Partial<IWorkflowExecuteAdditionalData> = {},
+  ): IWorkflowExecuteAdditionalData {
     return {
       credentialsHelper: this.credentials,
       executionId,
@@ -128,17 +144,34 @@ export class N8nHarness {
   }
 
   workflow(nodes: INode[], connections: IConnections, staticData = {}): Workflow {
-    return new Workflow({ id: `wf_${randomBytes(4).toString('hex')}`, nodes, connections, nodeTypes: this.nodeTypes, active: false, staticData });
+    return new Workflow({
+      id: `wf_${randomBytes(4).toString('hex')}`,
+      nodes,
+      connections,
+      nodeTypes: this.nodeTypes,
+      active: false,
+      staticData,
+    });
   }
 
   /** Runs a workflow from its first node; resolves when n8n has saved it (finished or waiting). */
-  async run(workflow: Workflow, input: { json: Record<string, unknown> }[] = [{ json: {} }], id = String(this.nextExecutionId++)): Promise<ExecutionRecord> {
+  async run(
+    workflow: Workflow,
+    input: { json: Record<string, unknown> }[] = [{ json: {} }],
+    id = String(this.nextExecutionId++),
+  ): Promise<ExecutionRecord> {
     // The first node listed is where the run starts (as n8n's "execute from here").
     const start = Object.values(workflow.nodes)[0];
     if (!start) throw new Error('workflow has no nodes');
     const data: IRunExecutionData = {
       resultData: { runData: {} },
-      executionData: { contextData: {}, metadata: {}, waitingExecution: {}, waitingExecutionSource: null, nodeExecutionStack: [{ node: start, data: { main: [input] }, source: null }] },
+      executionData: {
+        contextData: {},
+        metadata: {},
+        waitingExecution: {},
+        waitingExecutionSource: null,
+        nodeExecutionStack: [{ node: start, data: { main: [input] }, source: null }],
+      },
     } as unknown as IRunExecutionData;
     const record: ExecutionRecord = { id, workflow, running: true, runs: [], data };
     this.executions.set(id, record);
@@ -150,13 +183,27 @@ export class N8nHarness {
   runAgain(record: ExecutionRecord): Promise<ExecutionRecord> {
     const start = Object.values(record.workflow.nodes)[0];
     const input = record.runs[0].data.resultData.runData[start.name]?.[0]?.data?.main?.[0] ?? [];
-    return this.run(record.workflow, input.map((item) => ({ json: item.json })), record.id);
+    return this.run(
+      record.workflow,
+      input.map((item) => ({ json: item.json })),
+      record.id,
+    );
   }
 
   private async process(record: ExecutionRecord): Promise<void> {
     record.running = true;
-    const hooks = new ExecutionLifecycleHooks('manual', record.id, { id: record.workflow.id, name: 'test', nodes: [], connections: {}, active: false } as never);
-    const run = await new WorkflowExecute(this.additionalData(record.id, { hooks }), 'manual', record.data).processRunExecutionData(record.workflow);
+    const hooks = new ExecutionLifecycleHooks('manual', record.id, {
+      id: record.workflow.id,
+      name: 'test',
+      nodes: [],
+      connections: {},
+      active: false,
+    } as never);
+    const run = await new WorkflowExecute(
+      this.additionalData(record.id, { hooks }),
+      'manual',
+      record.data,
+    ).processRunExecutionData(record.workflow);
     record.data = run.data;
     record.runs.push(run);
     record.running = false;
@@ -175,21 +222,42 @@ export class N8nHarness {
   /** Publishes a trigger workflow: runs checkExists/create as n8n does on publish. */
   async publish(workflow: Workflow, node: INode): Promise<void> {
     const hooks = this.webhookMethods(node);
-    const context = new HookContext(workflow, node, this.additionalData('activation'), 'trigger', 'activate', this.webhookData(workflow, node));
+    const context = new HookContext(
+      workflow,
+      node,
+      this.additionalData('activation'),
+      'trigger',
+      'activate',
+      this.webhookData(workflow, node),
+    );
     if (!(await hooks.checkExists.call(context))) await hooks.create.call(context);
     this.triggers.set(this.webhookPath(workflow, node), { workflow, node, fired: [] });
   }
 
   /** Unpublishes: runs delete. */
   async unpublish(workflow: Workflow, node: INode): Promise<void> {
-    const context = new HookContext(workflow, node, this.additionalData('activation'), 'trigger', 'activate', this.webhookData(workflow, node));
+    const context = new HookContext(
+      workflow,
+      node,
+      this.additionalData('activation'),
+      'trigger',
+      'activate',
+      this.webhookData(workflow, node),
+    );
     await this.webhookMethods(node).delete.call(context);
     this.triggers.delete(this.webhookPath(workflow, node));
   }
 
   /** What publishing would run, for the check on its own. */
   async checkExists(workflow: Workflow, node: INode): Promise<boolean> {
-    const context = new HookContext(workflow, node, this.additionalData('activation'), 'trigger', 'activate', this.webhookData(workflow, node));
+    const context = new HookContext(
+      workflow,
+      node,
+      this.additionalData('activation'),
+      'trigger',
+      'activate',
+      this.webhookData(workflow, node),
+    );
     return this.webhookMethods(node).checkExists.call(context);
   }
 
@@ -232,7 +300,15 @@ export class N8nHarness {
     } catch {
       body = {};
     }
-    const request = { body, rawBody: raw, headers: req.headers, query: Object.fromEntries(url.searchParams), params: {}, method: req.method, url: req.url };
+    const request = {
+      body,
+      rawBody: raw,
+      headers: req.headers,
+      query: Object.fromEntries(url.searchParams),
+      params: {},
+      method: req.method,
+      url: req.url,
+    };
     const waiting = /^\/webhook-waiting\/([^/]+)/.exec(url.pathname);
     if (waiting) return this.resume(waiting[1], request, res);
     const trigger = this.triggers.get(url.pathname.replace(/^\/webhook\//, ''));
@@ -245,7 +321,8 @@ export class N8nHarness {
     const record = this.executions.get(executionId);
     if (!record) return void res.writeHead(404).end('{"message":"execution not found"}');
     if (record.running) return void res.writeHead(409).end('{"message":"running already"}');
-    if (this.status(record) !== 'waiting') return void res.writeHead(409).end('{"message":"execution has finished already"}');
+    if (this.status(record) !== 'waiting')
+      return void res.writeHead(409).end('{"message":"execution has finished already"}');
     const stackEntry = record.data.executionData!.nodeExecutionStack[0];
     const response = expressResponse(res);
     const result = await this.callWebhook(record.workflow, stackEntry.node, request, response, record.data);
@@ -258,20 +335,41 @@ export class N8nHarness {
     await this.process(record);
   }
 
-  private async fire(trigger: { workflow: Workflow; node: INode; fired: IRun[] }, request: object, res: ServerResponse): Promise<void> {
+  private async fire(
+    trigger: { workflow: Workflow; node: INode; fired: IRun[] },
+    request: object,
+    res: ServerResponse,
+  ): Promise<void> {
     const response = expressResponse(res);
     const result = await this.callWebhook(trigger.workflow, trigger.node, request, response, null);
-    if (!response.headersSent) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result.webhookResponse ?? { message: 'Workflow was started' }));
+    if (!response.headersSent)
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(result.webhookResponse ?? { message: 'Workflow was started' }));
     if (!result.workflowData) return;
     const record = await this.run(trigger.workflow, result.workflowData[0]);
     trigger.fired.push(record.runs.at(-1)!);
   }
 
-  private async callWebhook(workflow: Workflow, node: INode, request: object, response: object, runData: IRunExecutionData | null): Promise<IWebhookResponseData> {
+  private async callWebhook(
+    workflow: Workflow,
+    node: INode,
+    request: object,
+    response: object,
+    runData: IRunExecutionData | null,
+  ): Promise<IWebhookResponseData> {
     const type = this.nodeTypes.getByNameAndVersion(node.type, node.typeVersion) as INodeType;
     const executionId = [...this.executions.values()].find((e) => e.data === runData)?.id ?? 'trigger';
     const additionalData = this.additionalData(executionId, { httpRequest: request, httpResponse: response } as never);
-    const context = new WebhookContext(workflow, node, additionalData, 'webhook', this.webhookData(workflow, node), [], runData);
+    const context = new WebhookContext(
+      workflow,
+      node,
+      additionalData,
+      'webhook',
+      this.webhookData(workflow, node),
+      [],
+      runData,
+    );
     return type.webhook!.call(context);
   }
 

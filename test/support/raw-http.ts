@@ -55,6 +55,11 @@ function unchunk(body: string): string {
 
 /** A GET with `Connection: close`, for a request target given verbatim. */
 export function rawGet(url: string, target: string, headers: Record<string, string> = {}): Promise<RawResponse> {
-  const lines = [`GET ${target} HTTP/1.1`, `Host: ${new URL(url).host}`, 'Connection: close', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+  const lines = [
+    `GET ${target} HTTP/1.1`,
+    `Host: ${new URL(url).host}`,
+    'Connection: close',
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ];
   return rawRequest(url, `${lines.join('\r\n')}\r\n\r\n`);
 }

@@ -11,7 +11,8 @@ export function listRoutes(app: FastifyInstance): [string, string][] {
     stack.length = depth;
     const path = `${stack[depth - 1] ?? ''}${match[2]}`.replace(/^\/\//, '/');
     stack[depth] = depth === 0 ? '/' : path;
-    for (const method of (match[3] ?? '').split(', ').filter((m) => m && m !== 'HEAD')) routes.push([method, depth === 0 ? '/' : path]);
+    for (const method of (match[3] ?? '').split(', ').filter((m) => m && m !== 'HEAD'))
+      routes.push([method, depth === 0 ? '/' : path]);
   }
   return routes;
 }

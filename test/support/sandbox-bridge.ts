@@ -40,7 +40,10 @@ export interface TestBridge {
 const ENDED: readonly CallStatus[] = ['completed', 'busy', 'no-answer', 'failed', 'canceled'];
 
 /** A sandbox bridge on a free port with a real Redis (its own key prefix), simulators speeded up. */
-export async function startTestBridge(env: Record<string, string> = {}, options: { log?: Logger; redis?: boolean } = {}): Promise<TestBridge> {
+export async function startTestBridge(
+  env: Record<string, string> = {},
+  options: { log?: Logger; redis?: boolean } = {},
+): Promise<TestBridge> {
   const prefix = testPrefix();
   const config = loadConfig({
     PORT: '0',
@@ -72,9 +75,12 @@ export async function startTestBridge(env: Record<string, string> = {}, options:
   const waitForCall: TestBridge['waitForCall'] = async (id, done, timeoutMs = 20_000) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const { body } = await api(`/v1/calls/${id}`, { headers: env.BRIDGE_API_KEY ? { authorization: `Bearer ${env.BRIDGE_API_KEY}` } : {} });
+      const { body } = await api(`/v1/calls/${id}`, {
+        headers: env.BRIDGE_API_KEY ? { authorization: `Bearer ${env.BRIDGE_API_KEY}` } : {},
+      });
       if (done(body as CallResource)) return body as CallResource;
-      if (Date.now() > deadline) throw new Error(`call ${id} did not get there in ${timeoutMs} ms; last seen: ${JSON.stringify(body)}`);
+      if (Date.now() > deadline)
+        throw new Error(`call ${id} did not get there in ${timeoutMs} ms; last seen: ${JSON.stringify(body)}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
@@ -84,17 +90,25 @@ export async function startTestBridge(env: Record<string, string> = {}, options:
     prefix,
     api,
     async placeCall(body) {
-      const response = await api('/v1/calls', { method: 'POST', json: body, headers: env.BRIDGE_API_KEY ? { authorization: `Bearer ${env.BRIDGE_API_KEY}` } : {} });
-      if (response.status !== 201) throw new Error(`placing the call failed: ${response.status} ${JSON.stringify(response.body)}`);
+      const response = await api('/v1/calls', {
+        method: 'POST',
+        json: body,
+        headers: env.BRIDGE_API_KEY ? { authorization: `Bearer ${env.BRIDGE_API_KEY}` } : {},
+      });
+      if (response.status !== 201)
+        throw new Error(`placing the call failed: ${response.status} ${JSON.stringify(response.body)}`);
       return response.body as CallResource;
     },
     waitForCall,
     async waitForEnd(id, timeoutMs = 20_000) {
-      if (options.redis === false) return waitForCall(id, (call) => ENDED.includes(call.status) && call.endReason !== null, timeoutMs);
+      if (options.redis === false)
+        return waitForCall(id, (call) => ENDED.includes(call.status) && call.endReason !== null, timeoutMs);
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         // `call.ended` is the contract's signal that the transcript is complete.
-        const ended = (await readEvents(prefix, redisUrl)).find((event) => event.type === 'call.ended' && event.call.id === id);
+        const ended = (await readEvents(prefix, redisUrl)).find(
+          (event) => event.type === 'call.ended' && event.call.id === id,
+        );
         if (ended) return ended.call;
         if (Date.now() > deadline) throw new Error(`call ${id} did not end in ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -108,11 +122,19 @@ export async function startTestBridge(env: Record<string, string> = {}, options:
 }
 
 export function agentCall(to = '+15551230000', extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { to, mode: 'agent', agent: { prompt: 'You are a friendly scheduling assistant.', greeting: 'Hi, this is Ava from Bright Dental.' }, ...extra };
+  return {
+    to,
+    mode: 'agent',
+    agent: { prompt: 'You are a friendly scheduling assistant.', greeting: 'Hi, this is Ava from Bright Dental.' },
+    ...extra,
+  };
 }
 
 /** Reads every event the bridge appended to its events stream. */
-export async function readEvents(prefix: string, redisUrl = REDIS_URL): Promise<{ id: string; type: string; call: CallResource; utterance?: unknown }[]> {
+export async function readEvents(
+  prefix: string,
+  redisUrl = REDIS_URL,
+): Promise<{ id: string; type: string; call: CallResource; utterance?: unknown }[]> {
   const redis = new Redis(redisUrl);
   try {
     const entries = await redis.xrange(`${prefix}events`, '-', '+');

@@ -45,7 +45,13 @@ export class WebhookReceiver {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString();
     const parsed = JSON.parse(body) as { id: string; type: string };
-    const delivery: Received = { id: parsed.id, type: parsed.type, body, signature: req.headers['x-voice-bridge-signature'] as string | undefined, at: Date.now() };
+    const delivery: Received = {
+      id: parsed.id,
+      type: parsed.type,
+      body,
+      signature: req.headers['x-voice-bridge-signature'] as string | undefined,
+      at: Date.now(),
+    };
     const attempt = (this.attempts.get(parsed.id) ?? 0) + 1;
     this.attempts.set(parsed.id, attempt);
     const status = await this.behaviour(delivery, attempt);
@@ -70,7 +76,11 @@ export class WebhookReceiver {
   }
 }
 
-export async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

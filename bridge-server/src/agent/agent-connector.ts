@@ -26,14 +26,22 @@ export class AgentConnector {
   ) {
     this.ai = new GoogleGenAI({
       apiKey: settings.apiKey,
-      httpOptions: { ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}), ...(settings.apiVersion ? { apiVersion: settings.apiVersion } : {}) },
+      httpOptions: {
+        ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}),
+        ...(settings.apiVersion ? { apiVersion: settings.apiVersion } : {}),
+      },
     });
   }
 
   prewarm(call: CallRecord): void {
     if (call.mode !== 'agent' || !call.agent || this.prepared.has(call.id)) return;
     const { connection, ready } = this.open(call, this.log.child({ callId: call.id }));
-    ready.catch((error: unknown) => this.log.warn({ err: error, callId: call.id }, 'pre-warming Gemini Live failed; will retry when the stream starts'));
+    ready.catch((error: unknown) =>
+      this.log.warn(
+        { err: error, callId: call.id },
+        'pre-warming Gemini Live failed; will retry when the stream starts',
+      ),
+    );
     // An unanswered call never claims its session.
     const expiry = setTimeout(() => this.discard(call.id), (call.ringTimeoutSec + 60) * 1000);
     expiry.unref();
@@ -60,7 +68,12 @@ export class AgentConnector {
 
   private open(call: CallRecord, log: Logger): { connection: LiveConnection; ready: Promise<void> } {
     const agent = call.agent ?? { prompt: '' };
-    const connection = new LiveConnection(this.ai, this.settings.model, (handle) => liveConnectConfig(agent, call.language, handle), log);
+    const connection = new LiveConnection(
+      this.ai,
+      this.settings.model,
+      (handle) => liveConnectConfig(agent, call.language, handle),
+      log,
+    );
     const ready = connection.open().then(() => connection.sendText(greetingInstruction(agent.greeting)));
     return { connection, ready };
   }

@@ -114,7 +114,11 @@ export class AgentHandler implements ModeHandler, LiveListener {
     if (content?.turnComplete) this.turnComplete();
     for (const call of message.toolCall?.functionCalls ?? []) this.toolCall(call.id ?? '', call.name ?? '');
     const cancelled = message.toolCallCancellation?.ids ?? [];
-    if (this.hangupRequested && this.hangupRequested !== 'apology' && cancelled.includes(this.hangupRequested.toolCallId)) {
+    if (
+      this.hangupRequested &&
+      this.hangupRequested !== 'apology' &&
+      cancelled.includes(this.hangupRequested.toolCallId)
+    ) {
       this.context.log.info('end_call was cancelled');
       this.hangupRequested = null;
       clearTimeout(this.hangupTimer);
@@ -238,7 +242,9 @@ export class AgentHandler implements ModeHandler, LiveListener {
 
   private store(entry: NewTranscriptEntry | undefined): void {
     if (!entry) return;
-    this.writes = this.writes.then(() => this.context.addTranscript([entry])).catch((error: unknown) => this.context.log.error({ err: error }, 'could not store a transcript entry'));
+    this.writes = this.writes
+      .then(() => this.context.addTranscript([entry]))
+      .catch((error: unknown) => this.context.log.error({ err: error }, 'could not store a transcript entry'));
   }
 
   /** After the stream ended only the callee's last words matter; no more audio or tools. */

@@ -100,7 +100,10 @@ export class LiveConnection {
     previous?.close();
     this.reconnecting = false;
     if (!this.session) return this.fail(lastError instanceof Error ? lastError : new Error(String(lastError)));
-    this.log.info({ heldChunks: this.heldAudio.length, droppedChunks: this.droppedAudio }, 'Gemini Live session resumed');
+    this.log.info(
+      { heldChunks: this.heldAudio.length, droppedChunks: this.droppedAudio },
+      'Gemini Live session resumed',
+    );
     for (const data of this.heldAudio.splice(0)) this.sendAudio(data);
     this.droppedAudio = 0;
   }

@@ -76,6 +76,11 @@ export class CalleeUtterance {
     const text = joinFragments(this.fragments);
     if (!text || this.startMs === null) return undefined;
     const startMs = Math.round(this.startMs);
-    return { speaker: 'callee', text, startMs, endMs: Math.round(Math.max(startMs, Math.min(this.endMs, Math.max(lastVoiceMs, startMs)))) };
+    return {
+      speaker: 'callee',
+      text,
+      startMs,
+      endMs: Math.round(Math.max(startMs, Math.min(this.endMs, Math.max(lastVoiceMs, startMs)))),
+    };
   }
 }

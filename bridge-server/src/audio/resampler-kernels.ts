@@ -16,7 +16,15 @@ interface WasmApi {
 
 interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  decimate(coeffs: number, work: number, phases: number, input: number, count: number, first: number, output: number): number;
+  decimate(
+    coeffs: number,
+    work: number,
+    phases: number,
+    input: number,
+    count: number,
+    first: number,
+    output: number,
+  ): number;
   interpolate(coeffs: number, work: number, input: number, count: number, output: number): void;
 }
 
@@ -35,13 +43,15 @@ const DECIMATOR_COEFFS = BASE;
 const INTERPOLATOR_COEFFS = BASE + 256;
 const DECIMATOR_WORK = BASE + 512;
 const DECIMATOR_PHASES = DECIMATOR_WORK + (DECIMATOR_HISTORY + DECIMATOR_BLOCK) * 4 + PAD;
-const INTERPOLATOR_WORK = DECIMATOR_PHASES + 3 * 4 * (Math.ceil((DECIMATOR_HISTORY + DECIMATOR_BLOCK + 2) / 3) + 8) + PAD;
+const INTERPOLATOR_WORK =
+  DECIMATOR_PHASES + 3 * 4 * (Math.ceil((DECIMATOR_HISTORY + DECIMATOR_BLOCK + 2) / 3) + 8) + PAD;
 const INPUT = INTERPOLATOR_WORK + (INTERPOLATOR_HISTORY + INTERPOLATOR_BLOCK) * 4 + PAD;
 const OUTPUT = INPUT + DECIMATOR_BLOCK * 2 + PAD;
 const END = OUTPUT + INTERPOLATOR_BLOCK * 4 + PAD;
 
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-const kernel = new wasm.Instance(new wasm.Module(readFileSync(join(__dirname, '..', '..', 'wasm', 'resamplers.wasm')))).exports as KernelExports;
+const kernel = new wasm.Instance(new wasm.Module(readFileSync(join(__dirname, '..', '..', 'wasm', 'resamplers.wasm'))))
+  .exports as KernelExports;
 const pagesNeeded = Math.ceil(END / 65536) - kernel.memory.buffer.byteLength / 65536;
 if (pagesNeeded > 0) kernel.memory.grow(pagesNeeded);
 const f32 = new Float32Array(kernel.memory.buffer);
@@ -67,7 +77,15 @@ export function setInterpolatorBranch(branch: Float64Array): void {
  * starting with the input sample at offset `first`; updates `history` and writes the outputs
  * to `output` from `outputAt`. Returns how many it wrote.
  */
-export function decimate(history: Float32Array, input: Int16Array, from: number, count: number, first: number, output: Int16Array, outputAt: number): number {
+export function decimate(
+  history: Float32Array,
+  input: Int16Array,
+  from: number,
+  count: number,
+  first: number,
+  output: Int16Array,
+  outputAt: number,
+): number {
   f32.set(history, DECIMATOR_WORK / 4);
   i16.set(input.subarray(from, from + count), INPUT / 2);
   const written = kernel.decimate(DECIMATOR_COEFFS, DECIMATOR_WORK, DECIMATOR_PHASES, INPUT, count, first, OUTPUT);
@@ -80,7 +98,14 @@ export function decimate(history: Float32Array, input: Int16Array, from: number,
  * Runs the 8 -> 16 kHz kernel over `count` (≤ INTERPOLATOR_BLOCK) samples of `input` from
  * `from`; updates `history` and writes `2 * count` samples to `output` from `outputAt`.
  */
-export function interpolate(history: Float32Array, input: Int16Array, from: number, count: number, output: Int16Array, outputAt: number): void {
+export function interpolate(
+  history: Float32Array,
+  input: Int16Array,
+  from: number,
+  count: number,
+  output: Int16Array,
+  outputAt: number,
+): void {
   f32.set(history, INTERPOLATOR_WORK / 4);
   i16.set(input.subarray(from, from + count), INPUT / 2);
   kernel.interpolate(INTERPOLATOR_COEFFS, INTERPOLATOR_WORK, INPUT, count, OUTPUT);

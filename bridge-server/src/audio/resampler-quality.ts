@@ -91,7 +91,13 @@ export function measureUpsampler(): ResamplerQuality {
     const image = toneAmplitude(out, 8000 - f, 16000, SETTLE_S * 16000, WINDOW_S * 16000);
     worst = Math.max(worst, decibels(image / AMPLITUDE));
   }
-  return { gainAt1kHzDb: at1k, passbandRippleDb: ripple, worstRejectionDb: worst, delayMs: delayMs(runUpsampler, 8000, 16000), chunkedVsOneShotLsb: chunkedVsOneShot(runUpsampler, 8000) };
+  return {
+    gainAt1kHzDb: at1k,
+    passbandRippleDb: ripple,
+    worstRejectionDb: worst,
+    delayMs: delayMs(runUpsampler, 8000, 16000),
+    chunkedVsOneShotLsb: chunkedVsOneShot(runUpsampler, 8000),
+  };
 }
 
 /** 24 kHz -> 8 kHz: rejection is everything that comes out of a 4.6-11.5 kHz input tone. */
@@ -104,5 +110,11 @@ export function measureDownsampler(): ResamplerQuality {
     const level = rms(out, SETTLE_S * 8000, WINDOW_S * 8000) * Math.SQRT2;
     worst = Math.max(worst, decibels(level / AMPLITUDE));
   }
-  return { gainAt1kHzDb: at1k, passbandRippleDb: ripple, worstRejectionDb: worst, delayMs: delayMs(runDownsampler, 24000, 8000), chunkedVsOneShotLsb: chunkedVsOneShot(runDownsampler, 24000) };
+  return {
+    gainAt1kHzDb: at1k,
+    passbandRippleDb: ripple,
+    worstRejectionDb: worst,
+    delayMs: delayMs(runDownsampler, 24000, 8000),
+    chunkedVsOneShotLsb: chunkedVsOneShot(runDownsampler, 24000),
+  };
 }

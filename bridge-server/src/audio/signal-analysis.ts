@@ -14,7 +14,13 @@ export function sineWave(frequencyHz: number, sampleRate: number, samples: numbe
  * Amplitude of the component at `frequencyHz` (single-bin DFT). Choose a window that holds a
  * whole number of cycles of every frequency involved, so nothing leaks between bins.
  */
-export function toneAmplitude(signal: ArrayLike<number>, frequencyHz: number, sampleRate: number, start = 0, length = signal.length - start): number {
+export function toneAmplitude(
+  signal: ArrayLike<number>,
+  frequencyHz: number,
+  sampleRate: number,
+  start = 0,
+  length = signal.length - start,
+): number {
   const step = (2 * Math.PI * frequencyHz) / sampleRate;
   let re = 0;
   let im = 0;

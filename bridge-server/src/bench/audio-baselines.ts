@@ -47,7 +47,8 @@ export async function libsamplerateSincFastest(): Promise<FramePath> {
   const up = await create(1, 8000, 16000, { converterType: ConverterType.SRC_SINC_FASTEST });
   const down = await create(1, 24000, 8000, { converterType: ConverterType.SRC_SINC_FASTEST });
   const toFloat = (pcm: Int16Array) => Float32Array.from(pcm, (s) => s / 32768);
-  const toInt16 = (samples: Float32Array) => Int16Array.from(samples, (s) => Math.max(-32768, Math.min(32767, Math.round(s * 32768))));
+  const toInt16 = (samples: Float32Array) =>
+    Int16Array.from(samples, (s) => Math.max(-32768, Math.min(32767, Math.round(s * 32768))));
   return {
     inbound(payload) {
       return base64FromPcm(toInt16(up.full(toFloat(mulaw.decode(Buffer.from(payload, 'base64'))))));

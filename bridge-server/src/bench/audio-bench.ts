@@ -23,7 +23,9 @@ function payloads(count: number): { inbound: string[]; outbound: string[] } {
   encodeMulaw(pcm8k, mulaw);
   const bytes24k = Buffer.from(pcm24k.buffer);
   return {
-    inbound: Array.from({ length: count }, (_, i) => Buffer.from(mulaw.subarray(i * 160, (i + 1) * 160)).toString('base64')),
+    inbound: Array.from({ length: count }, (_, i) =>
+      Buffer.from(mulaw.subarray(i * 160, (i + 1) * 160)).toString('base64'),
+    ),
     outbound: Array.from({ length: count }, (_, i) => bytes24k.subarray(i * 960, (i + 1) * 960).toString('base64')),
   };
 }
@@ -58,18 +60,60 @@ export async function runAudioBench(): Promise<Record<string, unknown>> {
   const inboundBytes = heapBytesPerCall(() => transcoder.transcode(mulawFrame));
 
   const us = (ns: number) => (ns / 1000).toFixed(2);
-  printTable('Audio path per 20 ms frame (median µs; payload in -> payload out, base64 included)', ['path', 'inbound µs', 'outbound µs', 'both µs', 'calls/core (audio only)'], [
-    ['voice-bridge (half-band / third-band FIR)', us(ours.inboundNs), us(ours.outboundNs), us(ours.frameNs), ours.callsPerCore],
-    ['(a) naive: alawmulaw + linear / drop', us(naive.inboundNs), us(naive.outboundNs), us(naive.frameNs), naive.callsPerCore],
-    ['(b) libsamplerate-js SINC_FASTEST', us(libsamplerate.inboundNs), us(libsamplerate.outboundNs), us(libsamplerate.frameNs), libsamplerate.callsPerCore],
-  ]);
-  printTable('Resampler fidelity (synthetic tones)', ['resampler', '1 kHz gain dB', '300-3400 Hz ripple dB', 'alias/image dB', 'delay ms', 'chunked vs one-shot LSB'], [
-    ['8k -> 16k', up.gainAt1kHzDb.toFixed(3), up.passbandRippleDb.toFixed(3), up.worstRejectionDb.toFixed(1), up.delayMs.toFixed(2), up.chunkedVsOneShotLsb],
-    ['24k -> 8k', down.gainAt1kHzDb.toFixed(3), down.passbandRippleDb.toFixed(3), down.worstRejectionDb.toFixed(1), down.delayMs.toFixed(2), down.chunkedVsOneShotLsb],
-  ]);
+  printTable(
+    'Audio path per 20 ms frame (median µs; payload in -> payload out, base64 included)',
+    ['path', 'inbound µs', 'outbound µs', 'both µs', 'calls/core (audio only)'],
+    [
+      [
+        'voice-bridge (half-band / third-band FIR)',
+        us(ours.inboundNs),
+        us(ours.outboundNs),
+        us(ours.frameNs),
+        ours.callsPerCore,
+      ],
+      [
+        '(a) naive: alawmulaw + linear / drop',
+        us(naive.inboundNs),
+        us(naive.outboundNs),
+        us(naive.frameNs),
+        naive.callsPerCore,
+      ],
+      [
+        '(b) libsamplerate-js SINC_FASTEST',
+        us(libsamplerate.inboundNs),
+        us(libsamplerate.outboundNs),
+        us(libsamplerate.frameNs),
+        libsamplerate.callsPerCore,
+      ],
+    ],
+  );
+  printTable(
+    'Resampler fidelity (synthetic tones)',
+    ['resampler', '1 kHz gain dB', '300-3400 Hz ripple dB', 'alias/image dB', 'delay ms', 'chunked vs one-shot LSB'],
+    [
+      [
+        '8k -> 16k',
+        up.gainAt1kHzDb.toFixed(3),
+        up.passbandRippleDb.toFixed(3),
+        up.worstRejectionDb.toFixed(1),
+        up.delayMs.toFixed(2),
+        up.chunkedVsOneShotLsb,
+      ],
+      [
+        '24k -> 8k',
+        down.gainAt1kHzDb.toFixed(3),
+        down.passbandRippleDb.toFixed(3),
+        down.worstRejectionDb.toFixed(1),
+        down.delayMs.toFixed(2),
+        down.chunkedVsOneShotLsb,
+      ],
+    ],
+  );
   const ratioToNaive = ours.frameNs / naive.frameNs;
   const speedupOverLibsamplerate = libsamplerate.frameNs / ours.frameNs;
-  process.stdout.write(`\nvs naive: ${ratioToNaive.toFixed(2)}x its time (bar: <= 3x); vs libsamplerate-js: ${speedupOverLibsamplerate.toFixed(1)}x faster (bar: >= 10x)\n`);
+  process.stdout.write(
+    `\nvs naive: ${ratioToNaive.toFixed(2)}x its time (bar: <= 3x); vs libsamplerate-js: ${speedupOverLibsamplerate.toFixed(1)}x faster (bar: >= 10x)\n`,
+  );
   process.stdout.write(`heap per inbound frame in the transcoder: ${inboundBytes.toFixed(0)} B\n`);
   return {
     audio: {

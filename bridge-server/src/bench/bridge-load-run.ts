@@ -24,7 +24,17 @@ export interface BridgeLoadResult {
   generatorCores: number;
   /** The simulators' own event-loop delay p99 (ms): time they add to the latencies measured. */
   generatorLoopDelayP99Ms: number;
-  frames: Record<'inboundSent' | 'inboundReceived' | 'outboundSent' | 'outboundReceived' | 'inboundLate' | 'outboundLate' | 'lostInbound' | 'lostOutbound', number>;
+  frames: Record<
+    | 'inboundSent'
+    | 'inboundReceived'
+    | 'outboundSent'
+    | 'outboundReceived'
+    | 'inboundLate'
+    | 'outboundLate'
+    | 'lostInbound'
+    | 'lostOutbound',
+    number
+  >;
   inboundLatencyMs: LatencySummary;
   outboundLatencyMs: LatencySummary;
   eventLoopDelayP99Ms: number;
@@ -54,11 +64,18 @@ async function metric(base: string, name: string): Promise<number> {
  * continuous two-way audio, measured over `seconds` of steady state. Every frame is counted and
  * timed at both ends by the simulators.
  */
-export async function runBridgeLoad(calls: number, seconds: number, flags: { cpuProfile?: boolean; perfMap?: boolean; nodeFlags?: string[] } = {}): Promise<BridgeLoadResult> {
+export async function runBridgeLoad(
+  calls: number,
+  seconds: number,
+  flags: { cpuProfile?: boolean; perfMap?: boolean; nodeFlags?: string[] } = {},
+): Promise<BridgeLoadResult> {
   const accountSid = `AC${randomBytes(16).toString('hex')}`;
   const authToken = randomBytes(16).toString('hex');
   const prefix = `vbload:${randomBytes(4).toString('hex')}:`;
-  const simulators = fork(join(__dirname, 'loadtest-simulators.js'), [], { env: { ...process.env, LOAD_ACCOUNT_SID: accountSid, LOAD_AUTH_TOKEN: authToken }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const simulators = fork(join(__dirname, 'loadtest-simulators.js'), [], {
+    env: { ...process.env, LOAD_ACCOUNT_SID: accountSid, LOAD_AUTH_TOKEN: authToken },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const { carrierUrl, geminiUrl } = await waitFor<{ carrierUrl: string; geminiUrl: string }>(simulators, 'ready');
 
   const port = 20000 + Math.floor(Math.random() * 20000);
@@ -66,15 +83,29 @@ export async function runBridgeLoad(calls: number, seconds: number, flags: { cpu
   const apiKey = randomBytes(12).toString('hex');
   // --cpu-prof writes the bridge's profile (on its graceful exit) for finding the hot path;
   // --perf-map lets Linux `perf record -p <bridge pid>` name JIT-compiled functions too.
-  const profile = flags.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(process.cwd(), 'test-artifacts', 'profiles')}`] : [];
+  const profile = flags.cpuProfile
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(process.cwd(), 'test-artifacts', 'profiles')}`]
+    : [];
   if (flags.perfMap) profile.push('--perf-basic-prof-only-functions');
   profile.push(...(flags.nodeFlags ?? []));
   const bridge = spawn(process.execPath, [...profile, join(__dirname, '..', '..', 'bin', 'voice-bridge.js')], {
     env: {
-      PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, BRIDGE_API_KEY: apiKey, LOG_LEVEL: 'warn', SHUTDOWN_GRACE_SEC: '0',
-      REDIS_URL: 'redis://127.0.0.1:6379/0', REDIS_KEY_PREFIX: prefix,
-      TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken, TWILIO_FROM_NUMBER: '+15005550006', TWILIO_API_BASE_URL: carrierUrl,
-      GEMINI_API_KEY: 'load', GEMINI_MODEL: 'load-live', GEMINI_BASE_URL: geminiUrl,
+      PATH: process.env.PATH ?? '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: base,
+      BRIDGE_API_KEY: apiKey,
+      LOG_LEVEL: 'warn',
+      SHUTDOWN_GRACE_SEC: '0',
+      REDIS_URL: 'redis://127.0.0.1:6379/0',
+      REDIS_KEY_PREFIX: prefix,
+      TWILIO_ACCOUNT_SID: accountSid,
+      TWILIO_AUTH_TOKEN: authToken,
+      TWILIO_FROM_NUMBER: '+15005550006',
+      TWILIO_API_BASE_URL: carrierUrl,
+      GEMINI_API_KEY: 'load',
+      GEMINI_MODEL: 'load-live',
+      GEMINI_BASE_URL: geminiUrl,
     },
     stdio: ['ignore', process.env.LOADTEST_BRIDGE_STDOUT ? 'inherit' : 'ignore', 'inherit'],
   });
@@ -98,14 +129,23 @@ export async function runBridgeLoad(calls: number, seconds: number, flags: { cpu
     const ids: string[] = [];
     for (let i = 0; i < calls; i++) {
       const to = `+1555100${String(i).padStart(4, '0')}`;
-      const body = { to, mode: 'agent', agent: { prompt: `Load test. #scenario:load #call:${to}` }, maxDurationSec: 14400 };
+      const body = {
+        to,
+        mode: 'agent',
+        agent: { prompt: `Load test. #scenario:load #call:${to}` },
+        maxDurationSec: 14400,
+      };
       const response = await fetch(`${base}/v1/calls`, { method: 'POST', headers, body: JSON.stringify(body) });
       if (response.status !== 201) throw new Error(`placing call ${i}: ${response.status} ${await response.text()}`);
       ids.push(((await response.json()) as { id: string }).id);
       if (i % 25 === 24) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     for (let i = 0; ; i++) {
-      const active = ((await (await fetch(`${base}/v1/calls?status=active&limit=200`, { headers })).json()) as { calls: { status: string }[] }).calls;
+      const active = (
+        (await (await fetch(`${base}/v1/calls?status=active&limit=200`, { headers })).json()) as {
+          calls: { status: string }[];
+        }
+      ).calls;
       const streams = await metric(base, 'voicebridge_media_streams_active');
       if (streams >= calls) break;
       if (i > 600) throw new Error(`only ${streams} of ${calls} streams started (${active.length} active)`);
@@ -128,7 +168,10 @@ export async function runBridgeLoad(calls: number, seconds: number, flags: { cpu
     const loadedRss = rssBytes(pid);
     // prom-client reads Node's monitorEventLoopDelay, whose samples are the time between ticks of
     // a 10 ms timer: an idle process reads about 10.2 ms. The delay is what exceeds that timer.
-    const loopP99Ms = Math.max(0, (await metric(base, 'voicebridge_nodejs_eventloop_lag_p99_seconds')) * 1000 - LOOP_MONITOR_RESOLUTION_MS);
+    const loopP99Ms = Math.max(
+      0,
+      (await metric(base, 'voicebridge_nodejs_eventloop_lag_p99_seconds')) * 1000 - LOOP_MONITOR_RESOLUTION_MS,
+    );
     simulators.send({ command: 'stop-recording' });
     await waitFor(simulators, 'stopped');
     await new Promise((resolve) => setTimeout(resolve, 1500)); // let frames in flight arrive
@@ -148,14 +191,23 @@ export async function runBridgeLoad(calls: number, seconds: number, flags: { cpu
     const lostOutbound = report.counts.outboundSent - report.counts.outboundReceived;
     const rssPerCallKb = (loadedRss - idleRss) / calls / 1024;
     const result: BridgeLoadResult = {
-      calls, seconds: Number(elapsedSec.toFixed(2)), cpuMicrosPerCallSecond: Math.round(microsPerCallSecond),
-      userMicrosPerCallSecond: Math.round(userUsed / (calls * elapsedSec)), kernelMicrosPerCallSecond: Math.round(kernelUsed / (calls * elapsedSec)), callsPerCore, rssPerCallKiB: Math.round(rssPerCallKb),
+      calls,
+      seconds: Number(elapsedSec.toFixed(2)),
+      cpuMicrosPerCallSecond: Math.round(microsPerCallSecond),
+      userMicrosPerCallSecond: Math.round(userUsed / (calls * elapsedSec)),
+      kernelMicrosPerCallSecond: Math.round(kernelUsed / (calls * elapsedSec)),
+      callsPerCore,
+      rssPerCallKiB: Math.round(rssPerCallKb),
       generatorCores: Number((generatorUsed / (elapsedSec * 1e6)).toFixed(2)),
       generatorLoopDelayP99Ms: Number(report.loopDelayP99Ms.toFixed(2)),
-      frames: { ...report.counts, lostInbound, lostOutbound }, inboundLatencyMs: report.inbound, outboundLatencyMs: report.outbound,
-      eventLoopDelayP99Ms: Number(loopP99Ms.toFixed(2)), greetingLatencyMs: report.greeting,
+      frames: { ...report.counts, lostInbound, lostOutbound },
+      inboundLatencyMs: report.inbound,
+      outboundLatencyMs: report.outbound,
+      eventLoopDelayP99Ms: Number(loopP99Ms.toFixed(2)),
+      greetingLatencyMs: report.greeting,
     };
-    for (const id of ids) void fetch(`${base}/v1/calls/${id}/hangup`, { method: 'POST', headers }).catch(() => undefined);
+    for (const id of ids)
+      void fetch(`${base}/v1/calls/${id}/hangup`, { method: 'POST', headers }).catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     return result;
   } finally {

@@ -11,7 +11,9 @@ import { median, percentile, printTable } from './timing';
 const REDIS_URL = 'redis://127.0.0.1:6379/0';
 
 /** A receiver in this process that notes when each event id arrives. */
-async function startReceiver(onEvent: (event: { id: string; type: string; call?: { id: string } }) => void): Promise<{ url: string; close: () => Promise<void> }> {
+async function startReceiver(
+  onEvent: (event: { id: string; type: string; call?: { id: string } }) => void,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -36,8 +38,21 @@ async function clean(prefix: string): Promise<void> {
 }
 
 const SAMPLE_CALL: CallResource = {
-  id: 'call_bench', twilioCallSid: 'CA0', mode: 'agent', to: '+15551230000', from: '+15557650000', connectTo: null, status: 'in-progress',
-  answeredBy: 'human', endReason: null, createdAt: new Date().toISOString(), answeredAt: new Date().toISOString(), endedAt: null, durationSec: null, metadata: { crmId: 'lead-42' }, transcript: [],
+  id: 'call_bench',
+  twilioCallSid: 'CA0',
+  mode: 'agent',
+  to: '+15551230000',
+  from: '+15557650000',
+  connectTo: null,
+  status: 'in-progress',
+  answeredBy: 'human',
+  endReason: null,
+  createdAt: new Date().toISOString(),
+  answeredAt: new Date().toISOString(),
+  endedAt: null,
+  durationSec: null,
+  metadata: { crmId: 'lead-42' },
+  transcript: [],
 };
 
 export async function runDeliveryBench(events = 5000, calls = 40): Promise<Record<string, unknown>> {
@@ -48,16 +63,25 @@ export async function runDeliveryBench(events = 5000, calls = 40): Promise<Recor
     arrivals.set(event.id, performance.now());
     if (event.type === 'call.ended' && event.call) endedArrivals.set(event.call.id, performance.now());
   });
-  const bridge = await createBridge(loadConfig({ PORT: '0', HOST: '127.0.0.1', REDIS_URL, REDIS_KEY_PREFIX: prefix, SANDBOX_SPEED: '5' }), silentLogger());
+  const bridge = await createBridge(
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', REDIS_URL, REDIS_KEY_PREFIX: prefix, SANDBOX_SPEED: '5' }),
+    silentLogger(),
+  );
   const base = await bridge.listen();
   try {
-    await fetch(`${base}/v1/subscriptions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: receiver.url, events: ['call.status', 'call.ended'] }) });
+    await fetch(`${base}/v1/subscriptions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: receiver.url, events: ['call.status', 'call.ended'] }),
+    });
 
     // Throughput: events published as fast as the store takes them, until the last one arrives.
     const started = performance.now();
     const ids: string[] = [];
     for (let at = 0; at < events; at += 100) {
-      const batch = Array.from({ length: Math.min(100, events - at) }, (_, i) => callEvent('call.status', SAMPLE_CALL, `bench:${at + i}`));
+      const batch = Array.from({ length: Math.min(100, events - at) }, (_, i) =>
+        callEvent('call.status', SAMPLE_CALL, `bench:${at + i}`),
+      );
       ids.push(...batch.map((e) => e.id));
       await Promise.all(batch.map((event) => bridge.delivery.hub.publish(event)));
     }
@@ -68,7 +92,11 @@ export async function runDeliveryBench(events = 5000, calls = 40): Promise<Recor
     // Latency: a call ends at the carrier -> its signed call.ended arrives at the receiver.
     const placed: string[] = [];
     for (let i = 0; i < calls; i++) {
-      const response = await fetch(`${base}/v1/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: '+15558880002', mode: 'agent', agent: { prompt: 'p' } }) });
+      const response = await fetch(`${base}/v1/calls`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ to: '+15558880002', mode: 'agent', agent: { prompt: 'p' } }),
+      });
       placed.push(((await response.json()) as CallResource).id);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -81,12 +109,22 @@ export async function runDeliveryBench(events = 5000, calls = 40): Promise<Recor
     }
     const p50 = median(latencies);
     const p99 = percentile(latencies, 99);
-    printTable('Delivery (real Redis, local receiver, one bridge process)', ['measure', 'value'], [
-      [`events delivered per second (${events} signed POSTs)`, eventsPerSecond],
-      [`call end -> call.ended received, median ms (${latencies.length} calls)`, p50.toFixed(1)],
-      ['call end -> call.ended received, p99 ms', p99.toFixed(1)],
-    ]);
-    return { delivery: { eventsPerSecond, events, callEndToEndedMs: { median: Number(p50.toFixed(1)), p99: Number(p99.toFixed(1)), calls: latencies.length } } };
+    printTable(
+      'Delivery (real Redis, local receiver, one bridge process)',
+      ['measure', 'value'],
+      [
+        [`events delivered per second (${events} signed POSTs)`, eventsPerSecond],
+        [`call end -> call.ended received, median ms (${latencies.length} calls)`, p50.toFixed(1)],
+        ['call end -> call.ended received, p99 ms', p99.toFixed(1)],
+      ],
+    );
+    return {
+      delivery: {
+        eventsPerSecond,
+        events,
+        callEndToEndedMs: { median: Number(p50.toFixed(1)), p99: Number(p99.toFixed(1)), calls: latencies.length },
+      },
+    };
   } finally {
     await bridge.shutdown(0);
     await receiver.close();

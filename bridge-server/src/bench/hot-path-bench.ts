@@ -6,7 +6,9 @@ import { decodeBase64 } from '../twilio/media-stream-codec';
 import { printTable, timeOperation } from './timing';
 
 /** ws's frame writer (exported at runtime, not in its type definitions). */
-const { Sender } = ws as unknown as { Sender: new (socket: unknown) => { send(data: string | Buffer, options: object): void } };
+const { Sender } = ws as unknown as {
+  Sender: new (socket: unknown) => { send(data: string | Buffer, options: object): void };
+};
 
 /** The strict pattern the codec used to check every payload with, before decodeBase64. */
 const BASE64_PATTERN = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -26,13 +28,21 @@ export async function runHotPathBench(): Promise<Record<string, unknown>> {
   // the syscall is not (the load test has that).
   const sender = new Sender({ cork() {}, uncork() {}, write: () => true });
   const frameOptions = { binary: false, mask: true, fin: true, compress: false };
-  const sdkSession = new Session({ connect() {}, close() {}, send: (text: string) => sender.send(text, frameOptions) }, { isVertexAI: () => false } as never);
+  const sdkSession = new Session(
+    { connect() {}, close() {}, send: (text: string) => sender.send(text, frameOptions) },
+    { isVertexAI: () => false } as never,
+  );
   const audioSender = new RealtimeAudioSender();
-  const viaSdk = timeOperation(() => sdkSession.sendRealtimeInput({ audio: { data: pcm.toString('base64'), mimeType: GEMINI_INPUT_MIME_TYPE } }), 20000).medianNs;
+  const viaSdk = timeOperation(
+    () => sdkSession.sendRealtimeInput({ audio: { data: pcm.toString('base64'), mimeType: GEMINI_INPUT_MIME_TYPE } }),
+    20000,
+  ).medianNs;
   const viaBytes = timeOperation(() => sender.send(audioSender.encode(pcm, true), frameOptions), 20000).medianNs;
 
   const bufferutilModule = 'bufferutil'; // no type definitions; ws loads it the same way
-  const bufferutil = (await import(bufferutilModule)) as { mask(source: Buffer, mask: Buffer, output: Buffer, offset: number, length: number): void };
+  const bufferutil = (await import(bufferutilModule)) as {
+    mask(source: Buffer, mask: Buffer, output: Buffer, offset: number, length: number): void;
+  };
   const frame = Buffer.alloc(900, 7);
   const masked = Buffer.alloc(908);
   const key = Buffer.from([1, 2, 3, 4]);
@@ -40,7 +50,10 @@ export async function runHotPathBench(): Promise<Record<string, unknown>> {
   const nativeMask = timeOperation(() => bufferutil.mask(frame, key, masked, 8, 900), 20000).medianNs;
 
   const payload = Buffer.from(Array.from({ length: 160 }, (_, i) => (i * 37) & 0xff)).toString('base64');
-  const regexThenDecode = timeOperation(() => BASE64_PATTERN.test(payload) && Buffer.from(payload, 'base64'), 20000).medianNs;
+  const regexThenDecode = timeOperation(
+    () => BASE64_PATTERN.test(payload) && Buffer.from(payload, 'base64'),
+    20000,
+  ).medianNs;
   const decodeChecked = timeOperation(() => decodeBase64(payload), 20000).medianNs;
 
   const rows: [string, number, number][] = [
@@ -48,6 +61,14 @@ export async function runHotPathBench(): Promise<Record<string, unknown>> {
     ['ws masking of a 900-byte client frame (JS loop -> bufferutil)', jsMask, nativeMask],
     ['Twilio payload check + decode (regex + decode -> decodeBase64)', regexThenDecode, decodeChecked],
   ];
-  printTable('Hot path per message, before -> after (median ns, no sockets)', ['step', 'before ns', 'after ns', 'speed-up'], rows.map(([name, before, after]) => [name, before.toFixed(0), after.toFixed(0), `${(before / after).toFixed(1)}x`]));
-  return { hotPath: Object.fromEntries(rows.map(([name, before, after]) => [name, { beforeNs: Math.round(before), afterNs: Math.round(after) }])) };
+  printTable(
+    'Hot path per message, before -> after (median ns, no sockets)',
+    ['step', 'before ns', 'after ns', 'speed-up'],
+    rows.map(([name, before, after]) => [name, before.toFixed(0), after.toFixed(0), `${(before / after).toFixed(1)}x`]),
+  );
+  return {
+    hotPath: Object.fromEntries(
+      rows.map(([name, before, after]) => [name, { beforeNs: Math.round(before), afterNs: Math.round(after) }]),
+    ),
+  };
 }

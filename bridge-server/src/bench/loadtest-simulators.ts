@@ -39,12 +39,22 @@ async function main(): Promise<void> {
       loop.disable();
       send({ event: 'stopped' });
     } else if (message.command === 'report') {
-      const greetings = [...carrier.calls.values()].map((call) => call.stream?.stats.firstAgentAudioMs).filter((ms): ms is number => typeof ms === 'number');
+      const greetings = [...carrier.calls.values()]
+        .map((call) => call.stream?.stats.firstAgentAudioMs)
+        .filter((ms): ms is number => typeof ms === 'number');
       send({
         event: 'report',
         counts: probe.counts,
-        inbound: { p50: median(probe.inboundLatencyMs), p99: percentile(probe.inboundLatencyMs, 99), max: probe.inboundLatencyMs.reduce((a, b) => Math.max(a, b), 0) },
-        outbound: { p50: median(probe.outboundLatencyMs), p99: percentile(probe.outboundLatencyMs, 99), max: probe.outboundLatencyMs.reduce((a, b) => Math.max(a, b), 0) },
+        inbound: {
+          p50: median(probe.inboundLatencyMs),
+          p99: percentile(probe.inboundLatencyMs, 99),
+          max: probe.inboundLatencyMs.reduce((a, b) => Math.max(a, b), 0),
+        },
+        outbound: {
+          p50: median(probe.outboundLatencyMs),
+          p99: percentile(probe.outboundLatencyMs, 99),
+          max: probe.outboundLatencyMs.reduce((a, b) => Math.max(a, b), 0),
+        },
         greeting: { p50: median(greetings), p99: percentile(greetings, 99), calls: greetings.length },
         loopDelayP99Ms: Math.max(0, loop.percentile(99) / 1e6 - 10),
         streaming: [...carrier.calls.values()].filter((call) => call.status === 'in-progress' && call.stream).length,

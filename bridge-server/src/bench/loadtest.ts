@@ -42,7 +42,10 @@ function printRun(run: BridgeLoadResult, relay?: RelayBaseline): void {
     ['added latency inbound p50 / p99 (ms)', `${ms(run.inboundLatencyMs.p50)} / ${ms(run.inboundLatencyMs.p99)}`],
     ['added latency outbound p50 / p99 (ms)', `${ms(run.outboundLatencyMs.p50)} / ${ms(run.outboundLatencyMs.p99)}`],
     ['event-loop delay p99 (ms, beyond the 10 ms sampling timer)', ms(run.eventLoopDelayP99Ms)],
-    ['simulators + load generator CPU (cores) / their loop delay p99 (ms)', `${run.generatorCores} / ${ms(run.generatorLoopDelayP99Ms)}`],
+    [
+      'simulators + load generator CPU (cores) / their loop delay p99 (ms)',
+      `${run.generatorCores} / ${ms(run.generatorLoopDelayP99Ms)}`,
+    ],
     ['greeting latency p50 / p99 (ms)', `${ms(run.greetingLatencyMs.p50)} / ${ms(run.greetingLatencyMs.p99)}`],
     ['meets the bar (0 lost, p99s <= 20 ms)', meetsBar(run) ? 'yes' : 'NO'],
   ];
@@ -53,14 +56,22 @@ function printRun(run: BridgeLoadResult, relay?: RelayBaseline): void {
       ['bridge cost / relay cost', (run.cpuMicrosPerCallSecond / relay.cpuMicrosPerCallSecond).toFixed(2)],
     );
   }
-  printTable(`Load test: ${run.calls} concurrent agent calls, ${run.seconds} s of continuous two-way audio (bridge process figures)`, ['measure', 'value'], rows);
+  printTable(
+    `Load test: ${run.calls} concurrent agent calls, ${run.seconds} s of continuous two-way audio (bridge process figures)`,
+    ['measure', 'value'],
+    rows,
+  );
 }
 
 async function single(argv: string[]): Promise<void> {
   const calls = flag(argv, 'calls', 100);
   const seconds = flag(argv, 'seconds', 20);
   const nodeFlags = argv.flatMap((arg, i) => (argv[i - 1] === '--node-flag' ? [arg] : []));
-  const run = await runBridgeLoad(calls, seconds, { cpuProfile: argv.includes('--cpu-prof'), perfMap: argv.includes('--perf-map'), nodeFlags });
+  const run = await runBridgeLoad(calls, seconds, {
+    cpuProfile: argv.includes('--cpu-prof'),
+    perfMap: argv.includes('--perf-map'),
+    nodeFlags,
+  });
   const relay = argv.includes('--no-baseline') ? undefined : await measureRelayBaseline(calls, seconds);
   printRun(run, relay);
   process.stdout.write(`\n${JSON.stringify({ ...run, meetsBar: meetsBar(run), relayBaseline: relay })}\n`);
@@ -74,7 +85,9 @@ async function scale(argv: string[]): Promise<void> {
   for (const calls of steps) {
     process.stderr.write(`scaling run: ${calls} calls\n`);
     const run = await runBridgeLoad(calls, seconds).catch((error: unknown) => {
-      process.stderr.write(`  ${calls} calls could not be held: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(
+        `  ${calls} calls could not be held: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
       return undefined;
     });
     if (!run) break;
@@ -83,21 +96,39 @@ async function scale(argv: string[]): Promise<void> {
     if (!meetsBar(run)) break;
   }
   const held = runs.filter(({ run }) => meetsBar(run)).map(({ run }) => run.calls);
-  printTable(`Scaling: bridge cost as concurrent calls grow (${seconds} s each; stops at the first run that misses the bar)`, ['calls', 'µs/call-s', 'user / kernel', 'calls/core', 'RSS KiB/call', 'p99 in / out ms', 'loop p99 ms', 'lost', 'generator cores', 'relay µs/call-s', 'bar'], runs.map(({ run, relay }) => [
-    run.calls,
-    run.cpuMicrosPerCallSecond,
-    `${run.userMicrosPerCallSecond} / ${run.kernelMicrosPerCallSecond}`,
-    run.callsPerCore,
-    run.rssPerCallKiB,
-    `${ms(run.inboundLatencyMs.p99)} / ${ms(run.outboundLatencyMs.p99)}`,
-    ms(run.eventLoopDelayP99Ms),
-    run.frames.lostInbound + run.frames.lostOutbound,
-    run.generatorCores,
-    relay?.cpuMicrosPerCallSecond ?? '-',
-    meetsBar(run) ? 'met' : 'MISSED',
-  ]));
+  printTable(
+    `Scaling: bridge cost as concurrent calls grow (${seconds} s each; stops at the first run that misses the bar)`,
+    [
+      'calls',
+      'µs/call-s',
+      'user / kernel',
+      'calls/core',
+      'RSS KiB/call',
+      'p99 in / out ms',
+      'loop p99 ms',
+      'lost',
+      'generator cores',
+      'relay µs/call-s',
+      'bar',
+    ],
+    runs.map(({ run, relay }) => [
+      run.calls,
+      run.cpuMicrosPerCallSecond,
+      `${run.userMicrosPerCallSecond} / ${run.kernelMicrosPerCallSecond}`,
+      run.callsPerCore,
+      run.rssPerCallKiB,
+      `${ms(run.inboundLatencyMs.p99)} / ${ms(run.outboundLatencyMs.p99)}`,
+      ms(run.eventLoopDelayP99Ms),
+      run.frames.lostInbound + run.frames.lostOutbound,
+      run.generatorCores,
+      relay?.cpuMicrosPerCallSecond ?? '-',
+      meetsBar(run) ? 'met' : 'MISSED',
+    ]),
+  );
   process.stdout.write(`\nlargest N held to the bar on this machine: ${held.length ? Math.max(...held) : 'none'}\n`);
-  process.stdout.write(`\n${JSON.stringify({ scaling: runs.map(({ run, relay }) => ({ ...run, meetsBar: meetsBar(run), relayBaseline: relay })), largestHeld: held.length ? Math.max(...held) : 0 })}\n`);
+  process.stdout.write(
+    `\n${JSON.stringify({ scaling: runs.map(({ run, relay }) => ({ ...run, meetsBar: meetsBar(run), relayBaseline: relay })), largestHeld: held.length ? Math.max(...held) : 0 })}\n`,
+  );
 }
 
 const argv = process.argv.slice(2);

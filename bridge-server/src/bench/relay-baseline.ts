@@ -6,7 +6,13 @@ import { cpuMicros } from './process-stats';
 
 const FRAME_MS = 20;
 const TWILIO_PAYLOAD = Buffer.alloc(160, 0xff).toString('base64');
-const GEMINI_MESSAGE = JSON.stringify({ serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data: Buffer.alloc(960).toString('base64') } }] } } });
+const GEMINI_MESSAGE = JSON.stringify({
+  serverContent: {
+    modelTurn: {
+      parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data: Buffer.alloc(960).toString('base64') } }],
+    },
+  },
+});
 
 export interface RelayBaseline {
   calls: number;
@@ -32,8 +38,12 @@ export async function measureRelayBaseline(calls: number, seconds: number): Prom
     ws.on('message', () => toGemini++);
     ws.on('close', () => upstreams.delete(ws));
   });
-  const relay = fork(join(__dirname, 'ws-relay.js'), [], { env: { ...process.env, RELAY_UPSTREAM: `ws://127.0.0.1:${(geminiSide.address() as AddressInfo).port}/` } });
-  const port = await new Promise<number>((resolve) => relay.on('message', (m: { event: string; port: number }) => m.event === 'ready' && resolve(m.port)));
+  const relay = fork(join(__dirname, 'ws-relay.js'), [], {
+    env: { ...process.env, RELAY_UPSTREAM: `ws://127.0.0.1:${(geminiSide.address() as AddressInfo).port}/` },
+  });
+  const port = await new Promise<number>((resolve) =>
+    relay.on('message', (m: { event: string; port: number }) => m.event === 'ready' && resolve(m.port)),
+  );
   const callers: WebSocket[] = [];
   try {
     for (let i = 0; i < calls; i++) {
@@ -46,7 +56,8 @@ export async function measureRelayBaseline(calls: number, seconds: number): Prom
     while (upstreams.size < calls) await new Promise((resolve) => setTimeout(resolve, 20));
     let sent = 0;
     let recording = false;
-    const media = (i: number, tick: number) => `{"event":"media","sequenceNumber":"${tick}","media":{"track":"inbound","chunk":"${tick}","timestamp":"${tick * FRAME_MS}","payload":"${TWILIO_PAYLOAD}"},"streamSid":"MZ${i}"}`;
+    const media = (i: number, tick: number) =>
+      `{"event":"media","sequenceNumber":"${tick}","media":{"track":"inbound","chunk":"${tick}","timestamp":"${tick * FRAME_MS}","payload":"${TWILIO_PAYLOAD}"},"streamSid":"MZ${i}"}`;
     let tick = 0;
     const timer = setInterval(() => {
       tick++;
@@ -66,7 +77,12 @@ export async function measureRelayBaseline(calls: number, seconds: number): Prom
     clearInterval(timer);
     await new Promise((resolve) => setTimeout(resolve, 200));
     const perCallSecond = (used.user + used.kernel - before.user - before.kernel) / (calls * elapsed);
-    return { calls, cpuMicrosPerCallSecond: Math.round(perCallSecond), callsPerCore: Math.floor(1e6 / perCallSecond), delivered: Math.min(1, (toGemini + toTwilio - receivedBefore) / sent) };
+    return {
+      calls,
+      cpuMicrosPerCallSecond: Math.round(perCallSecond),
+      callsPerCore: Math.floor(1e6 / perCallSecond),
+      delivered: Math.min(1, (toGemini + toTwilio - receivedBefore) / sent),
+    };
   } finally {
     for (const ws of callers) ws.terminate();
     relay.kill('SIGKILL');

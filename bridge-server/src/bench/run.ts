@@ -4,7 +4,12 @@ import { runHotPathBench } from './hot-path-bench';
 
 /** `npm run bench`: tables for people, then one JSON line for machines. */
 async function main(): Promise<void> {
-  const results = { node: process.version, ...(await runAudioBench()), ...(await runHotPathBench()), ...(await runDeliveryBench()) };
+  const results = {
+    node: process.version,
+    ...(await runAudioBench()),
+    ...(await runHotPathBench()),
+    ...(await runDeliveryBench()),
+  };
   process.stdout.write(`\n${JSON.stringify(results)}\n`);
 }
 

@@ -15,12 +15,17 @@ function relay(upstreamUrl: string, port: number): void {
       const message = JSON.parse(data.toString()) as { event: string; streamSid?: string; media?: { payload: string } };
       if (message.event === 'start') streamSid = message.streamSid ?? '';
       if (message.event !== 'media' || gemini.readyState !== WebSocket.OPEN) return;
-      gemini.send(JSON.stringify({ realtimeInput: { audio: { data: message.media?.payload, mimeType: 'audio/pcm;rate=8000' } } }));
+      gemini.send(
+        JSON.stringify({ realtimeInput: { audio: { data: message.media?.payload, mimeType: 'audio/pcm;rate=8000' } } }),
+      );
     });
     gemini.on('message', (data: RawData) => {
-      const message = JSON.parse(data.toString()) as { serverContent?: { modelTurn?: { parts?: { inlineData?: { data: string } }[] } } };
+      const message = JSON.parse(data.toString()) as {
+        serverContent?: { modelTurn?: { parts?: { inlineData?: { data: string } }[] } };
+      };
       const audio = message.serverContent?.modelTurn?.parts?.[0]?.inlineData?.data;
-      if (audio && twilio.readyState === WebSocket.OPEN) twilio.send(JSON.stringify({ event: 'media', streamSid, media: { payload: audio } }));
+      if (audio && twilio.readyState === WebSocket.OPEN)
+        twilio.send(JSON.stringify({ event: 'media', streamSid, media: { payload: audio } }));
     });
     twilio.on('close', () => gemini.close());
     gemini.on('close', () => twilio.close());

@@ -51,7 +51,11 @@ export class CallJournal {
   submit<T>(callId: string, what: string, run: (retry: boolean) => Promise<T>): Promise<JournalOutcome<T>> {
     if (this.pending >= this.maxPending) {
       this.metrics?.dropped.inc();
-      this.warnings.warn('journal-full', { callId, what, pending: this.pending }, 'store writes held for the outage are at their limit; dropping new ones');
+      this.warnings.warn(
+        'journal-full',
+        { callId, what, pending: this.pending },
+        'store writes held for the outage are at their limit; dropping new ones',
+      );
       return Promise.resolve({ dropped: true });
     }
     return new Promise<JournalOutcome<T>>((resolve, reject) => {
@@ -88,7 +92,12 @@ export class CallJournal {
         this.settle(entry, { value });
       } catch (error) {
         if (isStoreUnavailable(error)) {
-          if (!this.retrying.has(callId)) this.warnings.warn('store-down', { callId, what: entry.what }, 'store unavailable; holding the call\'s writes until it is back');
+          if (!this.retrying.has(callId))
+            this.warnings.warn(
+              'store-down',
+              { callId, what: entry.what },
+              "store unavailable; holding the call's writes until it is back",
+            );
           this.retrying.add(callId);
           for (const waiting of queue) this.settle(waiting, { deferred: true });
           await new Promise((resolve) => setTimeout(resolve, delay));
@@ -96,7 +105,11 @@ export class CallJournal {
           retry = true;
           continue;
         }
-        if (entry.settled) this.log.error({ err: error, callId, what: entry.what }, 'a held store write failed once retried; it is dropped');
+        if (entry.settled)
+          this.log.error(
+            { err: error, callId, what: entry.what },
+            'a held store write failed once retried; it is dropped',
+          );
         else {
           entry.settled = true;
           entry.fail(error);

@@ -21,7 +21,9 @@ export interface CallLifecycleOptions {
 }
 
 /** Why a media stream may not carry a call, or the call it may carry. */
-export type StreamClaim = { call: CallRecord } | { refused: 'unknown call' | 'wrong stream token' | 'call has ended' | 'call already has a media stream' };
+export type StreamClaim =
+  | { call: CallRecord }
+  | { refused: 'unknown call' | 'wrong stream token' | 'call has ended' | 'call already has a media stream' };
 
 /** What became of a status Twilio reported: applied, about no call we know, or held for a store outage. */
 export type ObservationOutcome = 'applied' | 'unknown-call' | 'held';
@@ -54,12 +56,18 @@ export class CallLifecycle {
 
   /** A status seen by Twilio (status callback) or by the bridge itself. */
   async observe(id: string, observation: StatusObservation): Promise<ObservationOutcome> {
-    const outcome = await this.journal.submit(id, `status ${observation.status}`, (retry) => this.applyObservation(id, observation, retry));
+    const outcome = await this.journal.submit(id, `status ${observation.status}`, (retry) =>
+      this.applyObservation(id, observation, retry),
+    );
     if (!('value' in outcome)) return 'held';
     return outcome.value ? 'applied' : 'unknown-call';
   }
 
-  private async applyObservation(id: string, observation: StatusObservation, retry: boolean): Promise<CallRecord | undefined> {
+  private async applyObservation(
+    id: string,
+    observation: StatusObservation,
+    retry: boolean,
+  ): Promise<CallRecord | undefined> {
     const updated = await this.options.store.updateCall(id, (call) => applyStatus(call, observation));
     if (!updated) return undefined;
     const { call } = updated;
@@ -67,7 +75,8 @@ export class CallLifecycle {
     // first attempt short may find the status applied: it publishes again under the same event
     // id, which the store records at most once, so the event is neither lost nor doubled.
     if (call.status !== observation.status || call.status === 'queued' || !(updated.changed || retry)) return call;
-    if (updated.changed) this.options.log.info({ callId: id, status: call.status, endReason: call.endReason }, 'call status');
+    if (updated.changed)
+      this.options.log.info({ callId: id, status: call.status, endReason: call.endReason }, 'call status');
     await this.options.events.publish(callEvent('call.status', await this.resource(call), `status:${call.status}`));
     if (isTerminal(call.status)) {
       await this.emitEndedIfDone(id);
@@ -77,10 +86,13 @@ export class CallLifecycle {
   }
 
   async onAnsweredBy(id: string, answeredBy: AnsweredBy): Promise<void> {
-    const outcome = await this.journal.submit(id, 'answered by', () => this.options.store.updateCall(id, (call) => applyAnsweredBy(call, answeredBy)));
+    const outcome = await this.journal.submit(id, 'answered by', () =>
+      this.options.store.updateCall(id, (call) => applyAnsweredBy(call, answeredBy)),
+    );
     if (!('value' in outcome) || !outcome.value) return;
     this.options.log.info({ callId: id, answeredBy }, 'answering machine detection');
-    if (answeredBy !== 'human' && answeredBy !== 'unknown' && outcome.value.call.machineDetection === 'hangup') await this.endCall(id, 'machine');
+    if (answeredBy !== 'human' && answeredBy !== 'unknown' && outcome.value.call.machineDetection === 'hangup')
+      await this.endCall(id, 'machine');
   }
 
   /**
@@ -107,7 +119,9 @@ export class CallLifecycle {
   /** The media stream is over and its last transcript entries are written (or held). */
   async mediaFinished(id: string): Promise<void> {
     await this.journal.submit(id, 'media finished', async () => {
-      await this.options.store.updateCall(id, (call) => (call.media === 'finished' ? undefined : { ...call, media: 'finished' }));
+      await this.options.store.updateCall(id, (call) =>
+        call.media === 'finished' ? undefined : { ...call, media: 'finished' },
+      );
       await this.emitEndedIfDone(id);
     });
   }
@@ -119,7 +133,10 @@ export class CallLifecycle {
       await this.journal.submit(id, 'transcript entry', async () => {
         const stored = await this.options.store.appendTranscriptEntry(id, entryId, entry);
         const call = await this.options.store.getCall(id);
-        if (call) await this.options.events.publish(callEvent('call.transcript', toResource(call, [stored]), `entry:${entryId}`, stored));
+        if (call)
+          await this.options.events.publish(
+            callEvent('call.transcript', toResource(call, [stored]), `entry:${entryId}`, stored),
+          );
       });
     }
   }
@@ -129,7 +146,9 @@ export class CallLifecycle {
    * media stream knows it) lets a call be hung up while the store is unreachable.
    */
   async endCall(id: string, reason: EndReason, knownSid?: string): Promise<void> {
-    const outcome = await this.journal.submit(id, 'end request', () => this.options.store.updateCall(id, (call) => requestEnd(call, reason)));
+    const outcome = await this.journal.submit(id, 'end request', () =>
+      this.options.store.updateCall(id, (call) => requestEnd(call, reason)),
+    );
     let sid = knownSid;
     if ('value' in outcome) {
       const updated = outcome.value;
@@ -149,7 +168,9 @@ export class CallLifecycle {
   /** `call.ended` goes out once the call has ended and its media (if any) has finished. */
   private async emitEndedIfDone(id: string): Promise<void> {
     const marked = await this.options.store.updateCall(id, (call) =>
-      isTerminal(call.status) && call.media !== 'streaming' && !call.endedEventSent ? { ...call, endedEventSent: true } : undefined,
+      isTerminal(call.status) && call.media !== 'streaming' && !call.endedEventSent
+        ? { ...call, endedEventSent: true }
+        : undefined,
     );
     if (!marked?.call.endedEventSent) return;
     // Marked before it is published, so a waiter woken by the event sees the call as ended; a
@@ -162,7 +183,9 @@ export class CallLifecycle {
   private scheduleForcedFinish(id: string): void {
     const timer = setTimeout(() => {
       this.finishTimers.delete(timer);
-      this.mediaFinished(id).catch((error: unknown) => this.options.log.error({ err: error, callId: id }, 'could not finish call'));
+      this.mediaFinished(id).catch((error: unknown) =>
+        this.options.log.error({ err: error, callId: id }, 'could not finish call'),
+      );
     }, this.options.mediaFinishGraceMs ?? 15_000);
     timer.unref();
     this.finishTimers.add(timer);
@@ -171,9 +194,13 @@ export class CallLifecycle {
   /** A drain's grace is over: ask Twilio to end every owned call that is still going. */
   async hangUpOwned(reason: EndReason): Promise<void> {
     await Promise.all(
-      this.owned.list().map((id) =>
-        this.endCall(id, reason).catch((error: unknown) => this.options.log.error({ err: error, callId: id }, 'could not hang up a call while shutting down')),
-      ),
+      this.owned
+        .list()
+        .map((id) =>
+          this.endCall(id, reason).catch((error: unknown) =>
+            this.options.log.error({ err: error, callId: id }, 'could not hang up a call while shutting down'),
+          ),
+        ),
     );
   }
 
@@ -185,7 +212,8 @@ export class CallLifecycle {
     for (const id of this.owned.list()) {
       try {
         const call = await this.options.store.getCall(id);
-        if (call && !isTerminal(call.status)) await this.observe(id, { status: call.answeredAt ? 'completed' : 'canceled', at: new Date().toISOString() });
+        if (call && !isTerminal(call.status))
+          await this.observe(id, { status: call.answeredAt ? 'completed' : 'canceled', at: new Date().toISOString() });
         if (call) await this.mediaFinished(id);
       } catch (error) {
         this.options.log.error({ err: error, callId: id }, 'could not record the end of a call while shutting down');

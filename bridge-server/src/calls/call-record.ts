@@ -1,4 +1,12 @@
-import type { AgentSettings, CallResource, CallStatus, EndReason, MachineDetection, SpeakerLabels, TranscriptEntry } from '../wire-types';
+import type {
+  AgentSettings,
+  CallResource,
+  CallStatus,
+  EndReason,
+  MachineDetection,
+  SpeakerLabels,
+  TranscriptEntry,
+} from '../wire-types';
 
 /** A call as the store keeps it: the public resource's fields (less the transcript) and the settings. */
 export interface CallRecord extends Omit<CallResource, 'transcript'> {

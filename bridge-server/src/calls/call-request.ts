@@ -21,9 +21,18 @@ const speakerLabel = z.string().trim().min(1).max(40);
 
 const agentSchema = z
   .object({
-    prompt: z.string().trim().min(1, 'is required').max(LIMITS.promptChars).describe('the agent\'s instructions'),
-    greeting: z.string().trim().max(LIMITS.greetingChars).optional().describe('said first, word for word, when the callee answers'),
-    voice: z.enum(GEMINI_VOICES, { errorMap: () => ({ message: `must be one of Gemini's voices: ${GEMINI_VOICES.join(', ')}` }) }).optional(),
+    prompt: z.string().trim().min(1, 'is required').max(LIMITS.promptChars).describe("the agent's instructions"),
+    greeting: z
+      .string()
+      .trim()
+      .max(LIMITS.greetingChars)
+      .optional()
+      .describe('said first, word for word, when the callee answers'),
+    voice: z
+      .enum(GEMINI_VOICES, {
+        errorMap: () => ({ message: `must be one of Gemini's voices: ${GEMINI_VOICES.join(', ')}` }),
+      })
+      .optional(),
     language: language.optional(),
   })
   .strict();
@@ -33,7 +42,11 @@ export const placeCallRequestSchema = z
   .object({
     to: e164.describe('the number to call'),
     from: e164.optional().describe('caller id; defaults to TWILIO_FROM_NUMBER'),
-    mode: z.enum(['agent', 'transcribe']).describe('agent: the callee talks with the Gemini voice agent; transcribe: the callee is connected to connectTo and both are transcribed'),
+    mode: z
+      .enum(['agent', 'transcribe'])
+      .describe(
+        'agent: the callee talks with the Gemini voice agent; transcribe: the callee is connected to connectTo and both are transcribed',
+      ),
     agent: agentSchema.optional().describe('agent mode: what the voice agent is told and how it sounds'),
     connectTo: e164.optional().describe('transcribe mode: the second party, dialled once the callee answers'),
     transcribe: z
@@ -43,22 +56,51 @@ export const placeCallRequestSchema = z
       })
       .strict()
       .optional(),
-    maxDurationSec: z.number().int().min(LIMITS.maxDurationSec.min).max(LIMITS.maxDurationSec.max).optional().describe(`default ${LIMITS.maxDurationSec.default}`),
-    ringTimeoutSec: z.number().int().min(LIMITS.ringTimeoutSec.min).max(LIMITS.ringTimeoutSec.max).optional().describe(`default ${LIMITS.ringTimeoutSec.default}`),
-    machineDetection: z.enum(['off', 'hangup', 'continue']).optional().describe('off (default); hangup: end the call when a machine answers; continue: go on (the agent leaves a message)'),
+    maxDurationSec: z
+      .number()
+      .int()
+      .min(LIMITS.maxDurationSec.min)
+      .max(LIMITS.maxDurationSec.max)
+      .optional()
+      .describe(`default ${LIMITS.maxDurationSec.default}`),
+    ringTimeoutSec: z
+      .number()
+      .int()
+      .min(LIMITS.ringTimeoutSec.min)
+      .max(LIMITS.ringTimeoutSec.max)
+      .optional()
+      .describe(`default ${LIMITS.ringTimeoutSec.default}`),
+    machineDetection: z
+      .enum(['off', 'hangup', 'continue'])
+      .optional()
+      .describe(
+        'off (default); hangup: end the call when a machine answers; continue: go on (the agent leaves a message)',
+      ),
     record: z.boolean().optional(),
-    metadata: z.record(z.string(), z.unknown()).optional().describe(`any JSON object, up to ${LIMITS.metadataBytes} bytes; returned with the call and its events`),
+    metadata: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(`any JSON object, up to ${LIMITS.metadataBytes} bytes; returned with the call and its events`),
   })
   .strict()
   .superRefine((body, ctx) => {
-    if (body.mode === 'agent' && !body.agent) ctx.addIssue({ code: 'custom', path: ['agent', 'prompt'], message: 'is required in agent mode' });
-    if (body.mode === 'agent' && body.connectTo) ctx.addIssue({ code: 'custom', path: ['connectTo'], message: 'is only used in transcribe mode' });
-    if (body.mode === 'transcribe' && !body.connectTo) ctx.addIssue({ code: 'custom', path: ['connectTo'], message: 'is required in transcribe mode' });
-    if (body.mode === 'transcribe' && body.agent) ctx.addIssue({ code: 'custom', path: ['agent'], message: 'is only used in agent mode' });
+    if (body.mode === 'agent' && !body.agent)
+      ctx.addIssue({ code: 'custom', path: ['agent', 'prompt'], message: 'is required in agent mode' });
+    if (body.mode === 'agent' && body.connectTo)
+      ctx.addIssue({ code: 'custom', path: ['connectTo'], message: 'is only used in transcribe mode' });
+    if (body.mode === 'transcribe' && !body.connectTo)
+      ctx.addIssue({ code: 'custom', path: ['connectTo'], message: 'is required in transcribe mode' });
+    if (body.mode === 'transcribe' && body.agent)
+      ctx.addIssue({ code: 'custom', path: ['agent'], message: 'is only used in agent mode' });
     if (body.metadata && Buffer.byteLength(JSON.stringify(body.metadata)) > LIMITS.metadataBytes) {
-      ctx.addIssue({ code: 'custom', path: ['metadata'], message: `must be at most ${LIMITS.metadataBytes} bytes of JSON` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['metadata'],
+        message: `must be at most ${LIMITS.metadataBytes} bytes of JSON`,
+      });
     }
-    if (body.to && body.to === body.connectTo) ctx.addIssue({ code: 'custom', path: ['connectTo'], message: 'must differ from to' });
+    if (body.to && body.to === body.connectTo)
+      ctx.addIssue({ code: 'custom', path: ['connectTo'], message: 'must differ from to' });
   });
 
 export function parsePlaceCallRequest(body: unknown): PlaceCallRequest {

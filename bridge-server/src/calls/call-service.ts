@@ -49,13 +49,17 @@ export class CallService {
     if (!this.accepting) throw new BridgeError('SHUTTING_DOWN');
     const request = parsePlaceCallRequest(body);
     if (!this.options.modes.has(request.mode)) {
-      throw new BridgeError('MODE_NOT_CONFIGURED', `This bridge is not configured for ${request.mode} mode (${request.mode === 'agent' ? 'set GEMINI_API_KEY' : 'set GOOGLE_APPLICATION_CREDENTIALS or GOOGLE_STT_ENDPOINT'}).`);
+      throw new BridgeError(
+        'MODE_NOT_CONFIGURED',
+        `This bridge is not configured for ${request.mode} mode (${request.mode === 'agent' ? 'set GEMINI_API_KEY' : 'set GOOGLE_APPLICATION_CREDENTIALS or GOOGLE_STT_ENDPOINT'}).`,
+      );
     }
     const record = this.newRecord(request);
     const claim = idempotencyKey ? { key: idempotencyKey, fingerprint: fingerprint(body) } : undefined;
     const created = await this.options.store.createCall(record, claim);
     if (created.outcome === 'conflict') throw new BridgeError('IDEMPOTENCY_KEY_REUSED');
-    if (created.outcome === 'replayed') return { call: await this.options.lifecycle.resource(created.call), replayed: true };
+    if (created.outcome === 'replayed')
+      return { call: await this.options.lifecycle.resource(created.call), replayed: true };
 
     const log = this.options.log.child({ callId: record.id });
     log.info({ mode: record.mode }, 'call placed');
@@ -63,7 +67,9 @@ export class CallService {
     this.options.onCallPlaced?.(record);
     try {
       const { sid } = await this.options.carrier.placeCall(this.outboundCall(record));
-      await this.options.store.updateCall(record.id, (call) => (call.twilioCallSid ? undefined : { ...call, twilioCallSid: sid }));
+      await this.options.store.updateCall(record.id, (call) =>
+        call.twilioCallSid ? undefined : { ...call, twilioCallSid: sid },
+      );
     } catch (error) {
       log.warn({ err: error }, 'Twilio did not place the call');
       await this.options.lifecycle.observe(record.id, { status: 'failed', at: new Date().toISOString() });
@@ -90,7 +96,9 @@ export class CallService {
       metadata: request.metadata ?? {},
       agent: request.agent ?? null,
       language: request.agent?.language ?? request.transcribe?.language ?? 'en-US',
-      ...(request.transcribe?.labels && Object.keys(request.transcribe.labels).length > 0 ? { labels: request.transcribe.labels } : {}),
+      ...(request.transcribe?.labels && Object.keys(request.transcribe.labels).length > 0
+        ? { labels: request.transcribe.labels }
+        : {}),
       maxDurationSec: request.maxDurationSec ?? LIMITS.maxDurationSec.default,
       ringTimeoutSec: request.ringTimeoutSec ?? LIMITS.ringTimeoutSec.default,
       machineDetection: request.machineDetection ?? 'off',
@@ -110,7 +118,11 @@ export class CallService {
     const twiml =
       call.mode === 'agent'
         ? agentTwiml(streamUrl, binding)
-        : transcribeTwiml(streamUrl, binding, { connectTo: call.connectTo ?? '', callerId: call.from, ringTimeoutSec: call.ringTimeoutSec });
+        : transcribeTwiml(streamUrl, binding, {
+            connectTo: call.connectTo ?? '',
+            callerId: call.from,
+            ringTimeoutSec: call.ringTimeoutSec,
+          });
     return {
       to: call.to,
       from: call.from,
@@ -135,7 +147,10 @@ export class CallService {
 
   async listCalls(query: CallQuery): Promise<{ calls: CallResource[]; nextCursor: string | null }> {
     const page = await this.options.store.listCalls(query);
-    return { calls: await Promise.all(page.calls.map((call) => this.options.lifecycle.resource(call))), nextCursor: page.nextCursor ?? null };
+    return {
+      calls: await Promise.all(page.calls.map((call) => this.options.lifecycle.resource(call))),
+      nextCursor: page.nextCursor ?? null,
+    };
   }
 
   /** What the call was placed with (prompt, greeting, options): `GET /v1/calls/:id/settings`. */

@@ -39,7 +39,8 @@ export class CallSession {
         await this.calls.addTranscript(call.id, entries);
       },
       endCall: (reason) => this.endCall(reason),
-      interim: (speaker, text, startMs) => live?.interim({ callId: call.id, speaker, text, startMs: Math.round(startMs) }),
+      interim: (speaker, text, startMs) =>
+        live?.interim({ callId: call.id, speaker, text, startMs: Math.round(startMs) }),
     });
     const answeredAt = call.answeredAt ? Date.parse(call.answeredAt) : Date.now();
     const remainingMs = Math.max(0, answeredAt + call.maxDurationSec * 1000 - Date.now());

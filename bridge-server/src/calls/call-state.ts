@@ -84,7 +84,9 @@ export function applyStatus(call: CallRecord, observation: StatusObservation): C
   if (status === 'in-progress') next.answeredAt = at;
   if (isTerminal(status)) {
     next.endedAt = at;
-    next.durationSec = observation.durationSec ?? (call.answeredAt ? Math.max(0, Math.round((Date.parse(at) - Date.parse(call.answeredAt)) / 1000)) : 0);
+    next.durationSec =
+      observation.durationSec ??
+      (call.answeredAt ? Math.max(0, Math.round((Date.parse(at) - Date.parse(call.answeredAt)) / 1000)) : 0);
     next.endReason = endReasonFor(call, status, next.answeredAt ? next.durationSec : null);
   }
   return next;

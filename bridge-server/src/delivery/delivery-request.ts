@@ -17,7 +17,9 @@ export function targetUrlSchema(policy: TargetPolicy): z.ZodType<string> {
       const refusal = policy.refusal(url);
       if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
     })
-    .describe('http(s) URL; never a link-local or cloud-metadata address, nor one outside WEBHOOK_ALLOWED_HOSTS when that is set');
+    .describe(
+      'http(s) URL; never a link-local or cloud-metadata address, nor one outside WEBHOOK_ALLOWED_HOSTS when that is set',
+    );
 }
 
 const secret = z.string().min(16, 'must be at least 16 characters').max(256);
@@ -67,5 +69,8 @@ export function deliveryRequestParser(policy: TargetPolicy): DeliveryRequestPars
 /** The resolution half of the target check, once the body is valid: VALIDATION_FAILED on `url`. */
 export async function checkTargetResolves(policy: TargetPolicy, url: string, what: string): Promise<void> {
   const refusal = await targetRefusal(policy, url);
-  if (refusal) throw new BridgeError('VALIDATION_FAILED', `Invalid ${what}: url ${refusal}.`, [{ field: 'url', problem: refusal }]);
+  if (refusal)
+    throw new BridgeError('VALIDATION_FAILED', `Invalid ${what}: url ${refusal}.`, [
+      { field: 'url', problem: refusal },
+    ]);
 }

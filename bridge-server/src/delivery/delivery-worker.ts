@@ -4,7 +4,13 @@ import type { Logger } from '../logger';
 import type { BridgeMetrics } from '../metrics';
 import type { DeliveryJob, DeliveryStore } from '../store/delivery-store';
 import { SIGNATURE_HEADER } from '../wire-types';
-import { classifyResponse, NOT_FOUND_RETRY_WINDOW_MS, RETRY_WINDOW_MS, retryDelayMs, type AttemptOutcome } from './retry-policy';
+import {
+  classifyResponse,
+  NOT_FOUND_RETRY_WINDOW_MS,
+  RETRY_WINDOW_MS,
+  retryDelayMs,
+  type AttemptOutcome,
+} from './retry-policy';
 import type { TargetPolicy } from './target-policy';
 import { WebhookSender } from './webhook-sender';
 import { signatureHeader } from './webhook-signature';
@@ -144,15 +150,24 @@ export class DeliveryWorker {
         await this.options.onGone?.(job);
         return store.completeJob(job.id);
       case 'rejected':
-        log.warn({ jobId: job.id, url: redactUrl(job.target.url), reason: outcome.reason }, 'delivery refused; dead-lettered');
+        log.warn(
+          { jobId: job.id, url: redactUrl(job.target.url), reason: outcome.reason },
+          'delivery refused; dead-lettered',
+        );
         return store.deadLetter({ ...job, attempts, lastError: outcome.reason }, `refused: ${outcome.reason}`);
       case 'not-found':
       case 'retry': {
         const window = outcome.kind === 'not-found' ? NOT_FOUND_RETRY_WINDOW_MS : RETRY_WINDOW_MS;
         const dueAt = now + retryDelayMs(attempts);
         if (dueAt - job.firstQueuedAt > window) {
-          log.warn({ jobId: job.id, url: redactUrl(job.target.url), attempts, reason: outcome.reason }, 'delivery gave up; dead-lettered');
-          return store.deadLetter({ ...job, attempts, lastError: outcome.reason }, `gave up after ${attempts} attempts: ${outcome.reason}`);
+          log.warn(
+            { jobId: job.id, url: redactUrl(job.target.url), attempts, reason: outcome.reason },
+            'delivery gave up; dead-lettered',
+          );
+          return store.deadLetter(
+            { ...job, attempts, lastError: outcome.reason },
+            `gave up after ${attempts} attempts: ${outcome.reason}`,
+          );
         }
         return store.rescheduleJob({ ...job, attempts, lastError: outcome.reason }, dueAt);
       }

@@ -18,6 +18,17 @@ export function eventIdFor(callId: string, happening: string): string {
   return `evt_${createHash('sha256').update(`${callId}\n${happening}`).digest('hex').slice(0, 24)}`;
 }
 
-export function callEvent(type: CallEventType, call: CallResource, happening: string, utterance?: TranscriptEntry): CallEvent {
-  return { id: eventIdFor(call.id, happening), type, createdAt: new Date().toISOString(), call, ...(utterance ? { utterance } : {}) };
+export function callEvent(
+  type: CallEventType,
+  call: CallResource,
+  happening: string,
+  utterance?: TranscriptEntry,
+): CallEvent {
+  return {
+    id: eventIdFor(call.id, happening),
+    type,
+    createdAt: new Date().toISOString(),
+    call,
+    ...(utterance ? { utterance } : {}),
+  };
 }

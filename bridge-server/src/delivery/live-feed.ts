@@ -69,7 +69,8 @@ export abstract class LiveFanout implements LiveFeed {
     } finally {
       this.emitter.off('message', hold);
     }
-    for (const [message, position] of held) if (!position || comparePositions(position, last) > 0) listener(message, position);
+    for (const [message, position] of held)
+      if (!position || comparePositions(position, last) > 0) listener(message, position);
     this.emitter.on('message', listener);
     return () => this.emitter.off('message', listener);
   }

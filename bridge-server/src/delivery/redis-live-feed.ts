@@ -42,7 +42,9 @@ export class RedisLiveFeed extends LiveFanout {
       if (message) this.emit(message);
     });
     subscriber.on('ready', () => {
-      subscriber.subscribe(this.interimChannel).catch((error: unknown) => log.warn({ err: error }, 'live feed could not subscribe to interims'));
+      subscriber
+        .subscribe(this.interimChannel)
+        .catch((error: unknown) => log.warn({ err: error }, 'live feed could not subscribe to interims'));
     });
     this.reading = this.readEvents();
   }
@@ -65,8 +67,17 @@ export class RedisLiveFeed extends LiveFanout {
         continue;
       }
       try {
-        if (position === '$') position = (await this.commands.xrevrange(this.streamKey, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0';
-        const result = await this.reader.xread('COUNT', READ_BATCH, 'BLOCK', READ_BLOCK_MS, 'STREAMS', this.streamKey, position);
+        if (position === '$')
+          position = (await this.commands.xrevrange(this.streamKey, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0';
+        const result = await this.reader.xread(
+          'COUNT',
+          READ_BATCH,
+          'BLOCK',
+          READ_BLOCK_MS,
+          'STREAMS',
+          this.streamKey,
+          position,
+        );
         for (const [, entries] of result ?? []) {
           for (const [id, fields] of entries) {
             position = id;
@@ -83,7 +94,9 @@ export class RedisLiveFeed extends LiveFanout {
   }
 
   interim(update: Omit<InterimUpdate, 'type'>): void {
-    void this.commands.publish(this.interimChannel, JSON.stringify({ type: 'transcript.interim', ...update })).catch(() => undefined);
+    void this.commands
+      .publish(this.interimChannel, JSON.stringify({ type: 'transcript.interim', ...update }))
+      .catch(() => undefined);
   }
 
   protected async replay(position: string): Promise<{ position: string; message: LiveMessage }[]> {

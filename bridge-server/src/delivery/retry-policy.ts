@@ -23,7 +23,8 @@ export function classifyResponse(status: number, error?: string, refused = false
   if (status >= 200 && status < 300) return { kind: 'delivered' };
   if (status === 410) return { kind: 'gone' };
   if (status === 404) return { kind: 'not-found', reason: 'HTTP 404' };
-  if (status === 408 || status === 409 || status === 429 || status >= 500) return { kind: 'retry', reason: `HTTP ${status}` };
+  if (status === 408 || status === 409 || status === 429 || status >= 500)
+    return { kind: 'retry', reason: `HTTP ${status}` };
   return { kind: 'rejected', reason: `HTTP ${status}` };
 }
 

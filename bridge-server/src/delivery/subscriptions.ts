@@ -1,7 +1,12 @@
 import { BridgeError } from '../errors';
 import { newId } from '../ids';
 import type { DeliveryStore, Subscription } from '../store/delivery-store';
-import { checkTargetResolves, deliveryRequestParser, deliveryRequestSchemas, type DeliveryRequestParser } from './delivery-request';
+import {
+  checkTargetResolves,
+  deliveryRequestParser,
+  deliveryRequestSchemas,
+  type DeliveryRequestParser,
+} from './delivery-request';
 import type { TargetPolicy } from './target-policy';
 import { newWebhookSecret } from './webhook-signature';
 
@@ -31,7 +36,8 @@ export class SubscriptionService {
   async create(body: unknown): Promise<SubscriptionView & { secret: string }> {
     const request = this.parse.subscription(body);
     await checkTargetResolves(this.policy, request.url, 'subscription');
-    if ((await this.store.listSubscriptions()).length >= MAX_SUBSCRIPTIONS) throw new BridgeError('SUBSCRIPTION_LIMIT_REACHED');
+    if ((await this.store.listSubscriptions()).length >= MAX_SUBSCRIPTIONS)
+      throw new BridgeError('SUBSCRIPTION_LIMIT_REACHED');
     const subscription: Subscription = {
       id: newId('sub'),
       url: request.url,

@@ -52,7 +52,10 @@ function familyOf(address: string): Family | undefined {
 
 /** `example.com.` and `[::1]` as URL hostnames, in the form names and addresses are compared in. */
 function bareHost(hostname: string): string {
-  return hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  return hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
 }
 
 export interface Endpoint {
@@ -94,7 +97,12 @@ export class TargetPolicy {
     for (const entry of options.allowedHosts) {
       const [address, bits] = entry.split('/');
       const family = familyOf(address);
-      if (family) this.allowedRanges.addSubnet(address, bits === undefined ? (family === 'ipv4' ? 32 : 128) : Number(bits), family);
+      if (family)
+        this.allowedRanges.addSubnet(
+          address,
+          bits === undefined ? (family === 'ipv4' ? 32 : 128) : Number(bits),
+          family,
+        );
       else if (entry.startsWith('*.')) this.allowedSuffixes.push(bareHost(entry.slice(1)));
       else this.allowedNames.push(bareHost(entry));
     }
@@ -107,8 +115,13 @@ export class TargetPolicy {
       const [address, bits, extra] = entry.split('/');
       const family = familyOf(address);
       const maxBits = family === 'ipv4' ? 32 : 128;
-      if (family && (extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits)))) problems.push(`"${entry}" is not a valid CIDR range`);
-      else if (!family && (bits !== undefined || !/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(entry))) problems.push(`"${entry}" is neither a host name nor a CIDR range`);
+      if (family && (extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits))))
+        problems.push(`"${entry}" is not a valid CIDR range`);
+      else if (
+        !family &&
+        (bits !== undefined || !/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(entry))
+      )
+        problems.push(`"${entry}" is neither a host name nor a CIDR range`);
     }
     return problems;
   }
@@ -151,12 +164,14 @@ export class TargetPolicy {
   addressRefusal(address: string, port: number, allowedByName = false): string | undefined {
     const family = familyOf(address);
     if (!family) return 'is not an IP address';
-    if (ALWAYS_REFUSED.check(address, family)) return 'is a link-local, metadata or non-unicast address, which is never a target';
+    if (ALWAYS_REFUSED.check(address, family))
+      return 'is a link-local, metadata or non-unicast address, which is never a target';
     for (const endpoint of this.forbidden) {
       const sameHost = endpoint.host === address || (LOOPBACK.check(address, family) && isLoopbackName(endpoint.host));
       if (sameHost && endpoint.port === port) return "is one of the bridge's own services";
     }
-    if (this.allowedRanges && !allowedByName && !this.allowedRanges.check(address, family)) return 'is not in WEBHOOK_ALLOWED_HOSTS';
+    if (this.allowedRanges && !allowedByName && !this.allowedRanges.check(address, family))
+      return 'is not in WEBHOOK_ALLOWED_HOSTS';
     return undefined;
   }
 
@@ -164,7 +179,9 @@ export class TargetPolicy {
    * A `lookup` for http(s) agents: resolves as dns.lookup does, then refuses the connection when
    * any address the name resolves to is not an allowed target.
    */
-  lookupFor(port: number): (hostname: string, options: LookupOneOptions | LookupAllOptions, callback: LookupCallback) => void {
+  lookupFor(
+    port: number,
+  ): (hostname: string, options: LookupOneOptions | LookupAllOptions, callback: LookupCallback) => void {
     return (hostname, options, callback) => {
       const host = bareHost(hostname);
       const byName = this.nameAllowed(host);
@@ -174,7 +191,8 @@ export class TargetPolicy {
         if (error) return callback(error, '', 0);
         for (const { address } of addresses) {
           const refusal = this.addressRefusal(address, port, byName);
-          if (refusal) return callback(new TargetRefusedError(`${hostname} resolves to ${address}, which ${refusal}`), '', 0);
+          if (refusal)
+            return callback(new TargetRefusedError(`${hostname} resolves to ${address}, which ${refusal}`), '', 0);
         }
         if ((options as LookupAllOptions).all) return callback(null, addresses);
         callback(null, addresses[0].address, addresses[0].family);
@@ -205,7 +223,11 @@ export async function targetRefusal(policy: TargetPolicy, url: string): Promise<
     const timer = setTimeout(() => resolve(undefined), API_TIME_LOOKUP_MS);
     policy.lookupFor(port)(host, { all: true }, (error) => {
       clearTimeout(timer);
-      resolve(error instanceof TargetRefusedError ? `resolves to an address that is not allowed (${error.message})` : undefined);
+      resolve(
+        error instanceof TargetRefusedError
+          ? `resolves to an address that is not allowed (${error.message})`
+          : undefined,
+      );
     });
   });
 }

@@ -8,7 +8,12 @@ import type { DeliveryStore, Waiter } from '../store/delivery-store';
 import type { WaiterDoneEvent } from '../wire-types';
 
 import type { EventHub } from './event-hub';
-import { checkTargetResolves, deliveryRequestParser, WAITER_TIMEOUT_SEC, type DeliveryRequestParser } from './delivery-request';
+import {
+  checkTargetResolves,
+  deliveryRequestParser,
+  WAITER_TIMEOUT_SEC,
+  type DeliveryRequestParser,
+} from './delivery-request';
 import type { TargetPolicy } from './target-policy';
 import { newWebhookSecret } from './webhook-signature';
 
@@ -35,12 +40,19 @@ export class WaiterService {
     hub.whenCallEnded((callId) => this.callEnded(callId));
   }
 
-  async register(body: unknown): Promise<{ id: string; secret: string; callIds: string[]; url: string; timeoutSec: number; createdAt: string }> {
+  async register(
+    body: unknown,
+  ): Promise<{ id: string; secret: string; callIds: string[]; url: string; timeoutSec: number; createdAt: string }> {
     const request = this.parse.waiter(body);
     const callIds = [...new Set(request.callIds)];
     const missing: string[] = [];
     for (const id of callIds) if (!isId('call', id) || !(await this.calls.getRecord(id))) missing.push(id);
-    if (missing.length > 0) throw new BridgeError('CALL_NOT_FOUND', `No call has the id ${missing.map((id) => JSON.stringify(id)).join(', ')}.`, missing.map((id) => ({ field: 'callIds', problem: `unknown call ${id}` })));
+    if (missing.length > 0)
+      throw new BridgeError(
+        'CALL_NOT_FOUND',
+        `No call has the id ${missing.map((id) => JSON.stringify(id)).join(', ')}.`,
+        missing.map((id) => ({ field: 'callIds', problem: `unknown call ${id}` })),
+      );
     await checkTargetResolves(this.policy, request.url, 'waiter');
     const timeoutSec = request.timeoutSec ?? WAITER_TIMEOUT_SEC.default;
     const waiter: Waiter = {
@@ -81,7 +93,14 @@ export class WaiterService {
     if (!(await this.store.settleWaiter(waiter.id))) return;
     const calls = [];
     for (const id of waiter.callIds) calls.push(await this.calls.getCall(id));
-    const event: WaiterDoneEvent = { id: newId('evt'), type: 'waiter.done', createdAt: new Date().toISOString(), waiterId: waiter.id, timedOut, calls };
+    const event: WaiterDoneEvent = {
+      id: newId('evt'),
+      type: 'waiter.done',
+      createdAt: new Date().toISOString(),
+      waiterId: waiter.id,
+      timedOut,
+      calls,
+    };
     this.log.info({ waiterId: waiter.id, timedOut, calls: waiter.callIds.length }, 'waiter done');
     await this.hub.publishTo(event, { kind: 'waiter', id: waiter.id, url: waiter.url, secret: waiter.secret });
   }
@@ -97,7 +116,9 @@ export class WaiterService {
 
   start(intervalMs = 1000): void {
     this.sweeper = setInterval(() => {
-      this.sweep().catch((error: unknown) => this.warnings.warn('sweep', { err: error }, 'waiter timeout sweep failed'));
+      this.sweep().catch((error: unknown) =>
+        this.warnings.warn('sweep', { err: error }, 'waiter timeout sweep failed'),
+      );
     }, intervalMs);
     this.sweeper.unref();
   }

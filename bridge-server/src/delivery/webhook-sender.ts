@@ -62,7 +62,8 @@ export class WebhookSender {
       );
       req.on('timeout', () => req.destroy(new Error('timeout')));
       req.on('error', (error: NodeJS.ErrnoException) => {
-        if (error instanceof TargetRefusedError) resolve({ status: 0, error: `target refused: ${error.message}`, refused: true });
+        if (error instanceof TargetRefusedError)
+          resolve({ status: 0, error: `target refused: ${error.message}`, refused: true });
         else resolve({ status: 0, error: error.code ?? error.message });
       });
       req.end(body);

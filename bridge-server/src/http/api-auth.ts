@@ -10,7 +10,9 @@ export function bearerKeyChecker(apiKey: string | undefined): (authorization: st
   const expected = createHash('sha256').update(apiKey).digest();
   return (authorization) => {
     const match = /^Bearer\s+(.+)$/i.exec(authorization ?? '');
-    const given = createHash('sha256').update(match ? match[1].trim() : '').digest();
+    const given = createHash('sha256')
+      .update(match ? match[1].trim() : '')
+      .digest();
     if (!match || !timingSafeEqual(given, expected)) throw new BridgeError('UNAUTHORIZED');
   };
 }

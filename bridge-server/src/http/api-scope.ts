@@ -16,11 +16,15 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 function checkContentType(request: FastifyRequest): void {
   const header = request.headers['content-type'];
   if (header === undefined) {
-    if (BODY_METHODS.has(request.method) && !request.routeOptions.config.bodyless) throw new BridgeError('UNSUPPORTED_MEDIA_TYPE');
+    if (BODY_METHODS.has(request.method) && !request.routeOptions.config.bodyless)
+      throw new BridgeError('UNSUPPORTED_MEDIA_TYPE');
     return;
   }
   const [type, ...params] = header.split(';').map((part) => part.trim().toLowerCase());
-  const charset = params.find((param) => param.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  const charset = params
+    .find((param) => param.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/"/g, '');
   if (type !== 'application/json' || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')) {
     throw new BridgeError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json (UTF-8).');
   }
@@ -40,7 +44,10 @@ export function installApiScope(v1: FastifyInstance, apiKey: string | undefined)
   });
   v1.addHook('preValidation', async (request) => {
     if (nestsDeeperThan(request.body, HTTP_LIMITS.jsonDepth)) {
-      throw new BridgeError('VALIDATION_FAILED', `The body nests arrays and objects more than ${HTTP_LIMITS.jsonDepth} levels deep.`);
+      throw new BridgeError(
+        'VALIDATION_FAILED',
+        `The body nests arrays and objects more than ${HTTP_LIMITS.jsonDepth} levels deep.`,
+      );
     }
   });
 }

@@ -30,7 +30,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
     logger: false,
     bodyLimit: HTTP_LIMITS.bodyBytes,
     requestTimeout: HTTP_LIMITS.requestTimeoutMs,
-    http: { headersTimeout: HTTP_LIMITS.headersTimeoutMs, connectionsCheckingInterval: HTTP_LIMITS.timeoutCheckIntervalMs },
+    http: {
+      headersTimeout: HTTP_LIMITS.headersTimeoutMs,
+      connectionsCheckingInterval: HTTP_LIMITS.timeoutCheckIntervalMs,
+    },
     routerOptions: { maxParamLength: HTTP_LIMITS.paramChars },
     // Calls in progress keep sending Twilio callbacks while the bridge drains.
     return503OnClosing: false,

@@ -10,7 +10,8 @@ import { callList, callResource, callSettings, idParams } from './response-schem
 /** The `:id` of a call route; any other shape names no call. */
 export function callIdParam(params: unknown): string {
   const id = (params as { id?: string }).id;
-  if (!isId('call', id)) throw new BridgeError('CALL_NOT_FOUND', `No call has the id ${JSON.stringify(String(id).slice(0, 64))}.`);
+  if (!isId('call', id))
+    throw new BridgeError('CALL_NOT_FOUND', `No call has the id ${JSON.stringify(String(id).slice(0, 64))}.`);
   return id;
 }
 
@@ -18,32 +19,86 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** `/v1/calls`: place, read, list and hang up calls. */
 export function registerCallRoutes(v1: FastifyInstance, calls: CallService): void {
-  v1.post('/calls', { schema: routeSchema({ summary: 'Place a call', tags: ['calls'], auth: 'api-key', body: placeCallRequestSchema, response: { 201: callResource },
-    description: 'An `Idempotency-Key` header makes a retry return the same call (with `Idempotent-Replayed: true`) instead of dialling again; the same key with a different body is 422.' }) }, async (request, reply) => {
-    const key = request.headers['idempotency-key'];
-    if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
-      throw new BridgeError('VALIDATION_FAILED', 'Idempotency-Key must be 1-255 visible ASCII characters.', [{ field: 'Idempotency-Key', problem: 'must be 1-255 visible ASCII characters' }]);
-    }
-    const { call, replayed } = await calls.placeCall(request.body, key);
-    if (replayed) void reply.header('Idempotent-Replayed', 'true');
-    return reply.status(201).send(call);
-  });
-
-  v1.get('/calls', { schema: routeSchema({ summary: 'List calls, newest first', tags: ['calls'], auth: 'api-key', querystring: callListQuerySchema, response: { 200: callList } }) }, async (request) =>
-    calls.listCalls(parseCallListQuery(request.query)),
+  v1.post(
+    '/calls',
+    {
+      schema: routeSchema({
+        summary: 'Place a call',
+        tags: ['calls'],
+        auth: 'api-key',
+        body: placeCallRequestSchema,
+        response: { 201: callResource },
+        description:
+          'An `Idempotency-Key` header makes a retry return the same call (with `Idempotent-Replayed: true`) instead of dialling again; the same key with a different body is 422.',
+      }),
+    },
+    async (request, reply) => {
+      const key = request.headers['idempotency-key'];
+      if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
+        throw new BridgeError('VALIDATION_FAILED', 'Idempotency-Key must be 1-255 visible ASCII characters.', [
+          { field: 'Idempotency-Key', problem: 'must be 1-255 visible ASCII characters' },
+        ]);
+      }
+      const { call, replayed } = await calls.placeCall(request.body, key);
+      if (replayed) void reply.header('Idempotent-Replayed', 'true');
+      return reply.status(201).send(call);
+    },
   );
 
-  v1.get('/calls/:id', { schema: routeSchema({ summary: 'A call, transcript included', tags: ['calls'], auth: 'api-key', params: idParams, response: { 200: callResource } }) }, async (request) =>
-    calls.getCall(callIdParam(request.params)),
+  v1.get(
+    '/calls',
+    {
+      schema: routeSchema({
+        summary: 'List calls, newest first',
+        tags: ['calls'],
+        auth: 'api-key',
+        querystring: callListQuerySchema,
+        response: { 200: callList },
+      }),
+    },
+    async (request) => calls.listCalls(parseCallListQuery(request.query)),
   );
 
-  v1.get('/calls/:id/settings', { schema: routeSchema({ summary: 'What a call was placed with (prompt, greeting, options)', tags: ['calls'], auth: 'api-key', params: idParams, response: { 200: callSettings } }) }, async (request) =>
-    calls.getSettings(callIdParam(request.params)),
+  v1.get(
+    '/calls/:id',
+    {
+      schema: routeSchema({
+        summary: 'A call, transcript included',
+        tags: ['calls'],
+        auth: 'api-key',
+        params: idParams,
+        response: { 200: callResource },
+      }),
+    },
+    async (request) => calls.getCall(callIdParam(request.params)),
+  );
+
+  v1.get(
+    '/calls/:id/settings',
+    {
+      schema: routeSchema({
+        summary: 'What a call was placed with (prompt, greeting, options)',
+        tags: ['calls'],
+        auth: 'api-key',
+        params: idParams,
+        response: { 200: callSettings },
+      }),
+    },
+    async (request) => calls.getSettings(callIdParam(request.params)),
   );
 
   v1.post(
     '/calls/:id/hangup',
-    { config: { bodyless: true }, schema: routeSchema({ summary: 'End a call (a ringing call is cancelled; an ended one is returned as it is)', tags: ['calls'], auth: 'api-key', params: idParams, response: { 200: callResource } }) },
+    {
+      config: { bodyless: true },
+      schema: routeSchema({
+        summary: 'End a call (a ringing call is cancelled; an ended one is returned as it is)',
+        tags: ['calls'],
+        auth: 'api-key',
+        params: idParams,
+        response: { 200: callResource },
+      }),
+    },
     async (request) => calls.hangup(callIdParam(request.params)),
   );
 }

@@ -39,7 +39,12 @@ export function registerDashboardRoutes(app: FastifyInstance): void {
   for (const [path, file] of Object.entries(FILES)) {
     const body = readFileSync(join(PUBLIC_DIR, file));
     const type = TYPES[file.split('.').pop() ?? 'html'];
-    const schema = routeSchema({ summary: `The dashboard's ${file}`, tags: ['dashboard'], auth: 'none', response: { 200: null } });
+    const schema = routeSchema({
+      summary: `The dashboard's ${file}`,
+      tags: ['dashboard'],
+      auth: 'none',
+      response: { 200: null },
+    });
     app.get(path, { schema }, async (_request, reply) => reply.type(type).headers(DASHBOARD_HEADERS).send(body));
   }
 }

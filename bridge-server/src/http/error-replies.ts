@@ -8,17 +8,27 @@ export function installErrorReplies(app: FastifyInstance, log: Logger): void {
   app.setErrorHandler((error: FastifyError | BridgeError | Error, request, reply) => {
     const bridgeError = toBridgeError(error);
     // A drain's refusals and a store outage are expected states, each logged where it is noticed.
-    if (bridgeError.code === 'INTERNAL') log.error({ err: error, method: request.method, path: request.url.split('?')[0] }, 'request failed');
+    if (bridgeError.code === 'INTERNAL')
+      log.error({ err: error, method: request.method, path: request.url.split('?')[0] }, 'request failed');
     void reply.status(bridgeError.status).send(bridgeError.toJSON());
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send(new BridgeError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0].slice(0, 200)}.`).toJSON());
+    void reply
+      .status(404)
+      .send(
+        new BridgeError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0].slice(0, 200)}.`).toJSON(),
+      );
   });
 }
 
 /** fastify's `frameworkErrors`: a path that is not valid percent-encoding, or a parameter too long. */
 export function replyToFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
-  const code = error.code === 'FST_ERR_BAD_URL' ? 'BAD_REQUEST_TARGET' : error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'URI_TOO_LONG' : 'MALFORMED_REQUEST';
+  const code =
+    error.code === 'FST_ERR_BAD_URL'
+      ? 'BAD_REQUEST_TARGET'
+      : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? 'URI_TOO_LONG'
+        : 'MALFORMED_REQUEST';
   const failure = new BridgeError(code);
   void reply.status(failure.status).send(failure.toJSON());
 }

@@ -52,7 +52,8 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
     const [current, depth] = stack.pop()!;
     if (typeof current !== 'object' || current === null) continue;
     if (depth >= limit) return true;
-    for (const child of Object.values(current)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    for (const child of Object.values(current))
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
   }
   return false;
 }

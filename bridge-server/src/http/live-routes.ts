@@ -23,7 +23,8 @@ export function registerLiveRoutes(v1: FastifyInstance, options: LiveRouteOption
   let viewers = 0;
   const schema = routeSchema({
     summary: 'Server-Sent Events: every call event, plus interim transcripts',
-    description: 'Each stored event carries its stream position as the SSE `id`; reconnect with `Last-Event-ID` to get what was missed first.',
+    description:
+      'Each stored event carries its stream position as the SSE `id`; reconnect with `Last-Event-ID` to get what was missed first.',
     tags: ['live'],
     auth: 'api-key',
     response: { 200: null },
@@ -33,7 +34,12 @@ export function registerLiveRoutes(v1: FastifyInstance, options: LiveRouteOption
     viewers++;
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     const write = (text: string) => {
       if (res.writableLength > options.maxBufferedBytes) res.destroy();
       else res.write(text);

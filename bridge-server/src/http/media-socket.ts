@@ -37,14 +37,20 @@ export interface MediaSocketOptions {
  * oversized one with 1009 (ws enforces maxPayload), and a start for an unknown call with 1008.
  */
 export class MediaSocketServer {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MEDIA_MAX_PAYLOAD_BYTES, perMessageDeflate: false });
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MEDIA_MAX_PAYLOAD_BYTES,
+    perMessageDeflate: false,
+  });
   private readonly refusals = new RateLimitedLog(() => this.options.log);
   readonly sessions = new Set<CallSession>();
 
   constructor(private readonly options: MediaSocketOptions) {}
 
   attach(server: Server): void {
-    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head));
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.upgrade(request, socket, head),
+    );
   }
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -52,7 +58,9 @@ export class MediaSocketServer {
     if (path !== '/twilio/media') return refuse(socket, 404, 'Not Found');
     const signature = request.headers[TWILIO_SIGNATURE_HEADER];
     const url = mediaStreamUrl(this.options.publicUrl());
-    if (!isValidTwilioSignature(this.options.authToken(), typeof signature === 'string' ? signature : undefined, url, {})) {
+    if (
+      !isValidTwilioSignature(this.options.authToken(), typeof signature === 'string' ? signature : undefined, url, {})
+    ) {
       this.refusals.warn('signature', { url }, 'refused a media socket with a missing or invalid X-Twilio-Signature');
       return refuse(socket, 403, 'Forbidden');
     }
@@ -101,20 +109,29 @@ class MediaConnection {
     const decoded = decodeInbound(data.toString());
     if (!decoded.ok) {
       this.options.metrics.droppedMessages.inc({ reason: decoded.reason });
-      this.warnings.warn(decoded.reason, { reason: decoded.reason, detail: decoded.detail, streamSid: this.session?.streamSid }, 'dropped a media-stream message');
+      this.warnings.warn(
+        decoded.reason,
+        { reason: decoded.reason, detail: decoded.detail, streamSid: this.session?.streamSid },
+        'dropped a media-stream message',
+      );
       return;
     }
     const message = decoded.message;
     if (message.event === 'connected') return;
     if (message.event === 'start') {
-      if (this.session || this.starting) return this.warnings.warn('second-start', {}, 'dropped a second start message');
+      if (this.session || this.starting)
+        return this.warnings.warn('second-start', {}, 'dropped a second start message');
       this.starting = true;
       void this.start(message);
       return;
     }
     if (this.session) {
       if (message.streamSid && message.streamSid !== this.session.streamSid) {
-        this.warnings.warn('unknown-stream-sid', { event: message.event }, 'dropped a message for an unknown streamSid');
+        this.warnings.warn(
+          'unknown-stream-sid',
+          { event: message.event },
+          'dropped a message for an unknown streamSid',
+        );
         return;
       }
       this.session.handle(message);
@@ -132,7 +149,10 @@ class MediaConnection {
       return { refused: 'store unavailable' as const };
     });
     if ('refused' in claim) {
-      this.log.warn({ callId: isId('call', callId) ? callId : undefined, streamSid: message.streamSid, reason: claim.refused }, 'refused a media stream start; closing with 1008');
+      this.log.warn(
+        { callId: isId('call', callId) ? callId : undefined, streamSid: message.streamSid, reason: claim.refused },
+        'refused a media stream start; closing with 1008',
+      );
       this.ws.close(CLOSE_POLICY_VIOLATION, 'stream refused');
       return;
     }
@@ -142,7 +162,17 @@ class MediaConnection {
       return;
     }
     this.log = this.options.log.child({ callId: call.id, streamSid: message.streamSid });
-    const session = new CallSession(call, message.streamSid, message.callSid, this.output(message.streamSid), this.options.calls, this.options.handlers[call.mode], this.log, this.options.live, this.options.metrics);
+    const session = new CallSession(
+      call,
+      message.streamSid,
+      message.callSid,
+      this.output(message.streamSid),
+      this.options.calls,
+      this.options.handlers[call.mode],
+      this.log,
+      this.options.live,
+      this.options.metrics,
+    );
     this.session = session;
     this.sessions.add(session);
     this.options.metrics.activeStreams.inc();

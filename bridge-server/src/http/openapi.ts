@@ -29,7 +29,10 @@ export interface RouteDoc {
 }
 
 function jsonSchema(schema: ZodTypeAny): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = zodToJsonSchema(schema, { target: 'jsonSchema2019-09', $refStrategy: 'none' }) as Record<string, unknown>;
+  const { $schema: _dialect, ...rest } = zodToJsonSchema(schema, {
+    target: 'jsonSchema2019-09',
+    $refStrategy: 'none',
+  }) as Record<string, unknown>;
   return rest;
 }
 
@@ -41,7 +44,8 @@ const SECURITY: Record<RouteAuth, Record<string, string[]>[]> = {
 
 export function routeSchema(doc: RouteDoc): FastifySchema {
   const response: Record<string, unknown> = {};
-  for (const [status, schema] of Object.entries(doc.response)) response[status] = schema ? jsonSchema(schema) : { type: 'null', description: 'no body' };
+  for (const [status, schema] of Object.entries(doc.response))
+    response[status] = schema ? jsonSchema(schema) : { type: 'null', description: 'no body' };
   response['4xx'] = jsonSchema(errorBody);
   response['5xx'] = jsonSchema(errorBody);
   return {
@@ -88,11 +92,20 @@ export function installOpenApi(app: FastifyInstance): void {
       components: {
         securitySchemes: {
           bearerKey: { type: 'http', scheme: 'bearer', description: 'BRIDGE_API_KEY' },
-          twilioSignature: { type: 'apiKey', in: 'header', name: 'X-Twilio-Signature', description: "HMAC-SHA1 of the URL and form with the Twilio auth token, made by Twilio" },
+          twilioSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-Twilio-Signature',
+            description: 'HMAC-SHA1 of the URL and form with the Twilio auth token, made by Twilio',
+          },
         },
       },
     },
   });
-  void app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { deepLinking: true, docExpansion: 'list' } });
+  void app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    uiConfig: { deepLinking: true, docExpansion: 'list' },
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

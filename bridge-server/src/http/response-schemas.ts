@@ -4,7 +4,9 @@ import { GEMINI_VOICES } from '../agent/voices';
 /** What the API answers, for its OpenAPI document (the wire types in wire-types.ts, as schemas). */
 
 const isoTime = z.string().datetime().describe('ISO-8601');
-const speaker = z.enum(['agent', 'callee', 'party']).describe('agent: the AI voice; callee: the person at `to`; party: the person at `connectTo`');
+const speaker = z
+  .enum(['agent', 'callee', 'party'])
+  .describe('agent: the AI voice; callee: the person at `to`; party: the person at `connectTo`');
 const labels = z.object({ callee: z.string().optional(), party: z.string().optional() });
 
 export const errorBody = z.object({
@@ -32,9 +34,23 @@ export const callResource = z.object({
   from: z.string(),
   connectTo: z.string().nullable(),
   status: z.enum(['queued', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed', 'canceled']),
-  answeredBy: z.enum(['human', 'machine', 'fax', 'unknown']).nullable().describe('null until answering-machine detection reports (or when it is off)'),
+  answeredBy: z
+    .enum(['human', 'machine', 'fax', 'unknown'])
+    .nullable()
+    .describe('null until answering-machine detection reports (or when it is off)'),
   endReason: z
-    .enum(['callee-hangup', 'agent-hangup', 'api-hangup', 'max-duration', 'machine', 'no-answer', 'busy', 'failed', 'canceled', 'error'])
+    .enum([
+      'callee-hangup',
+      'agent-hangup',
+      'api-hangup',
+      'max-duration',
+      'machine',
+      'no-answer',
+      'busy',
+      'failed',
+      'canceled',
+      'error',
+    ])
     .nullable(),
   createdAt: isoTime,
   answeredAt: isoTime.nullable(),
@@ -53,7 +69,14 @@ export const callList = z.object({
 export const callSettings = z.object({
   id: z.string(),
   mode: z.enum(['agent', 'transcribe']),
-  agent: z.object({ prompt: z.string(), greeting: z.string().optional(), voice: z.enum(GEMINI_VOICES).optional(), language: z.string().optional() }).nullable(),
+  agent: z
+    .object({
+      prompt: z.string(),
+      greeting: z.string().optional(),
+      voice: z.enum(GEMINI_VOICES).optional(),
+      language: z.string().optional(),
+    })
+    .nullable(),
   language: z.string(),
   labels: labels.nullable(),
   maxDurationSec: z.number().int(),
@@ -63,7 +86,9 @@ export const callSettings = z.object({
 });
 
 const subscriptionView = z.object({ id: z.string(), url: z.string(), events: z.array(z.string()), createdAt: isoTime });
-export const subscriptionCreated = subscriptionView.extend({ secret: z.string().describe('signs every delivery; shown once') });
+export const subscriptionCreated = subscriptionView.extend({
+  secret: z.string().describe('signs every delivery; shown once'),
+});
 export const subscription = subscriptionView;
 export const subscriptionList = z.object({ subscriptions: z.array(subscriptionView) });
 

@@ -12,20 +12,37 @@ const callbackQuery = z.object({ callId: z.string().describe('the call the bridg
 /** The call a callback is about, from the `callId` the bridge put in the callback URL. */
 function callbackCall(request: FastifyRequest): { callId: string; form: TwilioForm } {
   const callId = (request.query as Record<string, string | undefined>).callId;
-  if (!isId('call', callId)) throw new BridgeError('CALL_NOT_FOUND', 'The callback URL names no call the bridge placed.');
+  if (!isId('call', callId))
+    throw new BridgeError('CALL_NOT_FOUND', 'The callback URL names no call the bridge placed.');
   return { callId, form: (request.body ?? {}) as TwilioForm };
 }
 
 /** Twilio's status and answering-machine callbacks (registered in the signed /twilio scope). */
 export function registerTwilioRoutes(twilio: FastifyInstance, calls: CallLifecycle): void {
-  const doc = (summary: string) => ({ schema: routeSchema({ summary, tags: ['twilio'], auth: 'twilio-signature', querystring: callbackQuery, response: { 204: null } }) });
+  const doc = (summary: string) => ({
+    schema: routeSchema({
+      summary,
+      tags: ['twilio'],
+      auth: 'twilio-signature',
+      querystring: callbackQuery,
+      response: { 204: null },
+    }),
+  });
   twilio.post('/status', doc("Twilio's call status callback"), async (request, reply) => {
     const { callId, form } = callbackCall(request);
     const status = statusFromTwilio(form.CallStatus ?? '');
     if (!status) throw new BridgeError('VALIDATION_FAILED', `Unknown CallStatus ${JSON.stringify(form.CallStatus)}.`);
     const duration = Number(form.CallDuration);
-    const at = form.Timestamp && !Number.isNaN(Date.parse(form.Timestamp)) ? new Date(form.Timestamp).toISOString() : new Date().toISOString();
-    const outcome = await calls.observe(callId, { status, at, twilioCallSid: form.CallSid, durationSec: Number.isFinite(duration) && form.CallDuration ? duration : undefined });
+    const at =
+      form.Timestamp && !Number.isNaN(Date.parse(form.Timestamp))
+        ? new Date(form.Timestamp).toISOString()
+        : new Date().toISOString();
+    const outcome = await calls.observe(callId, {
+      status,
+      at,
+      twilioCallSid: form.CallSid,
+      durationSec: Number.isFinite(duration) && form.CallDuration ? duration : undefined,
+    });
     // Held for a store outage counts as taken: it is written, in order, when the store is back.
     if (outcome === 'unknown-call') throw new BridgeError('CALL_NOT_FOUND');
     if (form.AnsweredBy) await calls.onAnsweredBy(callId, answeredByFromTwilio(form.AnsweredBy) ?? 'unknown');

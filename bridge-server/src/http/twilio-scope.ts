@@ -26,8 +26,13 @@ export function installTwilioScope(twilio: FastifyInstance, options: TwilioScope
     const form = (request.body ?? {}) as TwilioForm;
     const signature = request.headers[TWILIO_SIGNATURE_HEADER];
     const url = `${options.publicUrl()}${request.url}`;
-    if (!isValidTwilioSignature(options.authToken(), typeof signature === 'string' ? signature : undefined, url, form)) {
-      options.log.warn({ path: request.url.split('?')[0] }, 'refused a Twilio callback with a missing or invalid signature');
+    if (
+      !isValidTwilioSignature(options.authToken(), typeof signature === 'string' ? signature : undefined, url, form)
+    ) {
+      options.log.warn(
+        { path: request.url.split('?')[0] },
+        'refused a Twilio callback with a missing or invalid signature',
+      );
       throw new BridgeError('TWILIO_SIGNATURE_INVALID');
     }
   });

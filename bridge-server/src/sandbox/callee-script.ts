@@ -35,10 +35,14 @@ export interface CalleeScript {
   voicemail?: boolean;
 }
 
-export const VOICEMAIL_GREETING = 'Hi, you have reached Sam. I cannot take your call right now, so please leave a message after the tone.';
+export const VOICEMAIL_GREETING =
+  'Hi, you have reached Sam. I cannot take your call right now, so please leave a message after the tone.';
 
 export const DEFAULT_CALLEE_LINES = ['Hi, yes, this is Sam speaking.', 'Yes, that works for me.'];
-export const DEFAULT_PARTY_LINES = ['Hello, this is Alex from Acme Sales. Thanks for taking my call.', 'Great, I will send over the proposal this afternoon.'];
+export const DEFAULT_PARTY_LINES = [
+  'Hello, this is Alex from Acme Sales. Thanks for taking my call.',
+  'Great, I will send over the proposal this afternoon.',
+];
 
 export function humanScript(overrides: Partial<CalleeScript> = {}): CalleeScript {
   return {
@@ -63,7 +67,13 @@ export function scriptForNumber(to: string): CalleeScript {
     case '0004':
       return humanScript({ outcome: 'failed', ringMs: 0 });
     case '0005':
-      return humanScript({ answeredBy: 'machine_start', voicemail: true, lines: [{ text: VOICEMAIL_GREETING }], hangUpAfterMs: 40_000, hangUpWhenDone: false });
+      return humanScript({
+        answeredBy: 'machine_start',
+        voicemail: true,
+        lines: [{ text: VOICEMAIL_GREETING }],
+        hangUpAfterMs: 40_000,
+        hangUpWhenDone: false,
+      });
     default:
       return humanScript();
   }

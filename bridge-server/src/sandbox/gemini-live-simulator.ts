@@ -85,10 +85,20 @@ export class GeminiLiveSimulator {
       ws.close(1008, 'session not found');
       return undefined;
     }
-    const instruction = ((setup.systemInstruction as { parts?: { text?: string }[] } | undefined)?.parts ?? []).map((p) => p.text ?? '').join('');
+    const instruction = ((setup.systemInstruction as { parts?: { text?: string }[] } | undefined)?.parts ?? [])
+      .map((p) => p.text ?? '')
+      .join('');
     const scenario = this.scenarios.get(scenarioName(instruction) ?? '') ?? DEMO_SCENARIO;
     const state: ConversationState = known ?? { calleeTurn: 0, agentTurns: 0, fired: new Set() };
-    const record: SimulatedSessionRecord = { setup, resumedFrom: handle, audioChunksReceived: 0, textTurns: [], toolResponses: [], audioStreamEnded: false, interruptedAt: [] };
+    const record: SimulatedSessionRecord = {
+      setup,
+      resumedFrom: handle,
+      audioChunksReceived: 0,
+      textTurns: [],
+      toolResponses: [],
+      audioStreamEnded: false,
+      interruptedAt: [],
+    };
     this.sessions.push(record);
     const send = (message: object) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(message));
     const rememberAs = (newHandle: string) => {
@@ -117,14 +127,16 @@ export class GeminiLiveSimulator {
 
   /** Scripted trouble after a given number of agent turns, once per conversation. */
   private connectionEvents(ws: WebSocket, scenario: AgentScenario, state: ConversationState): void {
-    const once = (name: string, turns: number | undefined) => turns === state.agentTurns && !state.fired.has(name) && state.fired.add(name);
+    const once = (name: string, turns: number | undefined) =>
+      turns === state.agentTurns && !state.fired.has(name) && state.fired.add(name);
     if (once('goAway', scenario.goAwayAfterTurns)) {
       ws.send(JSON.stringify({ goAway: { timeLeft: '5s' } }));
       setTimeout(() => ws.close(1000, 'going away'), 1000 / this.speed);
     }
     if (once('drop', scenario.dropAfterTurns)) ws.terminate();
     if (once('fail', scenario.failAfterTurns)) {
-      for (const [handle, conversation] of this.conversations) if (conversation === state) this.conversations.delete(handle);
+      for (const [handle, conversation] of this.conversations)
+        if (conversation === state) this.conversations.delete(handle);
       ws.close(1011, 'internal error');
     }
   }

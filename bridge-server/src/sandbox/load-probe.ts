@@ -67,8 +67,18 @@ export class LoadProbe {
     return this.outbound.latencyMs;
   }
 
-  get counts(): Record<'inboundSent' | 'inboundReceived' | 'outboundSent' | 'outboundReceived' | 'inboundLate' | 'outboundLate', number> {
+  get counts(): Record<
+    'inboundSent' | 'inboundReceived' | 'outboundSent' | 'outboundReceived' | 'inboundLate' | 'outboundLate',
+    number
+  > {
     const { inbound, outbound } = this;
-    return { inboundSent: inbound.sent, inboundReceived: inbound.received, outboundSent: outbound.sent, outboundReceived: outbound.received, inboundLate: inbound.late, outboundLate: outbound.late };
+    return {
+      inboundSent: inbound.sent,
+      inboundReceived: inbound.received,
+      outboundSent: outbound.sent,
+      outboundReceived: outbound.received,
+      inboundLate: inbound.late,
+      outboundLate: outbound.late,
+    };
   }
 }

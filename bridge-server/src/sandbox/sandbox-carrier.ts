@@ -65,11 +65,17 @@ export class SandboxCarrier {
     const sid = match[2];
     if (!sid && req.method === 'POST') return this.create(form, res);
     const call = sid ? this.calls.get(sid) : undefined;
-    if (!call) return reply(res, 404, { code: 20404, message: `The requested resource /Calls/${sid}.json was not found`, status: 404 });
+    if (!call)
+      return reply(res, 404, {
+        code: 20404,
+        message: `The requested resource /Calls/${sid}.json was not found`,
+        status: 404,
+      });
     if (req.method === 'GET') return reply(res, 200, call.toJson());
     const status = form.get('Status');
     if (status === 'completed' || status === 'canceled') {
-      if (call.ended) return reply(res, 400, { code: 21220, message: 'Call is not in-progress. Cannot redirect.', status: 400 });
+      if (call.ended)
+        return reply(res, 400, { code: 21220, message: 'Call is not in-progress. Cannot redirect.', status: 400 });
       await call.end(status);
     }
     return reply(res, 200, call.toJson());
@@ -84,9 +90,11 @@ export class SandboxCarrier {
     const to = form.get('To') ?? '';
     const from = form.get('From') ?? '';
     const twiml = form.get('Twiml') ?? '';
-    if (!/^\+[1-9]\d{6,14}$/.test(to)) return reply(res, 400, { code: 21211, message: `Invalid 'To' Phone Number: ${to}`, status: 400 });
+    if (!/^\+[1-9]\d{6,14}$/.test(to))
+      return reply(res, 400, { code: 21211, message: `Invalid 'To' Phone Number: ${to}`, status: 400 });
     if (!twiml) return reply(res, 400, { code: 21205, message: 'Url or Twiml is required', status: 400 });
-    if (twiml.length > 4000) return reply(res, 400, { code: 21209, message: 'Twiml exceeds 4000 characters', status: 400 });
+    if (twiml.length > 4000)
+      return reply(res, 400, { code: 21209, message: 'Twiml exceeds 4000 characters', status: 400 });
     const call = new SimulatedCall(
       {
         accountSid: this.accountSid,
@@ -96,7 +104,10 @@ export class SandboxCarrier {
         twiml,
         statusCallback: form.get('StatusCallback') ?? undefined,
         statusCallbackEvents: form.getAll('StatusCallbackEvent'),
-        amdCallback: form.get('MachineDetection') && form.get('AsyncAmd') === 'true' ? (form.get('AsyncAmdStatusCallback') ?? undefined) : undefined,
+        amdCallback:
+          form.get('MachineDetection') && form.get('AsyncAmd') === 'true'
+            ? (form.get('AsyncAmdStatusCallback') ?? undefined)
+            : undefined,
         timeoutSec: Number(form.get('Timeout') ?? 60),
         timeLimitSec: Number(form.get('TimeLimit') ?? 14400),
       },

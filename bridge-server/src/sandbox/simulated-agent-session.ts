@@ -72,13 +72,20 @@ export class SimulatedAgentSession {
     const clientContent = message.clientContent as { turns?: { parts?: { text?: string }[] }[] } | undefined;
     const realtime = message.realtimeInput as { audio?: { data?: string }; audioStreamEnd?: boolean } | undefined;
     const toolResponse = message.toolResponse as { functionResponses?: { id?: string; name?: string }[] } | undefined;
-    if (clientContent) this.onText(clientContent.turns?.flatMap((t) => t.parts ?? []).map((p) => p.text ?? '').join('') ?? '');
+    if (clientContent)
+      this.onText(
+        clientContent.turns
+          ?.flatMap((t) => t.parts ?? [])
+          .map((p) => p.text ?? '')
+          .join('') ?? '',
+      );
     if (realtime?.audio?.data) this.onAudio(realtime.audio.data);
     if (realtime?.audioStreamEnd) {
       this.record.audioStreamEnded = true;
       if (this.speech) this.endOfSpeech(true);
     }
-    for (const response of toolResponse?.functionResponses ?? []) this.record.toolResponses.push({ id: response.id ?? '', name: response.name ?? '' });
+    for (const response of toolResponse?.functionResponses ?? [])
+      this.record.toolResponses.push({ id: response.id ?? '', name: response.name ?? '' });
   }
 
   private onText(text: string): void {
@@ -109,7 +116,12 @@ export class SimulatedAgentSession {
     if (this.toneFrames >= BEEP_MIN_FRAMES) return this.leaveVoicemail();
     this.toneFrames = 0;
     if (voiced) {
-      this.speech ??= { startedAt: now, lastVoiceAt: now, sent: 0, machine: (framePitchHz(pcm) ?? 0) > MACHINE_PITCH_HZ };
+      this.speech ??= {
+        startedAt: now,
+        lastVoiceAt: now,
+        sent: 0,
+        machine: (framePitchHz(pcm) ?? 0) > MACHINE_PITCH_HZ,
+      };
       this.speech.lastVoiceAt = now;
       if (now < this.speakingUntil) this.interrupt();
       this.progressTranscription(now);
@@ -137,7 +149,8 @@ export class SimulatedAgentSession {
     const pieces = fragmentsOf(line, Math.max(2, Math.ceil(line.length / 8)));
     const spokenFraction = ((now - this.speech.startedAt) * this.speed) / speakingTimeMs(line);
     const due = Math.min(pieces.length - 1, Math.floor(spokenFraction * pieces.length));
-    while (this.speech.sent < due) this.send({ serverContent: { inputTranscription: { text: pieces[this.speech.sent++] } } });
+    while (this.speech.sent < due)
+      this.send({ serverContent: { inputTranscription: { text: pieces[this.speech.sent++] } } });
   }
 
   private endOfSpeech(hungUp: boolean): void {
@@ -180,13 +193,37 @@ export class SimulatedAgentSession {
       if (id !== this.replyId) return;
       if (index < chunks) {
         const chunk = pcm.subarray(index * chunkSamples, (index + 1) * chunkSamples);
-        this.send({ serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64') } }] } } });
+        this.send({
+          serverContent: {
+            modelTurn: {
+              parts: [
+                {
+                  inlineData: {
+                    mimeType: 'audio/pcm;rate=24000',
+                    data: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64'),
+                  },
+                },
+              ],
+            },
+          },
+        });
         if (words[index]) this.send({ serverContent: { outputTranscription: { text: words[index] } } });
         index++;
         this.replyTimer = setTimeout(next, CHUNK_MS / 2 / this.speed);
         return;
       }
-      if (thenEndCall) this.send({ toolCall: { functionCalls: [{ id: `fc_${randomBytes(4).toString('hex')}`, name: 'end_call', args: { reason: 'conversation finished' } }] } });
+      if (thenEndCall)
+        this.send({
+          toolCall: {
+            functionCalls: [
+              {
+                id: `fc_${randomBytes(4).toString('hex')}`,
+                name: 'end_call',
+                args: { reason: 'conversation finished' },
+              },
+            ],
+          },
+        });
       this.send({ serverContent: { generationComplete: true } });
       this.send({ serverContent: { turnComplete: true } });
       this.state.agentTurns++;
@@ -201,7 +238,20 @@ export class SimulatedAgentSession {
     const pcm = voicedPcm(1000, 24000, 190, 5);
     const chunks = Array.from({ length: 10 }, (_, i) => {
       const part = pcm.subarray(i * chunkSamples, (i + 1) * chunkSamples);
-      return JSON.stringify({ serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data: Buffer.from(part.buffer, part.byteOffset, part.byteLength).toString('base64') } }] } } });
+      return JSON.stringify({
+        serverContent: {
+          modelTurn: {
+            parts: [
+              {
+                inlineData: {
+                  mimeType: 'audio/pcm;rate=24000',
+                  data: Buffer.from(part.buffer, part.byteOffset, part.byteLength).toString('base64'),
+                },
+              },
+            ],
+          },
+        },
+      });
     });
     const started = performance.now();
     let sent = 0;

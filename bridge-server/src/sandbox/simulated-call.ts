@@ -6,7 +6,8 @@ import type { LoadProbe } from './load-probe';
 import { SimulatedMediaStream } from './simulated-media-stream';
 import { readStreamInstruction } from './twiml-reader';
 
-export type SimulatedStatus = 'queued' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
+export type SimulatedStatus =
+  'queued' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
 
 export interface SimulatedCallParams {
   accountSid: string;
@@ -55,7 +56,9 @@ export class SimulatedCall {
   private after(ms: number, action: () => void | Promise<void>): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      Promise.resolve(action()).catch((error: unknown) => this.log.warn({ err: error, callSid: this.sid }, 'sandbox carrier step failed'));
+      Promise.resolve(action()).catch((error: unknown) =>
+        this.log.warn({ err: error, callSid: this.sid }, 'sandbox carrier step failed'),
+      );
     }, ms / this.speed);
     this.timers.add(timer);
   }
@@ -112,7 +115,12 @@ export class SimulatedCall {
 
   private async reportAmd(): Promise<void> {
     if (this.ended || !this.params.amdCallback) return;
-    await this.post(this.params.amdCallback, { CallSid: this.sid, AccountSid: this.params.accountSid, AnsweredBy: this.script.answeredBy, MachineDetectionDuration: '900' });
+    await this.post(this.params.amdCallback, {
+      CallSid: this.sid,
+      AccountSid: this.params.accountSid,
+      AnsweredBy: this.script.answeredBy,
+      MachineDetectionDuration: '900',
+    });
   }
 
   private async report(event: string, extra: Record<string, string> = {}): Promise<void> {
@@ -138,7 +146,11 @@ export class SimulatedCall {
 
   private async post(url: string, form: Record<string, string>): Promise<void> {
     const signature = signTwilioRequest(this.params.authToken, url, form);
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(form).toString() });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+      body: new URLSearchParams(form).toString(),
+    });
     if (!response.ok) this.log.warn({ url, status: response.status }, 'sandbox carrier callback was refused');
   }
 

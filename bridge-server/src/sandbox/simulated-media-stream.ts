@@ -53,7 +53,16 @@ const QUIET_FRAMES = voicedMulawFrames(1000, 120, 7, 0.05);
  */
 export class SimulatedMediaStream {
   readonly streamSid = `MZ${randomBytes(16).toString('hex')}`;
-  readonly stats: StreamStats = { framesSent: 0, agentFramesPlayed: 0, marksEchoed: 0, clearsReceived: 0, clearedAt: [], firstAgentAudioMs: null, linesSpoken: [], rejectedMessages: 0 };
+  readonly stats: StreamStats = {
+    framesSent: 0,
+    agentFramesPlayed: 0,
+    marksEchoed: 0,
+    clearsReceived: 0,
+    clearedAt: [],
+    firstAgentAudioMs: null,
+    linesSpoken: [],
+    rejectedMessages: 0,
+  };
   private ws?: WebSocket;
   private timer?: NodeJS.Timeout;
   private readonly playback: PlaybackItem[] = [];
@@ -85,7 +94,9 @@ export class SimulatedMediaStream {
 
   open(): Promise<void> {
     const { instruction, authToken } = this.options;
-    const ws = new WebSocket(instruction.url, { headers: { 'X-Twilio-Signature': signTwilioRequest(authToken, instruction.url, {}) } });
+    const ws = new WebSocket(instruction.url, {
+      headers: { 'X-Twilio-Signature': signTwilioRequest(authToken, instruction.url, {}) },
+    });
     this.ws = ws;
     ws.on('message', (data, isBinary) => this.onMessage(data.toString(), isBinary));
     ws.on('close', () => this.stopTicking());
@@ -105,12 +116,20 @@ export class SimulatedMediaStream {
 
   private sendStartMessages(): void {
     const { instruction, callSid, accountSid } = this.options;
-    const tracks = instruction.track === 'both_tracks' ? ['inbound', 'outbound'] : [instruction.track.replace('_track', '')];
+    const tracks =
+      instruction.track === 'both_tracks' ? ['inbound', 'outbound'] : [instruction.track.replace('_track', '')];
     this.send({ event: 'connected', protocol: 'Call', version: '1.0.0' });
     this.send({
       event: 'start',
       sequenceNumber: '1',
-      start: { accountSid, streamSid: this.streamSid, callSid, tracks, customParameters: instruction.parameters, mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 } },
+      start: {
+        accountSid,
+        streamSid: this.streamSid,
+        callSid,
+        tracks,
+        customParameters: instruction.parameters,
+        mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 },
+      },
       streamSid: this.streamSid,
     });
     this.startedAt = performance.now();
@@ -147,12 +166,18 @@ export class SimulatedMediaStream {
     // The agent's turn is judged from the end of what the callee said: audio the callee talked
     // over (barge-in) and silence while they talked do not count.
     if (speaking && this.calleeSpeech.length === 0) this.listenForAgent();
-    if (this.options.instruction.track === 'both_tracks') this.sendMedia('outbound', this.partySpeech.shift() ?? SILENT_MULAW_FRAME, timestamp);
+    if (this.options.instruction.track === 'both_tracks')
+      this.sendMedia('outbound', this.partySpeech.shift() ?? SILENT_MULAW_FRAME, timestamp);
   }
 
   private sendMedia(track: string, payload: string, timestamp: string): void {
     this.stats.framesSent++;
-    this.send({ event: 'media', sequenceNumber: String(this.stats.framesSent + 1), media: { track, chunk: String(this.chunk), timestamp, payload }, streamSid: this.streamSid });
+    this.send({
+      event: 'media',
+      sequenceNumber: String(this.stats.framesSent + 1),
+      media: { track, chunk: String(this.chunk), timestamp, payload },
+      streamSid: this.streamSid,
+    });
   }
 
   private playOneFrame(): void {
@@ -178,7 +203,12 @@ export class SimulatedMediaStream {
 
   private echoMark(name: string): void {
     this.stats.marksEchoed++;
-    this.send({ event: 'mark', sequenceNumber: String(this.stats.framesSent + 1), streamSid: this.streamSid, mark: { name } });
+    this.send({
+      event: 'mark',
+      sequenceNumber: String(this.stats.framesSent + 1),
+      streamSid: this.streamSid,
+      mark: { name },
+    });
   }
 
   /** The callee's (and party's) side of the conversation. */
@@ -186,7 +216,13 @@ export class SimulatedMediaStream {
     const { script, instruction } = this.options;
     const elapsedMs = this.ticks * 20;
     for (const { digit, atMs } of script.digits) {
-      if (elapsedMs === Math.round(atMs / 20) * 20) this.send({ event: 'dtmf', streamSid: this.streamSid, sequenceNumber: String(this.stats.framesSent + 1), dtmf: { track: 'inbound_track', digit } });
+      if (elapsedMs === Math.round(atMs / 20) * 20)
+        this.send({
+          event: 'dtmf',
+          streamSid: this.streamSid,
+          sequenceNumber: String(this.stats.framesSent + 1),
+          dtmf: { track: 'inbound_track', digit },
+        });
     }
     if (script.hangUpAfterMs !== undefined && elapsedMs >= script.hangUpAfterMs) return this.calleeHangsUp();
     if (script.continuousSpeech || this.calleeSpeech.length > 0 || this.partySpeech.length > 0) return;
@@ -204,7 +240,10 @@ export class SimulatedMediaStream {
     const agentTurnOver = this.agentPlayedSinceLine && this.quietTicks >= this.ticksFor(700);
     const nobodySpoke = !this.agentPlayedSinceLine && this.quietTicks >= this.ticksFor(4000);
     const line = lines[this.nextLine];
-    const bargeIn = line?.bargeInAfterMs !== undefined && this.agentPlayedSinceLine && this.agentTurnTicks >= this.ticksFor(line.bargeInAfterMs);
+    const bargeIn =
+      line?.bargeInAfterMs !== undefined &&
+      this.agentPlayedSinceLine &&
+      this.agentTurnTicks >= this.ticksFor(line.bargeInAfterMs);
     if (line && (agentTurnOver || nobodySpoke || bargeIn)) {
       this.say(line.text, 'callee');
       this.nextLine++;
@@ -281,7 +320,12 @@ export class SimulatedMediaStream {
   stop(): void {
     this.done = true;
     this.stopTicking();
-    this.send({ event: 'stop', sequenceNumber: String(this.stats.framesSent + 2), streamSid: this.streamSid, stop: { accountSid: this.options.accountSid, callSid: this.options.callSid } });
+    this.send({
+      event: 'stop',
+      sequenceNumber: String(this.stats.framesSent + 2),
+      streamSid: this.streamSid,
+      stop: { accountSid: this.options.accountSid, callSid: this.options.callSid },
+    });
     this.ws?.close(1000);
   }
 

@@ -50,18 +50,31 @@ export class SpeechSimulator {
 
   constructor(private readonly options: SpeechSimulatorOptions) {
     this.outOfRangeAfterMs = options.outOfRangeAfterMs;
-    const definition = protoLoader.loadSync('google/cloud/speech/v1/cloud_speech.proto', { includeDirs: [SPEECH_PROTOS, GAX_PROTOS], keepCase: false, longs: Number, enums: String, defaults: false, oneofs: true });
-    const proto = grpc.loadPackageDefinition(definition) as unknown as { google: { cloud: { speech: { v1: { Speech: { service: grpc.ServiceDefinition } } } } } };
+    const definition = protoLoader.loadSync('google/cloud/speech/v1/cloud_speech.proto', {
+      includeDirs: [SPEECH_PROTOS, GAX_PROTOS],
+      keepCase: false,
+      longs: Number,
+      enums: String,
+      defaults: false,
+      oneofs: true,
+    });
+    const proto = grpc.loadPackageDefinition(definition) as unknown as {
+      google: { cloud: { speech: { v1: { Speech: { service: grpc.ServiceDefinition } } } } };
+    };
     this.server.addService(proto.google.cloud.speech.v1.Speech.service, {
       streamingRecognize: (call: Duplex) => this.recognize(call),
-      recognize: (_call: unknown, callback: grpc.sendUnaryData<unknown>) => callback({ code: grpc.status.UNIMPLEMENTED, message: 'only streamingRecognize is simulated' }),
-      longRunningRecognize: (_call: unknown, callback: grpc.sendUnaryData<unknown>) => callback({ code: grpc.status.UNIMPLEMENTED, message: 'only streamingRecognize is simulated' }),
+      recognize: (_call: unknown, callback: grpc.sendUnaryData<unknown>) =>
+        callback({ code: grpc.status.UNIMPLEMENTED, message: 'only streamingRecognize is simulated' }),
+      longRunningRecognize: (_call: unknown, callback: grpc.sendUnaryData<unknown>) =>
+        callback({ code: grpc.status.UNIMPLEMENTED, message: 'only streamingRecognize is simulated' }),
     });
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
     this.port = await new Promise<number>((resolve, reject) =>
-      this.server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+      this.server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
+        error ? reject(error) : resolve(bound),
+      ),
     );
     return this.endpoint;
   }
@@ -85,55 +98,89 @@ export class SpeechSimulator {
       if (!current || !text) return;
       const words = text.split(' ');
       // A segment cut short (hang-up) keeps the words said so far.
-      const said = partial ? Math.max(1, Math.min(words.length, Math.round(((untilMs - current.startMs) / Math.max(1, text.length * 65)) * words.length))) : words.length;
+      const said = partial
+        ? Math.max(
+            1,
+            Math.min(
+              words.length,
+              Math.round(((untilMs - current.startMs) / Math.max(1, text.length * 65)) * words.length),
+            ),
+          )
+        : words.length;
       const spoken = words.slice(0, said);
       const step = (untilMs - current.startMs) / spoken.length;
       call.write({
-        results: [{
-          alternatives: [{ transcript: spoken.join(' '), confidence: 0.93, words: spoken.map((word, i) => ({ word, startTime: duration(current.startMs + i * step), endTime: duration(current.startMs + (i + 1) * step) })) }],
-          isFinal: true,
-          resultEndTime: duration(untilMs),
-          languageCode: 'en-us',
-        }],
+        results: [
+          {
+            alternatives: [
+              {
+                transcript: spoken.join(' '),
+                confidence: 0.93,
+                words: spoken.map((word, i) => ({
+                  word,
+                  startTime: duration(current.startMs + i * step),
+                  endTime: duration(current.startMs + (i + 1) * step),
+                })),
+              },
+            ],
+            isFinal: true,
+            resultEndTime: duration(untilMs),
+            languageCode: 'en-us',
+          },
+        ],
       });
       this.progress.set(key(), (this.progress.get(key()) ?? 0) + 1);
     };
-    call.on('data', (request: { streamingConfig?: { config?: { metadata?: { audioTopic?: string } } }; audioContent?: Buffer }) => {
-      if (closed) return;
-      if (request.streamingConfig) {
-        topic = request.streamingConfig.config?.metadata?.audioTopic ?? 'unknown';
-        this.streamsOpened.push(topic);
-        return;
-      }
-      const audio = request.audioContent;
-      if (!audio?.length) return;
-      for (let at = 0; at < audio.length; at += 160) {
-        const frame = audio.subarray(at, at + 160);
-        let peak = 0;
-        for (const byte of frame) peak = Math.max(peak, Math.abs(MULAW_DECODE_TABLE[byte]));
-        const frameMs = receivedMs;
-        receivedMs += frame.length / BYTES_PER_MS;
-        if (peak >= VOICE_PEAK) {
-          segment ??= { startMs: frameMs, lastVoiceMs: frameMs, interimSent: 0 };
-          segment.lastVoiceMs = frameMs + 20;
-          const text = line();
-          const heard = Math.floor((segment.lastVoiceMs - segment.startMs) / 500);
-          if (text && heard > segment.interimSent) {
-            segment.interimSent = heard;
-            const words = text.split(' ');
-            call.write({ results: [{ alternatives: [{ transcript: words.slice(0, Math.min(words.length - 1, heard * 2)).join(' ') || words[0] }], isFinal: false, stability: 0.5, resultEndTime: duration(segment.lastVoiceMs) }] });
-          }
-        } else if (segment && frameMs - segment.lastVoiceMs >= END_OF_SEGMENT_MS) {
-          finalize(segment.lastVoiceMs, false);
-        }
-        if (this.outOfRangeAfterMs !== undefined && receivedMs >= this.outOfRangeAfterMs) {
-          closed = true;
-          this.options.log.debug({ topic, receivedMs }, 'speech simulator ends a stream with OUT_OF_RANGE');
-          call.emit('error', { code: grpc.status.OUT_OF_RANGE, details: 'Exceeded maximum allowed stream duration' });
+    call.on(
+      'data',
+      (request: { streamingConfig?: { config?: { metadata?: { audioTopic?: string } } }; audioContent?: Buffer }) => {
+        if (closed) return;
+        if (request.streamingConfig) {
+          topic = request.streamingConfig.config?.metadata?.audioTopic ?? 'unknown';
+          this.streamsOpened.push(topic);
           return;
         }
-      }
-    });
+        const audio = request.audioContent;
+        if (!audio?.length) return;
+        for (let at = 0; at < audio.length; at += 160) {
+          const frame = audio.subarray(at, at + 160);
+          let peak = 0;
+          for (const byte of frame) peak = Math.max(peak, Math.abs(MULAW_DECODE_TABLE[byte]));
+          const frameMs = receivedMs;
+          receivedMs += frame.length / BYTES_PER_MS;
+          if (peak >= VOICE_PEAK) {
+            segment ??= { startMs: frameMs, lastVoiceMs: frameMs, interimSent: 0 };
+            segment.lastVoiceMs = frameMs + 20;
+            const text = line();
+            const heard = Math.floor((segment.lastVoiceMs - segment.startMs) / 500);
+            if (text && heard > segment.interimSent) {
+              segment.interimSent = heard;
+              const words = text.split(' ');
+              call.write({
+                results: [
+                  {
+                    alternatives: [
+                      { transcript: words.slice(0, Math.min(words.length - 1, heard * 2)).join(' ') || words[0] },
+                    ],
+                    isFinal: false,
+                    stability: 0.5,
+                    resultEndTime: duration(segment.lastVoiceMs),
+                  },
+                ],
+              });
+            }
+          } else if (segment && frameMs - segment.lastVoiceMs >= END_OF_SEGMENT_MS) {
+            finalize(segment.lastVoiceMs, false);
+          }
+          if (this.outOfRangeAfterMs !== undefined && receivedMs >= this.outOfRangeAfterMs) {
+            closed = true;
+            this.options.log.debug({ topic, receivedMs }, 'speech simulator ends a stream with OUT_OF_RANGE');
+            call.emit('error', { code: grpc.status.OUT_OF_RANGE, details: 'Exceeded maximum allowed stream duration' });
+            return;
+          }
+        }
+      },
+    );
     call.on('end', () => {
       if (closed) return;
       if (segment) finalize(segment.lastVoiceMs, true);

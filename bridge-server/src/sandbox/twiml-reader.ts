@@ -11,7 +11,12 @@ export interface StreamInstruction {
 }
 
 function unescapeXml(text: string): string {
-  return text.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return text
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 function attribute(tag: string, name: string): string | undefined {
@@ -30,5 +35,11 @@ export function readStreamInstruction(twiml: string): StreamInstruction | undefi
   }
   const track = (attribute(streamTag, 'track') ?? 'inbound_track') as StreamInstruction['track'];
   const dial = /<Dial\b[^>]*>([^<]+)<\/Dial>/.exec(twiml)?.[1];
-  return { url, bidirectional: twiml.includes('<Connect>'), track, parameters, dial: dial ? unescapeXml(dial.trim()) : undefined };
+  return {
+    url,
+    bidirectional: twiml.includes('<Connect>'),
+    track,
+    parameters,
+    dial: dial ? unescapeXml(dial.trim()) : undefined,
+  };
 }

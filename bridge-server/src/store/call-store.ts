@@ -11,9 +11,7 @@ export interface IdempotencyClaim {
 }
 
 export type CreateCallResult =
-  | { outcome: 'created'; call: CallRecord }
-  | { outcome: 'replayed'; call: CallRecord }
-  | { outcome: 'conflict' };
+  { outcome: 'created'; call: CallRecord } | { outcome: 'replayed'; call: CallRecord } | { outcome: 'conflict' };
 
 /**
  * Call records and transcripts. Implemented over Redis (shared by every bridge instance) and in
@@ -27,7 +25,10 @@ export interface CallStore {
    * Read-modify-write with compare-and-set, retried on contention. `mutate` returns the new record
    * or undefined for "no change". Resolves to the stored record after the update (or as it was).
    */
-  updateCall(id: string, mutate: (call: CallRecord) => CallRecord | undefined): Promise<{ call: CallRecord; changed: boolean } | undefined>;
+  updateCall(
+    id: string,
+    mutate: (call: CallRecord) => CallRecord | undefined,
+  ): Promise<{ call: CallRecord; changed: boolean } | undefined>;
   /** Newest first, filtered, one page at a time. */
   listCalls(query: CallQuery): Promise<CallPage>;
   /**

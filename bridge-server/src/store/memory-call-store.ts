@@ -1,7 +1,13 @@
 import type { CallRecord } from '../calls/call-record';
 import { afterCursor, decodeCursor, newerFirst, PageBuilder, type CallPage, type CallQuery } from './call-query';
 import type { TranscriptEntry } from '../wire-types';
-import { spokenOrder, type CallStore, type CreateCallResult, type IdempotencyClaim, type NewTranscriptEntry } from './call-store';
+import {
+  spokenOrder,
+  type CallStore,
+  type CreateCallResult,
+  type IdempotencyClaim,
+  type NewTranscriptEntry,
+} from './call-store';
 
 /** In-process store for sandbox mode and single-instance set-ups. Nothing survives a restart. */
 export class MemoryCallStore implements CallStore {
@@ -18,7 +24,11 @@ export class MemoryCallStore implements CallStore {
         if (existing.fingerprint !== claim.fingerprint || !stored) return { outcome: 'conflict' };
         return { outcome: 'replayed', call: structuredClone(stored) };
       }
-      this.idempotency.set(claim.key, { callId: call.id, fingerprint: claim.fingerprint, expiresAt: Date.now() + 24 * 3600_000 });
+      this.idempotency.set(claim.key, {
+        callId: call.id,
+        fingerprint: claim.fingerprint,
+        expiresAt: Date.now() + 24 * 3600_000,
+      });
     }
     this.calls.set(call.id, structuredClone(call));
     return { outcome: 'created', call: structuredClone(call) };
@@ -29,7 +39,10 @@ export class MemoryCallStore implements CallStore {
     return call && structuredClone(call);
   }
 
-  async updateCall(id: string, mutate: (call: CallRecord) => CallRecord | undefined): Promise<{ call: CallRecord; changed: boolean } | undefined> {
+  async updateCall(
+    id: string,
+    mutate: (call: CallRecord) => CallRecord | undefined,
+  ): Promise<{ call: CallRecord; changed: boolean } | undefined> {
     const current = this.calls.get(id);
     if (!current) return undefined;
     const next = mutate(structuredClone(current));

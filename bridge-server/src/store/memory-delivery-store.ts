@@ -1,5 +1,13 @@
 import type { DeliveredEvent } from '../wire-types';
-import { jobId, type DeadLetter, type DeliveryJob, type DeliveryStore, type DeliveryTarget, type Subscription, type Waiter } from './delivery-store';
+import {
+  jobId,
+  type DeadLetter,
+  type DeliveryJob,
+  type DeliveryStore,
+  type DeliveryTarget,
+  type Subscription,
+  type Waiter,
+} from './delivery-store';
 
 /**
  * The delivery store's semantics in one process, for sandbox mode without Redis: the same queue,
@@ -31,14 +39,24 @@ export class MemoryDeliveryStore implements DeliveryStore {
     this.onEvent(event);
     const now = Date.now();
     for (const target of targets) {
-      const job: DeliveryJob = { id: jobId(event.id, target), eventId: event.id, target, body, attempts: 0, firstQueuedAt: now };
+      const job: DeliveryJob = {
+        id: jobId(event.id, target),
+        eventId: event.id,
+        target,
+        body,
+        attempts: 0,
+        firstQueuedAt: now,
+      };
       this.jobs.set(job.id, { job, dueAt: now });
     }
     return true;
   }
 
   async claimDueJobs(now: number, limit: number, leaseMs: number): Promise<DeliveryJob[]> {
-    const due = [...this.jobs.values()].filter((entry) => entry.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt).slice(0, limit);
+    const due = [...this.jobs.values()]
+      .filter((entry) => entry.dueAt <= now)
+      .sort((a, b) => a.dueAt - b.dueAt)
+      .slice(0, limit);
     for (const entry of due) entry.dueAt = now + leaseMs;
     return due.map((entry) => structuredClone(entry.job));
   }

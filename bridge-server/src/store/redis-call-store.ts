@@ -1,7 +1,15 @@
 import type { Redis } from 'ioredis';
 import { isTerminal, type CallRecord } from '../calls/call-record';
 import type { TranscriptEntry } from '../wire-types';
-import { ENDED_CALL_TTL_SEC, IDEMPOTENCY_TTL_SEC, spokenOrder, type CallStore, type CreateCallResult, type IdempotencyClaim, type NewTranscriptEntry } from './call-store';
+import {
+  ENDED_CALL_TTL_SEC,
+  IDEMPOTENCY_TTL_SEC,
+  spokenOrder,
+  type CallStore,
+  type CreateCallResult,
+  type IdempotencyClaim,
+  type NewTranscriptEntry,
+} from './call-store';
 import { afterCursor, decodeCursor, newerFirst, PageBuilder, type CallPage, type CallQuery } from './call-query';
 import { RedisScript } from './redis-script';
 
@@ -63,7 +71,13 @@ export class RedisCallStore implements CallStore {
   async createCall(call: CallRecord, claim?: IdempotencyClaim): Promise<CreateCallResult> {
     const keys = [this.callKey(call.id), `${this.prefix}calls`, `${this.prefix}calls:active`];
     if (claim) keys.push(`${this.prefix}idem:${claim.key}`);
-    const existing = await CREATE_CALL.run<string | null>(this.redis, keys, [JSON.stringify(call), Date.parse(call.createdAt), call.id, claim?.fingerprint ?? '', IDEMPOTENCY_TTL_SEC]);
+    const existing = await CREATE_CALL.run<string | null>(this.redis, keys, [
+      JSON.stringify(call),
+      Date.parse(call.createdAt),
+      call.id,
+      claim?.fingerprint ?? '',
+      IDEMPOTENCY_TTL_SEC,
+    ]);
     if (!existing) return { outcome: 'created', call };
     const [callId, fingerprint] = existing.split(' ');
     const stored = await this.getCall(callId);
@@ -76,7 +90,10 @@ export class RedisCallStore implements CallStore {
     return json ? (JSON.parse(json) as CallRecord) : undefined;
   }
 
-  async updateCall(id: string, mutate: (call: CallRecord) => CallRecord | undefined): Promise<{ call: CallRecord; changed: boolean } | undefined> {
+  async updateCall(
+    id: string,
+    mutate: (call: CallRecord) => CallRecord | undefined,
+  ): Promise<{ call: CallRecord; changed: boolean } | undefined> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const json = await this.redis.get(this.callKey(id));
       if (!json) return undefined;
@@ -85,7 +102,13 @@ export class RedisCallStore implements CallStore {
       if (!next) return { call: current, changed: false };
       const stored: CallRecord = { ...next, version: current.version + 1 };
       const keys = [this.callKey(id), `${this.prefix}calls:active`, this.transcriptKey(id), this.entryIdsKey(id)];
-      const ok = await UPDATE_CALL.run<number>(this.redis, keys, [json, JSON.stringify(stored), id, isTerminal(stored.status) ? '1' : '0', ENDED_CALL_TTL_SEC]);
+      const ok = await UPDATE_CALL.run<number>(this.redis, keys, [
+        json,
+        JSON.stringify(stored),
+        id,
+        isTerminal(stored.status) ? '1' : '0',
+        ENDED_CALL_TTL_SEC,
+      ]);
       if (ok === 1) return { call: stored, changed: true };
     }
     throw new Error(`call ${id}: too much contention updating the record`);
@@ -104,7 +127,8 @@ export class RedisCallStore implements CallStore {
     for (let offset = 0; ; offset += LIST_BATCH) {
       const ids = await this.redis.zrevrangebyscore(`${this.prefix}calls`, max, '-inf', 'LIMIT', offset, LIST_BATCH);
       if (ids.length === 0) return page.result();
-      for (const call of await this.fetch(ids)) if (afterCursor(call, cursor) && !(await page.offer(call))) return page.result();
+      for (const call of await this.fetch(ids))
+        if (afterCursor(call, cursor) && !(await page.offer(call))) return page.result();
     }
   }
 
@@ -113,13 +137,22 @@ export class RedisCallStore implements CallStore {
     if (ids.length === 0) return [];
     const values = await this.redis.mget(ids.map((id) => this.callKey(id)));
     const gone = ids.filter((_, i) => values[i] === null);
-    if (gone.length > 0) await this.redis.multi().zrem(`${this.prefix}calls`, ...gone).srem(`${this.prefix}calls:active`, ...gone).exec();
+    if (gone.length > 0)
+      await this.redis
+        .multi()
+        .zrem(`${this.prefix}calls`, ...gone)
+        .srem(`${this.prefix}calls:active`, ...gone)
+        .exec();
     return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as CallRecord);
   }
 
   async appendTranscriptEntry(callId: string, entryId: string, entry: NewTranscriptEntry): Promise<TranscriptEntry> {
     // A retry carries the same entry as the first attempt, so the entry as stored is this one.
-    const seq = await APPEND_ENTRY.run<number>(this.redis, [this.transcriptKey(callId), this.entryIdsKey(callId)], [entryId, JSON.stringify(entry)]);
+    const seq = await APPEND_ENTRY.run<number>(
+      this.redis,
+      [this.transcriptKey(callId), this.entryIdsKey(callId)],
+      [entryId, JSON.stringify(entry)],
+    );
     return { seq, ...entry };
   }
 

@@ -44,7 +44,9 @@ export async function redisReady(redis: Redis, timeoutMs: number): Promise<void>
   try {
     await Promise.race([
       once(redis, 'ready'),
-      new Promise((_, reject) => setTimeout(() => reject(lastError ?? new Error(`no answer in ${timeoutMs} ms`)), timeoutMs).unref()),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(lastError ?? new Error(`no answer in ${timeoutMs} ms`)), timeoutMs).unref(),
+      ),
     ]);
   } finally {
     redis.off('error', onError);

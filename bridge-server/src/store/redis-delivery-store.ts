@@ -1,7 +1,16 @@
 import type { Redis } from 'ioredis';
 import { eventChannel, eventsStreamKey, EVENTS_STREAM_MAX_LENGTH } from './event-stream-keys';
 import type { DeliveredEvent } from '../wire-types';
-import { EVENT_ID_MEMORY_SEC, jobId, type DeadLetter, type DeliveryJob, type DeliveryStore, type DeliveryTarget, type Subscription, type Waiter } from './delivery-store';
+import {
+  EVENT_ID_MEMORY_SEC,
+  jobId,
+  type DeadLetter,
+  type DeliveryJob,
+  type DeliveryStore,
+  type DeliveryTarget,
+  type Subscription,
+  type Waiter,
+} from './delivery-store';
 import { RedisScript } from './redis-script';
 
 /** Leases due jobs: each claimed job's due time moves to the lease's end, so it returns if its worker dies. */
@@ -37,7 +46,10 @@ return 1`);
 const WAITER_TTL_SEC = 7 * 24 * 3600;
 
 export class RedisDeliveryStore implements DeliveryStore {
-  private readonly keys: Record<'eventIds' | 'jobs' | 'due' | 'dead' | 'deadIndex' | 'subscriptions' | 'waiters' | 'deadlines', string>;
+  private readonly keys: Record<
+    'eventIds' | 'jobs' | 'due' | 'dead' | 'deadIndex' | 'subscriptions' | 'waiters' | 'deadlines',
+    string
+  >;
 
   constructor(
     private readonly redis: Redis,
@@ -58,11 +70,25 @@ export class RedisDeliveryStore implements DeliveryStore {
   async recordEvent(event: DeliveredEvent, body: string, targets: DeliveryTarget[]): Promise<boolean> {
     const now = Date.now();
     const jobs = targets.flatMap((target) => {
-      const job: DeliveryJob = { id: jobId(event.id, target), eventId: event.id, target, body, attempts: 0, firstQueuedAt: now };
+      const job: DeliveryJob = {
+        id: jobId(event.id, target),
+        eventId: event.id,
+        target,
+        body,
+        attempts: 0,
+        firstQueuedAt: now,
+      };
       return [job.id, JSON.stringify(job)];
     });
     const keys = [`${this.keys.eventIds}:${event.id}`, eventsStreamKey(this.prefix), this.keys.jobs, this.keys.due];
-    const args = [EVENT_ID_MEMORY_SEC, EVENTS_STREAM_MAX_LENGTH, body, now, eventChannel(this.prefix, event.type), ...jobs];
+    const args = [
+      EVENT_ID_MEMORY_SEC,
+      EVENTS_STREAM_MAX_LENGTH,
+      body,
+      now,
+      eventChannel(this.prefix, event.type),
+      ...jobs,
+    ];
     return (await RECORD_EVENT.run<number>(this.redis, keys, args)) === 1;
   }
 
@@ -76,7 +102,11 @@ export class RedisDeliveryStore implements DeliveryStore {
   }
 
   async rescheduleJob(job: DeliveryJob, dueAt: number): Promise<void> {
-    await this.redis.multi().hset(this.keys.jobs, job.id, JSON.stringify(job)).zadd(this.keys.due, dueAt, job.id).exec();
+    await this.redis
+      .multi()
+      .hset(this.keys.jobs, job.id, JSON.stringify(job))
+      .zadd(this.keys.due, dueAt, job.id)
+      .exec();
   }
 
   async deadLetter(job: DeliveryJob, reason: string): Promise<void> {
@@ -131,12 +161,20 @@ export class RedisDeliveryStore implements DeliveryStore {
   }
 
   async listSubscriptions(): Promise<Subscription[]> {
-    return Object.values(await this.redis.hgetall(this.keys.subscriptions)).map((json) => JSON.parse(json) as Subscription);
+    return Object.values(await this.redis.hgetall(this.keys.subscriptions)).map(
+      (json) => JSON.parse(json) as Subscription,
+    );
   }
 
   async putWaiter(waiter: Waiter): Promise<void> {
-    const tx = this.redis.multi().set(`${this.keys.waiters}:${waiter.id}`, JSON.stringify(waiter), 'EX', waiter.timeoutSec + WAITER_TTL_SEC);
-    for (const callId of waiter.callIds) tx.sadd(`${this.keys.waiters}:call:${callId}`, waiter.id).expire(`${this.keys.waiters}:call:${callId}`, waiter.timeoutSec + WAITER_TTL_SEC);
+    const tx = this.redis
+      .multi()
+      .set(`${this.keys.waiters}:${waiter.id}`, JSON.stringify(waiter), 'EX', waiter.timeoutSec + WAITER_TTL_SEC);
+    for (const callId of waiter.callIds)
+      tx.sadd(`${this.keys.waiters}:call:${callId}`, waiter.id).expire(
+        `${this.keys.waiters}:call:${callId}`,
+        waiter.timeoutSec + WAITER_TTL_SEC,
+      );
     tx.zadd(this.keys.deadlines, waiter.deadline, waiter.id);
     await tx.exec();
   }

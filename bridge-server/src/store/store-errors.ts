@@ -13,7 +13,15 @@ const UNAVAILABLE_MESSAGES = [
   'TRYAGAIN',
   'MASTERDOWN',
 ];
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 export class StoreUnavailableError extends Error {
   constructor(cause?: unknown) {

@@ -27,7 +27,10 @@ type Long = { toNumber(): number };
 
 function durationMs(duration: Duration | null | undefined): number | undefined {
   if (!duration) return undefined;
-  const seconds = typeof duration.seconds === 'object' && duration.seconds !== null ? duration.seconds.toNumber() : Number(duration.seconds ?? 0);
+  const seconds =
+    typeof duration.seconds === 'object' && duration.seconds !== null
+      ? duration.seconds.toNumber()
+      : Number(duration.seconds ?? 0);
   return seconds * 1000 + Math.round((duration.nanos ?? 0) / 1e6);
 }
 
@@ -86,7 +89,8 @@ export class EndlessSpeechStream {
     this.unconfirmed.push({ atMs, audio, silent: isSilent(audio) });
     this.lastAudioMs = atMs + (audio.length / 8000) * 1000;
     this.stream!.write(audio);
-    if (atMs - this.offsetMs >= (this.options.restartAfterAudioMs ?? RESTART_AFTER_AUDIO_MS)) this.restart('time limit');
+    if (atMs - this.offsetMs >= (this.options.restartAfterAudioMs ?? RESTART_AFTER_AUDIO_MS))
+      this.restart('time limit');
   }
 
   private open(fromMs: number): void {
@@ -147,9 +151,15 @@ export class EndlessSpeechStream {
     if (this.ended || this.closing) return this.closing?.resolve();
     // Silence before the first unconfirmed speech carries no words: start the new stream at the speech.
     const firstVoiced = this.unconfirmed.findIndex((chunk) => !chunk.silent);
-    const pending = firstVoiced < 0 ? [] : this.unconfirmed.slice(firstVoiced).filter((chunk) => chunk.atMs >= this.lastAudioMs - MAX_RESEND_MS);
+    const pending =
+      firstVoiced < 0
+        ? []
+        : this.unconfirmed.slice(firstVoiced).filter((chunk) => chunk.atMs >= this.lastAudioMs - MAX_RESEND_MS);
     this.unconfirmed = pending;
-    this.log.info({ reason, topic: this.options.audioTopic, resendMs: pending.length * FRAME_MS }, 'speech recognition stream restarted');
+    this.log.info(
+      { reason, topic: this.options.audioTopic, resendMs: pending.length * FRAME_MS },
+      'speech recognition stream restarted',
+    );
     if (pending.length === 0) return;
     this.open(pending[0].atMs);
     for (const chunk of pending) this.stream!.write(chunk.audio);

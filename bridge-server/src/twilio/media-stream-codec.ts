@@ -15,7 +15,14 @@ export type MediaTrack = 'inbound' | 'outbound';
 
 export type InboundMessage =
   | { event: 'connected'; protocol?: string; version?: string }
-  | { event: 'start'; streamSid: string; callSid: string; accountSid: string; tracks: string[]; customParameters: Record<string, string> }
+  | {
+      event: 'start';
+      streamSid: string;
+      callSid: string;
+      accountSid: string;
+      tracks: string[];
+      customParameters: Record<string, string>;
+    }
   /** `audio` is the decoded payload: 8 kHz μ-law bytes. */
   | { event: 'media'; streamSid: string; track: MediaTrack; timestampMs: number; audio: Buffer }
   | { event: 'mark'; streamSid: string; name: string }
@@ -44,7 +51,9 @@ function text(value: unknown): string | undefined {
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /** Track names: Twilio says `inbound`/`outbound` in media and `inbound_track` in dtmf. */
@@ -82,7 +91,10 @@ function decodeMediaFast(raw: string): DecodeResult | undefined {
   if (!mediaTrack || !Number.isFinite(timestampMs)) return undefined;
   const audio = decodeBase64(raw.slice(payloadAt[0], payloadAt[1]));
   if (!audio) return failure('bad-base64', 'media payload is not valid base64');
-  return { ok: true, message: { event: 'media', streamSid: raw.slice(sidAt[0], sidAt[1]), track: mediaTrack, timestampMs, audio } };
+  return {
+    ok: true,
+    message: { event: 'media', streamSid: raw.slice(sidAt[0], sidAt[1]), track: mediaTrack, timestampMs, audio },
+  };
 }
 
 function decodeParsed(msg: Record<string, unknown>): DecodeResult {
@@ -99,7 +111,17 @@ function decodeParsed(msg: Record<string, unknown>): DecodeResult {
       const customParameters: Record<string, string> = {};
       for (const [key, value] of Object.entries(params)) if (typeof value === 'string') customParameters[key] = value;
       const tracks = Array.isArray(start.tracks) ? start.tracks.filter((t): t is string => typeof t === 'string') : [];
-      return { ok: true, message: { event: 'start', streamSid: sid, callSid, accountSid: text(start.accountSid) ?? '', tracks, customParameters } };
+      return {
+        ok: true,
+        message: {
+          event: 'start',
+          streamSid: sid,
+          callSid,
+          accountSid: text(start.accountSid) ?? '',
+          tracks,
+          customParameters,
+        },
+      };
     }
     case 'media': {
       const media = record(msg.media);
@@ -114,11 +136,15 @@ function decodeParsed(msg: Record<string, unknown>): DecodeResult {
     }
     case 'mark': {
       const name = text(record(msg.mark)?.name);
-      return name ? { ok: true, message: { event: 'mark', streamSid, name } } : failure('malformed', 'mark without a name');
+      return name
+        ? { ok: true, message: { event: 'mark', streamSid, name } }
+        : failure('malformed', 'mark without a name');
     }
     case 'dtmf': {
       const digit = text(record(msg.dtmf)?.digit);
-      return digit ? { ok: true, message: { event: 'dtmf', streamSid, digit } } : failure('malformed', 'dtmf without a digit');
+      return digit
+        ? { ok: true, message: { event: 'dtmf', streamSid, digit } }
+        : failure('malformed', 'dtmf without a digit');
     }
     case 'stop':
       return { ok: true, message: { event: 'stop', streamSid } };

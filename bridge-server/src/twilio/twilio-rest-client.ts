@@ -37,7 +37,10 @@ function asFailure(error: unknown): TwilioFailure {
 function toBridgeError(error: unknown): BridgeError {
   const failure = asFailure(error);
   if (typeof failure.status === 'number' && failure.status >= 400 && failure.status < 500) {
-    return new BridgeError('CARRIER_REJECTED', `Twilio refused the call: ${failure.message ?? 'no reason given'}${failure.code ? ` (Twilio error ${failure.code})` : ''}.`);
+    return new BridgeError(
+      'CARRIER_REJECTED',
+      `Twilio refused the call: ${failure.message ?? 'no reason given'}${failure.code ? ` (Twilio error ${failure.code})` : ''}.`,
+    );
   }
   return new BridgeError('CARRIER_UNAVAILABLE', `Twilio could not be reached: ${failure.message ?? String(error)}.`);
 }
@@ -64,7 +67,12 @@ export class TwilioRestCarrier implements Carrier {
         timeLimit: call.timeLimitSec,
         record: call.record,
         ...(call.amdCallbackUrl
-          ? { machineDetection: 'Enable', asyncAmd: 'true', asyncAmdStatusCallback: call.amdCallbackUrl, asyncAmdStatusCallbackMethod: 'POST' }
+          ? {
+              machineDetection: 'Enable',
+              asyncAmd: 'true',
+              asyncAmdStatusCallback: call.amdCallbackUrl,
+              asyncAmdStatusCallbackMethod: 'POST',
+            }
           : {}),
       });
       return { sid: created.sid };

@@ -8,7 +8,12 @@ import twilio from 'twilio';
 
 export const TWILIO_SIGNATURE_HEADER = 'x-twilio-signature';
 
-export function isValidTwilioSignature(authToken: string, signature: string | undefined, url: string, params: Record<string, string | string[]>): boolean {
+export function isValidTwilioSignature(
+  authToken: string,
+  signature: string | undefined,
+  url: string,
+  params: Record<string, string | string[]>,
+): boolean {
   if (!signature) return false;
   return twilio.validateRequest(authToken, signature, url, params);
 }

@@ -29,7 +29,11 @@ export function agentTwiml(mediaStreamUrl: string, binding: StreamBinding): stri
   return response.toString();
 }
 
-export function transcribeTwiml(mediaStreamUrl: string, binding: StreamBinding, options: { connectTo: string; callerId: string; ringTimeoutSec: number }): string {
+export function transcribeTwiml(
+  mediaStreamUrl: string,
+  binding: StreamBinding,
+  options: { connectTo: string; callerId: string; ringTimeoutSec: number },
+): string {
   const response = new twilio.twiml.VoiceResponse();
   addParameters(response.start().stream({ url: mediaStreamUrl, track: 'both_tracks' }), binding);
   response.dial({ callerId: options.callerId, timeout: options.ringTimeoutSec }, options.connectTo);

@@ -20,13 +20,27 @@ describe('agent mode: a Gemini Live voice agent on the phone (real SDK, simulate
   });
 
   /** Places an agent call whose prompt selects `scenario` and whose callee follows `script`. */
-  async function converse(scenario: string, script = humanScript(), greeting = GREETING): Promise<{ call: CallResource; sessions: SimulatedSessionRecord[]; stream: NonNullable<ReturnType<typeof streamOf>> }> {
+  async function converse(
+    scenario: string,
+    script = humanScript(),
+    greeting = GREETING,
+  ): Promise<{
+    call: CallResource;
+    sessions: SimulatedSessionRecord[];
+    stream: NonNullable<ReturnType<typeof streamOf>>;
+  }> {
     const to = `+1555444${nextNumber++}`;
     t.bridge.sandbox.carrier!.scripts.set(to, script);
     const prompt = `You confirm appointments. #scenario:${scenario}`;
-    const placed = await t.placeCall({ to, mode: 'agent', agent: { prompt, greeting, voice: 'Kore', language: 'en-GB' } });
+    const placed = await t.placeCall({
+      to,
+      mode: 'agent',
+      agent: { prompt, greeting, voice: 'Kore', language: 'en-GB' },
+    });
     const call = await t.waitForEnd(placed.id, 40_000);
-    const sessions = t.bridge.sandbox.gemini!.sessions.filter((s) => JSON.stringify(s.setup).includes(`#scenario:${scenario}`));
+    const sessions = t.bridge.sandbox.gemini!.sessions.filter((s) =>
+      JSON.stringify(s.setup).includes(`#scenario:${scenario}`),
+    );
     const stream = streamOf(call);
     if (!stream) throw new Error('no media stream');
     return { call, sessions, stream };
@@ -60,7 +74,10 @@ describe('agent mode: a Gemini Live voice agent on the phone (real SDK, simulate
     expect(setup.model).toBe('models/sandbox-live');
     expect(setup.systemInstruction.parts[0].text).toContain('You confirm appointments.');
     expect(setup.generationConfig.responseModalities).toEqual(['AUDIO']);
-    expect(setup.generationConfig.speechConfig).toEqual({ voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Kore' } }, languageCode: 'en-GB' });
+    expect(setup.generationConfig.speechConfig).toEqual({
+      voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Kore' } },
+      languageCode: 'en-GB',
+    });
     expect(setup.inputAudioTranscription).toEqual({});
     expect(setup.outputAudioTranscription).toEqual({});
     expect(setup.realtimeInputConfig.automaticActivityDetection.disabled).toBe(false);
@@ -76,18 +93,30 @@ describe('agent mode: a Gemini Live voice agent on the phone (real SDK, simulate
     expect(sessions[0].toolResponses).toEqual([{ id: expect.stringMatching(/^fc_/), name: 'end_call' }]);
     // Every frame the agent sent was played before the line was cut.
     expect(stream.stats.marksEchoed).toBeGreaterThan(0);
-    expect(call.transcript[call.transcript.length - 1]).toMatchObject({ speaker: 'agent', text: DEMO_SCENARIO.replies[1] });
+    expect(call.transcript[call.transcript.length - 1]).toMatchObject({
+      speaker: 'agent',
+      text: DEMO_SCENARIO.replies[1],
+    });
   });
 
   it('on barge-in clears Twilio at once and keeps only the part of the agent sentence the callee heard', async () => {
-    const long = 'Let me read you the full list of our opening hours, our parking options, and the documents you should bring along on the day.';
-    t.bridge.sandbox.gemini!.scenarios.set('barge-in', { calleeLines: ['Hello?', 'Sorry, can I stop you there?'], replies: [long, 'Of course, go ahead. Goodbye!'], endCallAfterReply: 1 });
-    const script = humanScript({ lines: [{ text: 'Hello?' }, { text: 'Sorry, can I stop you there?', bargeInAfterMs: 1500 }] });
+    const long =
+      'Let me read you the full list of our opening hours, our parking options, and the documents you should bring along on the day.';
+    t.bridge.sandbox.gemini!.scenarios.set('barge-in', {
+      calleeLines: ['Hello?', 'Sorry, can I stop you there?'],
+      replies: [long, 'Of course, go ahead. Goodbye!'],
+      endCallAfterReply: 1,
+    });
+    const script = humanScript({
+      lines: [{ text: 'Hello?' }, { text: 'Sorry, can I stop you there?', bargeInAfterMs: 1500 }],
+    });
     const { call, sessions, stream } = await converse('barge-in', script);
     expect(sessions[0].interruptedAt).toHaveLength(1);
     expect(stream.stats.clearsReceived).toBe(1);
     // The bar: clear leaves the bridge within 5 ms of interrupted arriving there...
-    const inBridge = (await t.bridge.metrics.bargeInClear.get()).values.find((v) => v.metricName === 'voicebridge_barge_in_clear_seconds_bucket' && v.labels.le === 0.005);
+    const inBridge = (await t.bridge.metrics.bargeInClear.get()).values.find(
+      (v) => v.metricName === 'voicebridge_barge_in_clear_seconds_bucket' && v.labels.le === 0.005,
+    );
     expect(inBridge?.value).toBe(1);
     // ...and end to end, Gemini's socket to Twilio's, with both loopback hops, it stays well inside 20 ms.
     expect(stream.stats.clearedAt[0] - sessions[0].interruptedAt[0]).toBeLessThan(20);
@@ -104,7 +133,13 @@ describe('agent mode: a Gemini Live voice agent on the phone (real SDK, simulate
     expect(sessions.length).toBe(2);
     expect(sessions[1].resumedFrom).toMatch(/^handle_/);
     expect(call.endReason).toBe('agent-hangup');
-    expect(call.transcript.map((e) => e.text)).toEqual([GREETING, DEFAULT_CALLEE_LINES[0], DEMO_SCENARIO.replies[0], DEFAULT_CALLEE_LINES[1], DEMO_SCENARIO.replies[1]]);
+    expect(call.transcript.map((e) => e.text)).toEqual([
+      GREETING,
+      DEFAULT_CALLEE_LINES[0],
+      DEMO_SCENARIO.replies[0],
+      DEFAULT_CALLEE_LINES[1],
+      DEMO_SCENARIO.replies[1],
+    ]);
   });
 
   it('resumes after the connection drops, sending on the callee audio held during the gap', async () => {
@@ -120,7 +155,10 @@ describe('agent mode: a Gemini Live voice agent on the phone (real SDK, simulate
     const line = 'Actually I wanted to ask about moving my appointment to next Thursday afternoon if at all possible';
     t.bridge.sandbox.gemini!.scenarios.set('hang-up', { calleeLines: [line], replies: ['Sure.'] });
     // Greeting lasts about 2.3 s; the callee starts ~0.7 s later and is cut off ~2 s into a 6 s line.
-    const { call, sessions } = await converse('hang-up', humanScript({ lines: [{ text: line }], hangUpAfterMs: 5000, hangUpWhenDone: false }));
+    const { call, sessions } = await converse(
+      'hang-up',
+      humanScript({ lines: [{ text: line }], hangUpAfterMs: 5000, hangUpWhenDone: false }),
+    );
     expect(call.endReason).toBe('callee-hangup');
     expect(sessions[0].audioStreamEnded).toBe(true);
     const last = call.transcript[call.transcript.length - 1];
@@ -143,7 +181,10 @@ describe('agent mode: a Gemini Live voice agent on the phone (real SDK, simulate
 
   it('keeps the transcript so far when Gemini fails mid-call, then apologises and ends with error', async () => {
     t.bridge.sandbox.gemini!.scenarios.set('fail', { ...DEMO_SCENARIO, failAfterTurns: 1 });
-    const { call, stream } = await converse('fail', humanScript({ lines: [{ text: DEFAULT_CALLEE_LINES[0] }], hangUpWhenDone: false }));
+    const { call, stream } = await converse(
+      'fail',
+      humanScript({ lines: [{ text: DEFAULT_CALLEE_LINES[0] }], hangUpWhenDone: false }),
+    );
     expect(call.endReason).toBe('error');
     expect(call.transcript.map((e) => e.text)).toEqual([GREETING]);
     expect(stream.stats.agentFramesPlayed).toBeGreaterThanOrEqual(apologyFrames().length);

@@ -5,7 +5,11 @@ import { GEMINI_INPUT_MIME_TYPE } from '../../../bridge-server/src/audio/inbound
 import { RealtimeAudioSender } from '../../../bridge-server/src/agent/realtime-audio-sender';
 
 /** A bare Live endpoint: completes set-up, then records every frame the client sends. */
-async function recordingEndpoint(): Promise<{ url: string; frames: { text: string; binary: boolean }[]; close(): Promise<void> }> {
+async function recordingEndpoint(): Promise<{
+  url: string;
+  frames: { text: string; binary: boolean }[];
+  close(): Promise<void>;
+}> {
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   await new Promise((resolve) => wss.once('listening', resolve));
   const frames: { text: string; binary: boolean }[] = [];
@@ -39,7 +43,7 @@ describe('RealtimeAudioSender', () => {
     await endpoint.close();
   });
 
-  it('puts the same text frame on the wire as the SDK\'s own sendRealtimeInput', async () => {
+  it("puts the same text frame on the wire as the SDK's own sendRealtimeInput", async () => {
     const pcm = Buffer.from(Array.from({ length: 640 }, (_, i) => (i * 131) & 0xff));
     session.sendRealtimeInput({ audio: { data: pcm.toString('base64'), mimeType: GEMINI_INPUT_MIME_TYPE } });
     new RealtimeAudioSender().send(session, pcm);
@@ -54,6 +58,8 @@ describe('RealtimeAudioSender', () => {
     const chunks = [Buffer.alloc(640, 1), Buffer.alloc(640, 2), Buffer.alloc(100, 3)];
     for (const chunk of chunks) sender.send(session, chunk);
     await until(() => endpoint.frames.length === 3);
-    expect(endpoint.frames.map((frame) => Buffer.from(JSON.parse(frame.text).realtimeInput.audio.data, 'base64'))).toEqual(chunks);
+    expect(
+      endpoint.frames.map((frame) => Buffer.from(JSON.parse(frame.text).realtimeInput.audio.data, 'base64')),
+    ).toEqual(chunks);
   });
 });

@@ -21,7 +21,8 @@ describe('InboundTranscoder', () => {
     const transcoder = new InboundTranscoder();
     const tone = sineWave(1000, 8000, 8000, 12000);
     const pieces: Int16Array[] = [];
-    for (let at = 0; at < tone.length; at += 160) pieces.push(pcmCopy(transcoder.transcode(mulawFrame(tone.subarray(at, at + 160)))));
+    for (let at = 0; at < tone.length; at += 160)
+      pieces.push(pcmCopy(transcoder.transcode(mulawFrame(tone.subarray(at, at + 160)))));
     const joined = new Int16Array(16000);
     pieces.forEach((piece, i) => joined.set(piece, i * 320));
     const level = toneAmplitude(joined, 1000, 16000, 1600, 12800) / 12000;

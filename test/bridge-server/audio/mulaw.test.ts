@@ -1,5 +1,11 @@
 import { mulaw } from 'alawmulaw';
-import { decodeMulaw, encodeMulaw, MULAW_DECODE_TABLE, MULAW_ENCODE_TABLE, MULAW_SILENCE } from '../../../bridge-server/src/audio/mulaw';
+import {
+  decodeMulaw,
+  encodeMulaw,
+  MULAW_DECODE_TABLE,
+  MULAW_ENCODE_TABLE,
+  MULAW_SILENCE,
+} from '../../../bridge-server/src/audio/mulaw';
 
 describe('mulaw', () => {
   it('decodes all 256 μ-law bytes exactly as alawmulaw does', () => {

@@ -11,14 +11,22 @@ const bridgeDir = join(__dirname, '..', '..', '..', 'bridge-server');
 
 describe('resampler kernels (WebAssembly SIMD)', () => {
   it('ship as the module the AssemblyScript source compiles to (npm run build:wasm)', () => {
-    const scripts = (JSON.parse(readFileSync(join(bridgeDir, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const scripts = (
+      JSON.parse(readFileSync(join(bridgeDir, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
     const args = scripts['build:wasm'].split(' ').slice(1);
     const out = mkdtempSync(join(tmpdir(), 'vb-wasm-'));
     try {
       const outFileAt = args.indexOf('--outFile');
       args[outFileAt + 1] = join(out, 'resamplers.wasm');
-      execFileSync(process.execPath, [join(bridgeDir, '..', 'node_modules', 'assemblyscript', 'bin', 'asc.js'), ...args], { cwd: bridgeDir, stdio: 'pipe' });
-      expect(readFileSync(join(out, 'resamplers.wasm')).equals(readFileSync(join(bridgeDir, 'wasm', 'resamplers.wasm')))).toBe(true);
+      execFileSync(
+        process.execPath,
+        [join(bridgeDir, '..', 'node_modules', 'assemblyscript', 'bin', 'asc.js'), ...args],
+        { cwd: bridgeDir, stdio: 'pipe' },
+      );
+      expect(
+        readFileSync(join(out, 'resamplers.wasm')).equals(readFileSync(join(bridgeDir, 'wasm', 'resamplers.wasm'))),
+      ).toBe(true);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
@@ -31,7 +39,8 @@ describe('resampler kernels (WebAssembly SIMD)', () => {
     const chunked = new Int16Array(long24k.length);
     const down = new Downsampler24kTo8k();
     let chunkedCount = 0;
-    for (let at = 0; at < long24k.length; at += 480) chunkedCount += down.process(long24k.subarray(at, at + 480), chunked.subarray(chunkedCount));
+    for (let at = 0; at < long24k.length; at += 480)
+      chunkedCount += down.process(long24k.subarray(at, at + 480), chunked.subarray(chunkedCount));
     expect(chunkedCount).toBe(wholeCount);
     expect(chunked.subarray(0, chunkedCount)).toEqual(whole.subarray(0, wholeCount));
 
@@ -40,11 +49,12 @@ describe('resampler kernels (WebAssembly SIMD)', () => {
     new Upsampler8kTo16k().process(long8k, upWhole);
     const upChunked = new Int16Array(2 * long8k.length);
     const up = new Upsampler8kTo16k();
-    for (let at = 0; at < long8k.length; at += 160) up.process(long8k.subarray(at, at + 160), upChunked.subarray(2 * at));
+    for (let at = 0; at < long8k.length; at += 160)
+      up.process(long8k.subarray(at, at + 160), upChunked.subarray(2 * at));
     expect(upChunked).toEqual(upWhole);
   });
 
-  it('keep each resampler\'s history its own, so interleaved calls do not disturb each other', () => {
+  it("keep each resampler's history its own, so interleaved calls do not disturb each other", () => {
     const a = sineWave(700, 24000, 4800, 9000);
     const b = sineWave(1900, 24000, 4800, 9000);
     const alone = new Int16Array(1600);

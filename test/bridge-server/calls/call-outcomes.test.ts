@@ -13,9 +13,18 @@ describe('placed calls through the real twilio SDK and the sandbox carrier', () 
   });
 
   it('goes queued -> ringing -> in-progress -> completed when the callee hangs up, with the right record and events', async () => {
-    t.bridge.sandbox.carrier!.scripts.set('+15551110001', humanScript({ lines: [], hangUpAfterMs: 3000, hangUpWhenDone: false }));
+    t.bridge.sandbox.carrier!.scripts.set(
+      '+15551110001',
+      humanScript({ lines: [], hangUpAfterMs: 3000, hangUpWhenDone: false }),
+    );
     const placed = await t.placeCall(agentCall('+15551110001', { metadata: { crmId: 'lead-42' } }));
-    expect(placed).toMatchObject({ status: 'queued', mode: 'agent', to: '+15551110001', from: '+15005550006', metadata: { crmId: 'lead-42' } });
+    expect(placed).toMatchObject({
+      status: 'queued',
+      mode: 'agent',
+      to: '+15551110001',
+      from: '+15005550006',
+      metadata: { crmId: 'lead-42' },
+    });
     expect(placed.twilioCallSid).toMatch(/^CA[0-9a-f]{32}$/);
     const ended = await t.waitForEnd(placed.id);
     expect(ended).toMatchObject({ status: 'completed', endReason: 'callee-hangup' });
@@ -23,14 +32,23 @@ describe('placed calls through the real twilio SDK and the sandbox carrier', () 
     expect(ended.endedAt).not.toBeNull();
     expect(ended.durationSec).toBeGreaterThanOrEqual(2);
     const events = (await readEvents(t.prefix)).filter((e) => e.call.id === placed.id);
-    expect(events.filter((e) => e.type === 'call.status').map((e) => e.call.status)).toEqual(['ringing', 'in-progress', 'completed']);
+    expect(events.filter((e) => e.type === 'call.status').map((e) => e.call.status)).toEqual([
+      'ringing',
+      'in-progress',
+      'completed',
+    ]);
     expect(events.filter((e) => e.type === 'call.ended')).toHaveLength(1);
     expect(events[events.length - 1].type).toBe('call.ended');
   });
 
   it('ends busy when the line is busy', async () => {
     const placed = await t.placeCall(agentCall('+15551230002'));
-    expect(await t.waitForEnd(placed.id)).toMatchObject({ status: 'busy', endReason: 'busy', answeredAt: null, durationSec: 0 });
+    expect(await t.waitForEnd(placed.id)).toMatchObject({
+      status: 'busy',
+      endReason: 'busy',
+      answeredAt: null,
+      durationSec: 0,
+    });
   });
 
   it('ends no-answer when nobody picks up within the ring timeout', async () => {
@@ -45,13 +63,24 @@ describe('placed calls through the real twilio SDK and the sandbox carrier', () 
 
   it('hangs up on an answering machine when machineDetection is hangup', async () => {
     const placed = await t.placeCall(agentCall('+15551230005', { machineDetection: 'hangup' }));
-    expect(await t.waitForEnd(placed.id)).toMatchObject({ status: 'completed', endReason: 'machine', answeredBy: 'machine' });
+    expect(await t.waitForEnd(placed.id)).toMatchObject({
+      status: 'completed',
+      endReason: 'machine',
+      answeredBy: 'machine',
+    });
   });
 
   it('keeps talking to a machine when machineDetection is continue, and records who answered', async () => {
-    t.bridge.sandbox.carrier!.scripts.set('+15551110005', humanScript({ answeredBy: 'machine_start', lines: [], hangUpAfterMs: 3000, hangUpWhenDone: false }));
+    t.bridge.sandbox.carrier!.scripts.set(
+      '+15551110005',
+      humanScript({ answeredBy: 'machine_start', lines: [], hangUpAfterMs: 3000, hangUpWhenDone: false }),
+    );
     const placed = await t.placeCall(agentCall('+15551110005', { machineDetection: 'continue' }));
-    expect(await t.waitForEnd(placed.id)).toMatchObject({ status: 'completed', endReason: 'callee-hangup', answeredBy: 'machine' });
+    expect(await t.waitForEnd(placed.id)).toMatchObject({
+      status: 'completed',
+      endReason: 'callee-hangup',
+      answeredBy: 'machine',
+    });
   });
 
   it('ends a call at maxDurationSec with endReason max-duration', async () => {
@@ -79,6 +108,10 @@ describe('placed calls through the real twilio SDK and the sandbox carrier', () 
     const placed = await t.placeCall(agentCall('+15551110008'));
     await t.waitForCall(placed.id, (call) => call.status === 'ringing');
     await t.api(`/v1/calls/${placed.id}/hangup`, { method: 'POST' });
-    expect(await t.waitForEnd(placed.id)).toMatchObject({ status: 'canceled', endReason: 'canceled', answeredAt: null });
+    expect(await t.waitForEnd(placed.id)).toMatchObject({
+      status: 'canceled',
+      endReason: 'canceled',
+      answeredAt: null,
+    });
   });
 });

@@ -1,12 +1,39 @@
 import type { CallRecord } from '../../../bridge-server/src/calls/call-record';
-import { answeredByFromTwilio, applyStatus, requestEnd, statusFromTwilio } from '../../../bridge-server/src/calls/call-state';
+import {
+  answeredByFromTwilio,
+  applyStatus,
+  requestEnd,
+  statusFromTwilio,
+} from '../../../bridge-server/src/calls/call-state';
 
 function call(overrides: Partial<CallRecord> = {}): CallRecord {
   return {
-    id: 'call_1', twilioCallSid: null, mode: 'agent', to: '+15551230000', from: '+15557650000', connectTo: null, status: 'queued',
-    answeredBy: null, endReason: null, createdAt: '2026-01-01T00:00:00.000Z', answeredAt: null, endedAt: null, durationSec: null, metadata: {},
-    agent: { prompt: 'p' }, language: 'en-US', maxDurationSec: 600, ringTimeoutSec: 30, machineDetection: 'off', record: false,
-    requestedEndReason: null, streamToken: 'token', media: 'none', endedEventSent: false, version: 1, ...overrides,
+    id: 'call_1',
+    twilioCallSid: null,
+    mode: 'agent',
+    to: '+15551230000',
+    from: '+15557650000',
+    connectTo: null,
+    status: 'queued',
+    answeredBy: null,
+    endReason: null,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    answeredAt: null,
+    endedAt: null,
+    durationSec: null,
+    metadata: {},
+    agent: { prompt: 'p' },
+    language: 'en-US',
+    maxDurationSec: 600,
+    ringTimeoutSec: 30,
+    machineDetection: 'off',
+    record: false,
+    requestedEndReason: null,
+    streamToken: 'token',
+    media: 'none',
+    endedEventSent: false,
+    version: 1,
+    ...overrides,
   };
 }
 
@@ -43,12 +70,17 @@ describe('call state machine', () => {
     const live = call({ status: 'in-progress', answeredAt: at(0) });
     const asked = requestEnd(live, 'agent-hangup')!;
     expect(requestEnd(asked, 'api-hangup')).toBeUndefined();
-    expect(applyStatus(asked, { status: 'completed', at: at(5) })).toMatchObject({ endReason: 'agent-hangup', durationSec: 5 });
+    expect(applyStatus(asked, { status: 'completed', at: at(5) })).toMatchObject({
+      endReason: 'agent-hangup',
+      durationSec: 5,
+    });
   });
 
   it('infers max-duration when Twilio ended the call at the time limit', () => {
     const live = call({ status: 'in-progress', answeredAt: at(0), maxDurationSec: 60 });
-    expect(applyStatus(live, { status: 'completed', at: at(60), durationSec: 60 })).toMatchObject({ endReason: 'max-duration' });
+    expect(applyStatus(live, { status: 'completed', at: at(60), durationSec: 60 })).toMatchObject({
+      endReason: 'max-duration',
+    });
   });
 
   it('maps Twilio statuses and AnsweredBy values', () => {

@@ -13,7 +13,12 @@ describe('delivery durability (real bridge processes, real Redis)', () => {
   const processes: BridgeProcess[] = [];
 
   function bridge(name: string, env: Record<string, string> = {}): BridgeProcess {
-    const process = new BridgeProcess(name, { REDIS_KEY_PREFIX: prefix, SANDBOX_SPEED: '10', DELIVERY_LEASE_SEC: '2', ...env });
+    const process = new BridgeProcess(name, {
+      REDIS_KEY_PREFIX: prefix,
+      SANDBOX_SPEED: '10',
+      DELIVERY_LEASE_SEC: '2',
+      ...env,
+    });
     processes.push(process);
     return process;
   }
@@ -22,7 +27,10 @@ describe('delivery durability (real bridge processes, real Redis)', () => {
   async function placeBusyCalls(on: BridgeProcess, count: number): Promise<string[]> {
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
-      const { status, body } = await on.api('/v1/calls', { method: 'POST', json: { to: '+15557770002', mode: 'agent', agent: { prompt: 'p' } } });
+      const { status, body } = await on.api('/v1/calls', {
+        method: 'POST',
+        json: { to: '+15557770002', mode: 'agent', agent: { prompt: 'p' } },
+      });
       if (status !== 201) throw new Error(`place call: ${status} ${JSON.stringify(body)}`);
       ids.push(body.id);
     }
@@ -34,7 +42,12 @@ describe('delivery durability (real bridge processes, real Redis)', () => {
     const redis = new Redis(REDIS_URL);
     try {
       const entries = await redis.xrange(`${prefix}events`, '-', '+');
-      return new Set(entries.map(([, fields]) => JSON.parse(fields[1]) as { id: string; type: string }).filter((e) => e.type.startsWith('call.')).map((e) => e.id));
+      return new Set(
+        entries
+          .map(([, fields]) => JSON.parse(fields[1]) as { id: string; type: string })
+          .filter((e) => e.type.startsWith('call.'))
+          .map((e) => e.id),
+      );
     } finally {
       redis.disconnect();
     }
@@ -61,7 +74,10 @@ describe('delivery durability (real bridge processes, real Redis)', () => {
     await receiver.reservePort();
     const a = bridge('down-receiver');
     await a.start();
-    await a.api('/v1/subscriptions', { method: 'POST', json: { url: receiver.url, events: ['call.status', 'call.ended'] } });
+    await a.api('/v1/subscriptions', {
+      method: 'POST',
+      json: { url: receiver.url, events: ['call.status', 'call.ended'] },
+    });
     await placeBusyCalls(a, 10);
     await new Promise((resolve) => setTimeout(resolve, 2500)); // connection refused meanwhile
     let failing = true;
@@ -81,7 +97,10 @@ describe('delivery durability (real bridge processes, real Redis)', () => {
     };
     const first = bridge('killed');
     await first.start();
-    await first.api('/v1/subscriptions', { method: 'POST', json: { url: receiver.url, events: ['call.status', 'call.ended'] } });
+    await first.api('/v1/subscriptions', {
+      method: 'POST',
+      json: { url: receiver.url, events: ['call.status', 'call.ended'] },
+    });
     await placeBusyCalls(first, 15);
     await until(() => receiver.received.length >= 5, 20_000, 'some deliveries');
     await first.kill();
@@ -100,7 +119,10 @@ describe('delivery durability (real bridge processes, real Redis)', () => {
       const a = bridge('instance-a');
       const b = bridge('instance-b');
       await Promise.all([a.start(), b.start()]);
-      await a.api('/v1/subscriptions', { method: 'POST', json: { url: receiver.url, events: ['call.status', 'call.ended'] } });
+      await a.api('/v1/subscriptions', {
+        method: 'POST',
+        json: { url: receiver.url, events: ['call.status', 'call.ended'] },
+      });
       await b.api('/v1/subscriptions', { method: 'POST', json: { url: other.url, events: ['call.ended'] } });
       await Promise.all([placeBusyCalls(a, 15), placeBusyCalls(b, 15)]);
       await until(allArrived, 30_000, 'every event at the first subscriber');

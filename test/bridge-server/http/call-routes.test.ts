@@ -36,13 +36,21 @@ describe('REST API /v1/calls', () => {
   });
 
   it('rejects malformed JSON with 400 INVALID_JSON', async () => {
-    const response = await t.api('/v1/calls', { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"to": ' });
+    const response = await t.api('/v1/calls', {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{"to": ',
+    });
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('INVALID_JSON');
   });
 
   it('rejects a body that is not JSON with 415', async () => {
-    const response = await t.api('/v1/calls', { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: 'call me' });
+    const response = await t.api('/v1/calls', {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'text/plain' },
+      body: 'call me',
+    });
     expect(response.status).toBe(415);
     expect(response.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
@@ -51,20 +59,39 @@ describe('REST API /v1/calls', () => {
     const response = await t.api('/v1/calls', {
       method: 'POST',
       headers: auth,
-      json: { to: '555-1234', from: '+1', mode: 'agent', agent: { prompt: '' }, maxDurationSec: 1, ringTimeoutSec: 9999, machineDetection: 'maybe', colour: 'blue' },
+      json: {
+        to: '555-1234',
+        from: '+1',
+        mode: 'agent',
+        agent: { prompt: '' },
+        maxDurationSec: 1,
+        ringTimeoutSec: 9999,
+        machineDetection: 'maybe',
+        colour: 'blue',
+      },
     });
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('VALIDATION_FAILED');
     const fields = response.body.error.details.map((d: { field?: string }) => d.field);
-    expect(fields).toEqual(expect.arrayContaining(['to', 'from', 'agent.prompt', 'maxDurationSec', 'ringTimeoutSec', 'machineDetection']));
+    expect(fields).toEqual(
+      expect.arrayContaining(['to', 'from', 'agent.prompt', 'maxDurationSec', 'ringTimeoutSec', 'machineDetection']),
+    );
     expect(JSON.stringify(response.body.error.details)).toContain('colour');
   });
 
   it('requires connectTo in transcribe mode and refuses it in agent mode', async () => {
-    const transcribe = await t.api('/v1/calls', { method: 'POST', headers: auth, json: { to: '+15551230000', mode: 'transcribe' } });
+    const transcribe = await t.api('/v1/calls', {
+      method: 'POST',
+      headers: auth,
+      json: { to: '+15551230000', mode: 'transcribe' },
+    });
     expect(transcribe.status).toBe(400);
     expect(transcribe.body.error.details).toEqual([expect.objectContaining({ field: 'connectTo' })]);
-    const agent = await t.api('/v1/calls', { method: 'POST', headers: auth, json: { ...agentCall(), connectTo: '+15559870000' } });
+    const agent = await t.api('/v1/calls', {
+      method: 'POST',
+      headers: auth,
+      json: { ...agentCall(), connectTo: '+15559870000' },
+    });
     expect(agent.status).toBe(400);
   });
 
@@ -83,14 +110,26 @@ describe('REST API /v1/calls', () => {
     const carrier = t.bridge.sandbox.carrier!;
     const before = carrier.calls.size;
     const body = agentCall('+15553330000');
-    const first = await t.api('/v1/calls', { method: 'POST', headers: { ...auth, 'idempotency-key': 'exec-1-item-0' }, json: body });
-    const second = await t.api('/v1/calls', { method: 'POST', headers: { ...auth, 'idempotency-key': 'exec-1-item-0' }, json: body });
+    const first = await t.api('/v1/calls', {
+      method: 'POST',
+      headers: { ...auth, 'idempotency-key': 'exec-1-item-0' },
+      json: body,
+    });
+    const second = await t.api('/v1/calls', {
+      method: 'POST',
+      headers: { ...auth, 'idempotency-key': 'exec-1-item-0' },
+      json: body,
+    });
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
     expect(second.body.id).toBe(first.body.id);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
     expect(carrier.calls.size).toBe(before + 1);
-    const reused = await t.api('/v1/calls', { method: 'POST', headers: { ...auth, 'idempotency-key': 'exec-1-item-0' }, json: { ...body, metadata: { other: true } } });
+    const reused = await t.api('/v1/calls', {
+      method: 'POST',
+      headers: { ...auth, 'idempotency-key': 'exec-1-item-0' },
+      json: { ...body, metadata: { other: true } },
+    });
     expect(reused.status).toBe(422);
     expect(reused.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
     await t.api(`/v1/calls/${first.body.id}/hangup`, { method: 'POST', headers: auth });
@@ -100,7 +139,11 @@ describe('REST API /v1/calls', () => {
     const carrier = t.bridge.sandbox.carrier!;
     const before = carrier.calls.size;
     const body = agentCall('+15553330000');
-    const responses = await Promise.all(Array.from({ length: 8 }, () => t.api('/v1/calls', { method: 'POST', headers: { ...auth, 'idempotency-key': 'race-key' }, json: body })));
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        t.api('/v1/calls', { method: 'POST', headers: { ...auth, 'idempotency-key': 'race-key' }, json: body }),
+      ),
+    );
     expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
     expect(carrier.calls.size).toBe(before + 1);
     await t.api(`/v1/calls/${responses[0].body.id}/hangup`, { method: 'POST', headers: auth });

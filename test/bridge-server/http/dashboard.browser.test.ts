@@ -18,7 +18,10 @@ describe('dashboard in a real browser (Debian chromium driven by playwright-core
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
-    page.on('console', (message) => message.type() === 'error' && !message.text().includes('401') && problems.push(message.text()));
+    page.on(
+      'console',
+      (message) => message.type() === 'error' && !message.text().includes('401') && problems.push(message.text()),
+    );
     pageProblems.set(page, problems);
     await page.goto(url);
     return page;
@@ -34,7 +37,16 @@ describe('dashboard in a real browser (Debian chromium driven by playwright-core
     t = await startTestBridge({ SANDBOX_SPEED: '2' });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     mkdirSync(ARTIFACTS, { recursive: true });
   });
@@ -63,13 +75,18 @@ describe('dashboard in a real browser (Debian chromium driven by playwright-core
       'Great, I will send over the proposal this afternoon.',
       'Yes, that works for me.',
     ]);
-    expect(await page.locator('.bubble:not(.interim) .speaker').allTextContents()).toEqual(['Rep', 'Lead', 'Rep', 'Lead']);
+    expect(await page.locator('.bubble:not(.interim) .speaker').allTextContents()).toEqual([
+      'Rep',
+      'Lead',
+      'Rep',
+      'Lead',
+    ]);
     expect(await page.locator('.bubble.interim').count()).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-transcribe.png'), fullPage: true });
     await close(page);
   }, 90_000);
 
-  it('offers voice, language, machine detection and max duration, explains E.164, and shows a call\'s details, copy and downloads, with no Hang up once ended', async () => {
+  it("offers voice, language, machine detection and max duration, explains E.164, and shows a call's details, copy and downloads, with no Hang up once ended", async () => {
     const page = await open();
     await page.locator('#voice option').nth(29).waitFor({ state: 'attached' });
     expect(await page.locator('#voice option').count()).toBe(30);
@@ -82,20 +99,39 @@ describe('dashboard in a real browser (Debian chromium driven by playwright-core
     await page.getByRole('button', { name: 'Hang up' }).waitFor();
     await page.locator('#call-meta', { hasText: 'ended: agent-hangup' }).waitFor({ timeout: 60_000 });
     expect(await page.getByRole('button', { name: 'Hang up' }).isHidden()).toBe(true);
-    const speakers = await page.locator('.bubble:not(.interim)').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-speaker')));
+    const speakers = await page
+      .locator('.bubble:not(.interim)')
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-speaker')));
     expect(speakers).toEqual(['agent', 'callee', 'agent', 'callee', 'agent']);
 
     await page.locator('#details summary').click();
     const facts = await page.locator('#facts').innerText();
-    for (const expected of ['Prompt', 'Bright Dental', 'Greeting', 'Hi, this is Ava from Bright Dental.', 'Kore', 'en-GB', 'hangup', '300 s', 'Answered by', 'Metadata'])
+    for (const expected of [
+      'Prompt',
+      'Bright Dental',
+      'Greeting',
+      'Hi, this is Ava from Bright Dental.',
+      'Kore',
+      'en-GB',
+      'hangup',
+      '300 s',
+      'Answered by',
+      'Metadata',
+    ])
       expect(facts).toContain(expected);
 
     await page.getByRole('button', { name: 'Copy transcript' }).click();
     const copied = (await page.evaluate('navigator.clipboard.readText()')) as string;
     expect(copied.split('\n')[0]).toBe('Agent: Hi, this is Ava from Bright Dental.');
-    const [text] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download .txt' }).click()]);
+    const [text] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download .txt' }).click(),
+    ]);
     expect(readFileSync((await text.path())!, 'utf8')).toBe(copied);
-    const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download .json' }).click()]);
+    const [json] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download .json' }).click(),
+    ]);
     expect(JSON.parse(readFileSync((await json.path())!, 'utf8')).transcript).toHaveLength(5);
 
     // The call's link survives a reload.
@@ -112,7 +148,10 @@ describe('dashboard in a real browser (Debian chromium driven by playwright-core
     const transcribed = await t.placeCall({ to: '+15551237777', mode: 'transcribe', connectTo: '+15559877777' });
     await t.waitForEnd(transcribed.id, 60_000);
     const busy = [];
-    for (let i = 0; i < 22; i++) busy.push(await t.placeCall({ to: `+1555${String(i).padStart(3, '0')}0002`, mode: 'agent', agent: { prompt: 'p' } }));
+    for (let i = 0; i < 22; i++)
+      busy.push(
+        await t.placeCall({ to: `+1555${String(i).padStart(3, '0')}0002`, mode: 'agent', agent: { prompt: 'p' } }),
+      );
     for (const call of busy) await t.waitForEnd(call.id, 30_000);
     const page = await open();
     const rows = page.locator('#calls li');
@@ -124,17 +163,32 @@ describe('dashboard in a real browser (Debian chromium driven by playwright-core
     await rows.nth(20).waitFor();
 
     await filter('mode').selectOption('transcribe');
-    await until(async () => (await page.locator('#calls li .sub').allInnerTexts()).every((text) => text.includes('transcribe')), 10_000, 'only transcribe calls');
+    await until(
+      async () => (await page.locator('#calls li .sub').allInnerTexts()).every((text) => text.includes('transcribe')),
+      10_000,
+      'only transcribe calls',
+    );
     expect(await page.locator(`#calls li[data-call-id="${transcribed.id}"]`).count()).toBe(1);
     await filter('mode').selectOption('');
     await filter('status').selectOption('active');
-    await until(async () => (await page.locator('#calls li .pill').allInnerTexts()).every((status) => ['queued', 'ringing', 'in-progress'].includes(status)), 10_000, 'only active calls');
+    await until(
+      async () =>
+        (await page.locator('#calls li .pill').allInnerTexts()).every((status) =>
+          ['queued', 'ringing', 'in-progress'].includes(status),
+        ),
+      10_000,
+      'only active calls',
+    );
 
     await filter('status').selectOption('');
     await filter('q').fill('proposal');
     await page.locator(`#calls li[data-call-id="${transcribed.id}"]`).waitFor();
-    expect(await page.locator('#calls li .sub').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('transcribe')]));
-    expect((await page.locator('#calls li .sub').allInnerTexts()).every((text) => text.includes('transcribe'))).toBe(true);
+    expect(await page.locator('#calls li .sub').allInnerTexts()).toEqual(
+      expect.arrayContaining([expect.stringContaining('transcribe')]),
+    );
+    expect((await page.locator('#calls li .sub').allInnerTexts()).every((text) => text.includes('transcribe'))).toBe(
+      true,
+    );
     await filter('q').fill('555 011 0002');
     await page.locator('#calls li .who', { hasText: '+15550110002' }).waitFor();
     expect(await page.locator('#calls li .who').allInnerTexts()).toEqual(['+15550110002']);

@@ -12,7 +12,9 @@ describe('WS /twilio/media with bad input', () => {
 
   async function openSocket(signature?: string): Promise<WebSocket> {
     const url = wsUrl();
-    const ws = new WebSocket(url, { headers: { 'X-Twilio-Signature': signature ?? signTwilioRequest(t.bridge.sandbox.carrier!.authToken, url, {}) } });
+    const ws = new WebSocket(url, {
+      headers: { 'X-Twilio-Signature': signature ?? signTwilioRequest(t.bridge.sandbox.carrier!.authToken, url, {}) },
+    });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -44,13 +46,17 @@ describe('WS /twilio/media with bad input', () => {
 
   it('refuses an upgrade with a forged X-Twilio-Signature with 403', async () => {
     const ws = new WebSocket(wsUrl(), { headers: { 'X-Twilio-Signature': 'Zm9yZ2Vk' } });
-    const status = await new Promise<number>((resolve) => ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    const status = await new Promise<number>((resolve) =>
+      ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+    );
     expect(status).toBe(403);
   });
 
   it('refuses an upgrade with no signature with 403', async () => {
     const ws = new WebSocket(wsUrl());
-    const status = await new Promise<number>((resolve) => ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    const status = await new Promise<number>((resolve) =>
+      ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+    );
     expect(status).toBe(403);
   });
 
@@ -60,7 +66,13 @@ describe('WS /twilio/media with bad input', () => {
     await logged('dropped a media-stream message', 'invalid-json');
     ws.send(JSON.stringify({ event: 'teleport', streamSid: 'MZ1' }));
     await logged('dropped a media-stream message', 'unknown-event');
-    ws.send(JSON.stringify({ event: 'media', streamSid: 'MZ1', media: { track: 'inbound', chunk: '1', timestamp: '0', payload: SILENT_MULAW_FRAME } }));
+    ws.send(
+      JSON.stringify({
+        event: 'media',
+        streamSid: 'MZ1',
+        media: { track: 'inbound', chunk: '1', timestamp: '0', payload: SILENT_MULAW_FRAME },
+      }),
+    );
     await logged('dropped a message that came before start');
     expect(ws.readyState).toBe(WebSocket.OPEN);
     ws.close();
@@ -68,7 +80,13 @@ describe('WS /twilio/media with bad input', () => {
 
   it('drops a media frame with bad base64 with a log line', async () => {
     const ws = await openSocket();
-    ws.send(JSON.stringify({ event: 'media', streamSid: 'MZ1', media: { track: 'inbound', chunk: '1', timestamp: '0', payload: '***not base64***' } }));
+    ws.send(
+      JSON.stringify({
+        event: 'media',
+        streamSid: 'MZ1',
+        media: { track: 'inbound', chunk: '1', timestamp: '0', payload: '***not base64***' },
+      }),
+    );
     await logged('dropped a media-stream message', 'bad-base64');
     expect(ws.readyState).toBe(WebSocket.OPEN);
     ws.close();
@@ -91,7 +109,19 @@ describe('WS /twilio/media with bad input', () => {
   it('closes with 1008 on a start for an unknown call', async () => {
     const ws = await openSocket();
     const code = closed(ws);
-    ws.send(JSON.stringify({ event: 'start', streamSid: 'MZ1', start: { streamSid: 'MZ1', callSid: 'CA1', accountSid: 'AC1', tracks: ['inbound'], customParameters: { callId: 'call_nope' } } }));
+    ws.send(
+      JSON.stringify({
+        event: 'start',
+        streamSid: 'MZ1',
+        start: {
+          streamSid: 'MZ1',
+          callSid: 'CA1',
+          accountSid: 'AC1',
+          tracks: ['inbound'],
+          customParameters: { callId: 'call_nope' },
+        },
+      }),
+    );
     expect(await code).toBe(1008);
   });
 
@@ -102,11 +132,19 @@ describe('WS /twilio/media with bad input', () => {
     const forged = await fetch(`${t.url}/twilio/status?callId=${placed.id}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'Zm9yZ2Vk' },
-      body: new URLSearchParams({ CallSid: placed.twilioCallSid ?? '', CallStatus: 'completed', CallDuration: '1' }).toString(),
+      body: new URLSearchParams({
+        CallSid: placed.twilioCallSid ?? '',
+        CallStatus: 'completed',
+        CallDuration: '1',
+      }).toString(),
     });
     expect(forged.status).toBe(403);
     expect(((await forged.json()) as any).error.code).toBe('TWILIO_SIGNATURE_INVALID');
-    const unsigned = await fetch(`${t.url}/twilio/amd?callId=${placed.id}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'AnsweredBy=machine_start' });
+    const unsigned = await fetch(`${t.url}/twilio/amd?callId=${placed.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'AnsweredBy=machine_start',
+    });
     expect(unsigned.status).toBe(403);
     const after = await t.api(`/v1/calls/${placed.id}`);
     expect(after.body).toMatchObject({ status: 'ringing', answeredBy: null, endReason: null });
@@ -123,7 +161,9 @@ describe('WS /twilio/media with bad input', () => {
     for (let i = 0; i < 50; i++) {
       attacker.send('{"event":"media",');
       attacker.send(JSON.stringify({ event: 'stop', streamSid: carrierCall?.stream?.streamSid }));
-      attacker.send(JSON.stringify({ event: 'mark', streamSid: carrierCall?.stream?.streamSid, mark: { name: '0:999' } }));
+      attacker.send(
+        JSON.stringify({ event: 'mark', streamSid: carrierCall?.stream?.streamSid, mark: { name: '0:999' } }),
+      );
     }
     const ended = await t.waitForEnd(good.id, 30_000);
     expect(ended).toMatchObject({ status: 'completed', endReason: 'agent-hangup' });

@@ -10,7 +10,10 @@ function validate(document: object): { valid: boolean; version: string; errors?:
     const validator = new Validator();
     const result = await validator.validate(JSON.parse(Buffer.concat(chunks).toString()));
     process.stdout.write(JSON.stringify({ ...result, version: validator.version }));`;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { input: JSON.stringify(document), cwd: join(__dirname, '..', '..', '..') });
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    input: JSON.stringify(document),
+    cwd: join(__dirname, '..', '..', '..'),
+  });
   return JSON.parse(out.toString());
 }
 
@@ -36,7 +39,11 @@ describe('the OpenAPI document', () => {
   });
 
   it('describes every route the bridge serves, with its method', () => {
-    const documented = new Set(Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`)));
+    const documented = new Set(
+      Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
+        Object.keys(methods).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+      ),
+    );
     const served = listRoutes(t.bridge.app)
       .filter(([, path]) => !path.startsWith('/docs') && path !== '/openapi.json')
       .map(([method, path]) => `${method} ${path}`);

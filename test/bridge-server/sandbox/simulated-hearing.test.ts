@@ -11,7 +11,9 @@ describe("the simulated agent's hearing", () => {
   });
 
   it('tells a beep from speech by its share of energy at 1 kHz', () => {
-    const beep = Int16Array.from({ length: 320 }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 1000 * i) / 16000)));
+    const beep = Int16Array.from({ length: 320 }, (_, i) =>
+      Math.round(8000 * Math.sin((2 * Math.PI * 1000 * i) / 16000)),
+    );
     expect(toneShare(beep, 1000)).toBeGreaterThan(0.9);
     expect(toneShare(frame(voicedPcm(500, 16000, 140, 3)), 1000)).toBeLessThan(0.2);
     expect(toneShare(new Int16Array(320), 1000)).toBe(0);

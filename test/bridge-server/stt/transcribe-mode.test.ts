@@ -1,4 +1,8 @@
-import { DEFAULT_CALLEE_LINES, DEFAULT_PARTY_LINES, humanScript } from '../../../bridge-server/src/sandbox/callee-script';
+import {
+  DEFAULT_CALLEE_LINES,
+  DEFAULT_PARTY_LINES,
+  humanScript,
+} from '../../../bridge-server/src/sandbox/callee-script';
 import type { CallResource } from '../../../bridge-server/src/wire-types';
 import { readEvents, startTestBridge, type TestBridge } from '../../support/sandbox-bridge';
 
@@ -17,7 +21,12 @@ describe('transcribe mode: both tracks through the real @google-cloud/speech cli
   async function transcribedCall(script = humanScript()): Promise<CallResource> {
     const to = `+1555222${next++}`;
     t.bridge.sandbox.carrier!.scripts.set(to, script);
-    const placed = await t.placeCall({ to, mode: 'transcribe', connectTo: '+15559870000', transcribe: { language: 'en-GB' } });
+    const placed = await t.placeCall({
+      to,
+      mode: 'transcribe',
+      connectTo: '+15559870000',
+      transcribe: { language: 'en-GB' },
+    });
     return t.waitForEnd(placed.id, 40_000);
   }
 
@@ -36,7 +45,9 @@ describe('transcribe mode: both tracks through the real @google-cloud/speech cli
     const topics = t.bridge.sandbox.speech!.streamsOpened.filter((topic) => topic.includes(call.id));
     expect(topics.sort()).toEqual([`Phone call ${call.id}, callee side`, `Phone call ${call.id}, party side`]);
     const events = (await readEvents(t.prefix)).filter((e) => e.call.id === call.id && e.type === 'call.transcript');
-    expect(events.map((e) => (e.utterance as { text: string }).text).sort()).toEqual(call.transcript.map((e) => e.text).sort());
+    expect(events.map((e) => (e.utterance as { text: string }).text).sort()).toEqual(
+      call.transcript.map((e) => e.text).sort(),
+    );
   });
 
   it('restarts a stream that ends with OUT_OF_RANGE and loses or repeats no words', async () => {
@@ -46,7 +57,12 @@ describe('transcribe mode: both tracks through the real @google-cloud/speech cli
       const call = await transcribedCall();
       const topics = t.bridge.sandbox.speech!.streamsOpened.filter((topic) => topic.includes(call.id));
       expect(topics.length).toBeGreaterThan(2);
-      expect(call.transcript.map((e) => e.text)).toEqual([DEFAULT_PARTY_LINES[0], DEFAULT_CALLEE_LINES[0], DEFAULT_PARTY_LINES[1], DEFAULT_CALLEE_LINES[1]]);
+      expect(call.transcript.map((e) => e.text)).toEqual([
+        DEFAULT_PARTY_LINES[0],
+        DEFAULT_CALLEE_LINES[0],
+        DEFAULT_PARTY_LINES[1],
+        DEFAULT_CALLEE_LINES[1],
+      ]);
     } finally {
       t.bridge.sandbox.speech!.outOfRangeAfterMs = undefined;
     }
@@ -56,7 +72,14 @@ describe('transcribe mode: both tracks through the real @google-cloud/speech cli
     const long = 'We should really go over the whole contract line by line before anyone signs anything at all';
     t.bridge.sandbox.speech!.lines = { callee: [long], party: ['Hello there, thanks for joining.'] };
     try {
-      const call = await transcribedCall(humanScript({ lines: [{ text: long }], partyLines: ['Hello there, thanks for joining.'], hangUpAfterMs: 5500, hangUpWhenDone: false }));
+      const call = await transcribedCall(
+        humanScript({
+          lines: [{ text: long }],
+          partyLines: ['Hello there, thanks for joining.'],
+          hangUpAfterMs: 5500,
+          hangUpWhenDone: false,
+        }),
+      );
       const last = call.transcript[call.transcript.length - 1];
       expect(last.speaker).toBe('callee');
       expect(long.startsWith(last.text)).toBe(true);

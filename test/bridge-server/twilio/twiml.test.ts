@@ -1,5 +1,9 @@
 import { agentTwiml, MAX_INLINE_TWIML_CHARS, transcribeTwiml } from '../../../bridge-server/src/twilio/twiml';
-import { isValidTwilioSignature, mediaStreamUrl, signTwilioRequest } from '../../../bridge-server/src/twilio/twilio-signature';
+import {
+  isValidTwilioSignature,
+  mediaStreamUrl,
+  signTwilioRequest,
+} from '../../../bridge-server/src/twilio/twilio-signature';
 
 describe('TwiML and Twilio signatures', () => {
   it('connects agent calls to a bidirectional stream carrying only the call id and its stream token', () => {
@@ -12,8 +16,14 @@ describe('TwiML and Twilio signatures', () => {
   });
 
   it('forks both tracks and then dials connectTo in transcribe mode', () => {
-    const twiml = transcribeTwiml('wss://b/twilio/media', { callId: 'call_2', streamToken: 'tok2' }, { connectTo: '+15559870000', callerId: '+15557650000', ringTimeoutSec: 25 });
-    expect(twiml).toContain('<Start><Stream url="wss://b/twilio/media" track="both_tracks"><Parameter name="callId" value="call_2"/><Parameter name="streamToken" value="tok2"/></Stream></Start>');
+    const twiml = transcribeTwiml(
+      'wss://b/twilio/media',
+      { callId: 'call_2', streamToken: 'tok2' },
+      { connectTo: '+15559870000', callerId: '+15557650000', ringTimeoutSec: 25 },
+    );
+    expect(twiml).toContain(
+      '<Start><Stream url="wss://b/twilio/media" track="both_tracks"><Parameter name="callId" value="call_2"/><Parameter name="streamToken" value="tok2"/></Stream></Start>',
+    );
     expect(twiml).toContain('<Dial callerId="+15557650000" timeout="25">+15559870000</Dial>');
   });
 

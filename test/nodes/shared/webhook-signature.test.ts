@@ -7,7 +7,7 @@ const T = 1763769600;
 const BODY = '{"id":"evt_1","type":"call.ended"}';
 const HEADER = `t=${T},v1=3750cf8912cef983177fb18d0fb3700525cb2cbfa1130efc420f55cd2379350d`;
 
-describe('the nodes\' signature check', () => {
+describe("the nodes' signature check", () => {
   it('accepts the contract test vector', () => {
     expect(verifyBridgeSignature(SECRET, BODY, HEADER, T)).toBe(true);
   });
