@@ -5,117 +5,117 @@
 
 export type CallMode = 'agent' | 'transcribe';
 export type CallStatus =
-	'queued' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
+  'queued' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
 export type EndReason =
-	| 'callee-hangup'
-	| 'agent-hangup'
-	| 'api-hangup'
-	| 'max-duration'
-	| 'machine'
-	| 'no-answer'
-	| 'busy'
-	| 'failed'
-	| 'canceled'
-	| 'error';
+  | 'callee-hangup'
+  | 'agent-hangup'
+  | 'api-hangup'
+  | 'max-duration'
+  | 'machine'
+  | 'no-answer'
+  | 'busy'
+  | 'failed'
+  | 'canceled'
+  | 'error';
 export type MachineDetection = 'off' | 'hangup' | 'continue';
 export type AnsweredBy = 'human' | 'machine' | 'fax' | 'unknown';
 export type Speaker = 'agent' | 'callee' | 'party';
 
 export interface TranscriptEntry {
-	seq: number;
-	speaker: Speaker;
-	text: string;
-	/** Milliseconds from the start of the media stream. */
-	startMs: number;
-	endMs: number;
-	/** The speaker's name from the call's `labels`, when it has them. */
-	label?: string;
+  seq: number;
+  speaker: Speaker;
+  text: string;
+  /** Milliseconds from the start of the media stream. */
+  startMs: number;
+  endMs: number;
+  /** The speaker's name from the call's `labels`, when it has them. */
+  label?: string;
 }
 
 /** Names for the people on a transcribed call, used in transcripts instead of callee/party. */
 export interface SpeakerLabels {
-	callee?: string;
-	party?: string;
+  callee?: string;
+  party?: string;
 }
 
 export interface CallResource {
-	id: string;
-	twilioCallSid: string | null;
-	mode: CallMode;
-	to: string;
-	from: string;
-	connectTo: string | null;
-	status: CallStatus;
-	answeredBy: AnsweredBy | null;
-	endReason: EndReason | null;
-	createdAt: string;
-	answeredAt: string | null;
-	endedAt: string | null;
-	durationSec: number | null;
-	metadata: Record<string, unknown>;
-	/** Present when the call was placed with speaker labels. */
-	labels?: SpeakerLabels;
-	transcript: TranscriptEntry[];
+  id: string;
+  twilioCallSid: string | null;
+  mode: CallMode;
+  to: string;
+  from: string;
+  connectTo: string | null;
+  status: CallStatus;
+  answeredBy: AnsweredBy | null;
+  endReason: EndReason | null;
+  createdAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  durationSec: number | null;
+  metadata: Record<string, unknown>;
+  /** Present when the call was placed with speaker labels. */
+  labels?: SpeakerLabels;
+  transcript: TranscriptEntry[];
 }
 
 export interface AgentSettings {
-	prompt: string;
-	greeting?: string;
-	voice?: string;
-	language?: string;
+  prompt: string;
+  greeting?: string;
+  voice?: string;
+  language?: string;
 }
 
 export interface PlaceCallRequest {
-	to: string;
-	from?: string;
-	mode: CallMode;
-	agent?: AgentSettings;
-	connectTo?: string;
-	transcribe?: { language?: string; labels?: SpeakerLabels };
-	maxDurationSec?: number;
-	ringTimeoutSec?: number;
-	machineDetection?: MachineDetection;
-	record?: boolean;
-	metadata?: Record<string, unknown>;
+  to: string;
+  from?: string;
+  mode: CallMode;
+  agent?: AgentSettings;
+  connectTo?: string;
+  transcribe?: { language?: string; labels?: SpeakerLabels };
+  maxDurationSec?: number;
+  ringTimeoutSec?: number;
+  machineDetection?: MachineDetection;
+  record?: boolean;
+  metadata?: Record<string, unknown>;
 }
 
 /** `GET /v1/calls/:id/settings`: what a call was placed with. */
 export interface CallSettings {
-	id: string;
-	mode: CallMode;
-	agent: AgentSettings | null;
-	language: string;
-	labels: SpeakerLabels | null;
-	maxDurationSec: number;
-	ringTimeoutSec: number;
-	machineDetection: MachineDetection;
-	record: boolean;
+  id: string;
+  mode: CallMode;
+  agent: AgentSettings | null;
+  language: string;
+  labels: SpeakerLabels | null;
+  maxDurationSec: number;
+  ringTimeoutSec: number;
+  machineDetection: MachineDetection;
+  record: boolean;
 }
 
 export type CallEventType = 'call.status' | 'call.transcript' | 'call.ended';
 
 export interface CallEvent {
-	id: string;
-	type: CallEventType;
-	createdAt: string;
-	call: CallResource;
-	/** `call.transcript` only: the one new entry. */
-	utterance?: TranscriptEntry;
+  id: string;
+  type: CallEventType;
+  createdAt: string;
+  call: CallResource;
+  /** `call.transcript` only: the one new entry. */
+  utterance?: TranscriptEntry;
 }
 
 export interface WaiterDoneEvent {
-	id: string;
-	type: 'waiter.done';
-	createdAt: string;
-	waiterId: string;
-	timedOut: boolean;
-	calls: CallResource[];
+  id: string;
+  type: 'waiter.done';
+  createdAt: string;
+  waiterId: string;
+  timedOut: boolean;
+  calls: CallResource[];
 }
 
 export type DeliveredEvent = CallEvent | WaiterDoneEvent;
 
 export interface ErrorBody {
-	error: { code: string; message: string; details?: { field?: string; problem: string }[] };
+  error: { code: string; message: string; details?: { field?: string; problem: string }[] };
 }
 
 export const SIGNATURE_HEADER = 'X-Voice-Bridge-Signature';
