@@ -31,11 +31,6 @@ try {
     logDir,
   });
   const curl = agentFlowCurl(demo.n8n.url);
-  if (process.argv.includes('--json')) {
-    process.stdout.write(
-      `${JSON.stringify({ ready: true, bridgeUrl: demo.bridgeUrl, n8nUrl: demo.n8n.url, n8nApiKey: demo.n8n.publicApi['X-N8N-API-KEY'], session: demo.n8n.session, workflows: Object.fromEntries(Object.entries(demo.workflows).map(([file, w]) => [file, w.id])), curl })}\n`,
-    );
-  }
   process.stdout.write(`
 Voice Bridge demo is running (n8n ${N8N_VERSION}, sandbox bridge: simulated calls).
 
@@ -55,6 +50,12 @@ Start the AI agent call flow (a new lead is called, the transcript becomes a CRM
 Then open the "${demo.workflows['agent-call-to-crm.json'].name}" workflow's executions in n8n, or
 watch the call live in the dashboard. Ctrl-C stops everything.
 `);
+  // The machine-readable line comes last, so a reader that waits for it has seen everything above.
+  if (process.argv.includes('--json')) {
+    process.stdout.write(
+      `${JSON.stringify({ ready: true, bridgeUrl: demo.bridgeUrl, n8nUrl: demo.n8n.url, n8nApiKey: demo.n8n.publicApi['X-N8N-API-KEY'], session: demo.n8n.session, workflows: Object.fromEntries(Object.entries(demo.workflows).map(([file, w]) => [file, w.id])), curl })}\n`,
+    );
+  }
 } catch (error) {
   process.stderr.write(`[voice-bridge] demo failed: ${error.stack ?? error}\n`);
   await stop(1);

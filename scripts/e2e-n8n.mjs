@@ -78,14 +78,14 @@ async function main() {
   await check(
     'the demo printed its n8n URL, login and the curl, and published the three example workflows',
     async () => {
-      const printed = demo.output.join('\n');
-      for (const expected of [state.n8nUrl, 'owner@voice-bridge.test', state.curl, '/docs'])
-        if (!printed.includes(expected)) throw new Error(`the demo did not print ${expected}`);
       const subscriptions = (await http(`${state.bridgeUrl}/v1/subscriptions`, { headers: bridgeApi })).body
         .subscriptions;
       endedSubscription = subscriptions.find((s) => s.url.includes('9a4f3b8e-1c2d-4e5f-8a9b-0c1d2e3f4a71'));
       if (!endedSubscription)
         throw new Error(`the Call Ended trigger registered no subscription: ${JSON.stringify(subscriptions)}`);
+      const printed = demo.output.join('\n');
+      for (const expected of [state.n8nUrl, 'owner@voice-bridge.test', state.curl, '/docs'])
+        if (!printed.includes(expected)) throw new Error(`the demo did not print ${expected}`);
     },
   );
 

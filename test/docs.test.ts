@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ERROR_CODES } from '../bridge-server/src/errors';
+import { ERROR_CODES } from '../bridge-server/src/shared/errors';
 
 const ROOT = join(__dirname, '..');
 const DOCUMENTS = [
@@ -40,7 +40,7 @@ describe('the documentation', () => {
   });
 
   it('documents every environment variable the configuration reads (docs/configuration.md)', () => {
-    const config = read('bridge-server/src/config.ts');
+    const config = read('bridge-server/src/config/load-config.ts');
     const names = new Set(
       [...config.matchAll(/\b(?:text|flag|number|url|list|choice|required)\('([A-Z_]+)'/g)].map((m) => m[1]),
     );

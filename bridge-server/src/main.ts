@@ -1,6 +1,6 @@
 import { createBridge, StartupError, type Bridge } from './bridge';
-import { ConfigError, loadConfig, type BridgeConfig } from './config';
-import { createLogger, type Logger } from './logger';
+import { ConfigError, loadConfig, type BridgeConfig } from './config/load-config';
+import { createLogger, type Logger } from './shared/logger';
 
 function describeMode(config: BridgeConfig): string {
   const store = config.redisUrl ? 'Redis store' : 'in-memory store (one instance; nothing survives a restart)';

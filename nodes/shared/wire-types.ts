@@ -1,5 +1,5 @@
 /**
- * The bridge's public wire shapes (CONTRACT.md §2-3). The n8n nodes keep a mirrored copy in
+ * The bridge's public wire shapes (docs/api.md, docs/events.md). The n8n nodes keep a mirrored copy in
  * nodes/shared/wire-types.ts; a test holds the two files equal.
  */
 

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { maskPhoneNumbers, redactUrl } from '../../bridge-server/src/log-redaction';
+import { maskPhoneNumbers, redactUrl } from '../../bridge-server/src/shared/log-redaction';
 import { humanScript } from '../../bridge-server/src/sandbox/callee-script';
 import { signTwilioRequest } from '../../bridge-server/src/twilio/twilio-signature';
 import { capturingLogger } from '../support/log-capture';

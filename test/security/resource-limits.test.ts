@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { callEvent } from '../../bridge-server/src/delivery/event-publisher';
-import type { CallResource } from '../../bridge-server/src/wire-types';
+import type { CallResource } from '../../bridge-server/src/shared/wire-types';
 import { startTestBridge, type TestBridge } from '../support/sandbox-bridge';
 import { until } from '../support/webhook-receiver';
 

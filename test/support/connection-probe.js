@@ -21,8 +21,8 @@ process.on('warning', (warning) => seen.warnings.push(`${warning.name}: ${warnin
 
 const dist = join(__dirname, '..', '..', 'bridge-server', 'dist');
 const { createBridge } = require(join(dist, 'bridge.js'));
-const { loadConfig } = require(join(dist, 'config.js'));
-const { silentLogger } = require(join(dist, 'logger.js'));
+const { loadConfig } = require(join(dist, 'config', 'load-config.js'));
+const { silentLogger } = require(join(dist, 'shared', 'logger.js'));
 
 async function main() {
   const env = JSON.parse(process.argv[2] ?? '{}');

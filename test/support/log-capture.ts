@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger, type Logger } from '../../bridge-server/src/logger';
+import { createLogger, type Logger } from '../../bridge-server/src/shared/logger';
 
 /** The bridge's own logger (redaction and masking included), writing into an array of parsed lines. */
 export function capturingLogger(level = 'info'): { log: Logger; lines: Record<string, unknown>[]; text: () => string } {

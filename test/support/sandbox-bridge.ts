@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createBridge, type Bridge } from '../../bridge-server/src/bridge';
-import { loadConfig } from '../../bridge-server/src/config';
-import { silentLogger, type Logger } from '../../bridge-server/src/logger';
-import type { CallResource, CallStatus } from '../../bridge-server/src/wire-types';
+import { loadConfig } from '../../bridge-server/src/config/load-config';
+import { silentLogger, type Logger } from '../../bridge-server/src/shared/logger';
+import type { CallResource, CallStatus } from '../../bridge-server/src/shared/wire-types';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 

@@ -1,8 +1,8 @@
 import { GoogleGenAI } from '@google/genai';
-import type { CallRecord } from '../calls/call-record';
-import type { GeminiSettings } from '../config';
-import type { Logger } from '../logger';
-import { LiveConnection } from './live-connection';
+import type { CallRecord } from '../model/call-record';
+import type { GeminiSettings } from '../config/load-config';
+import type { Logger } from '../shared/logger';
+import { LiveConnection } from './gemini-live-session';
 import { greetingInstruction, liveConnectConfig } from './live-session-config';
 
 interface Prepared {

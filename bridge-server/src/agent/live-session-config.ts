@@ -1,5 +1,5 @@
 import { Modality, Type, type FunctionDeclaration, type LiveConnectConfig } from '@google/genai';
-import type { AgentSettings } from '../wire-types';
+import type { AgentSettings } from '../shared/wire-types';
 import { DEFAULT_VOICE } from './voices';
 
 /** Gemini Live session set-up for one call (pure: the tests read it back from the simulator). */

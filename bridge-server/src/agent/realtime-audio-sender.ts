@@ -1,7 +1,7 @@
 import type { Session } from '@google/genai';
 import { WebSocket } from 'ws';
 import { GEMINI_INPUT_MIME_TYPE } from '../audio/inbound-transcoder';
-import { base64MessageSize, writeBase64Message } from '../base64-message';
+import { base64MessageSize, writeBase64Message } from '../shared/base64-message';
 
 const HEAD = Buffer.from('{"realtimeInput":{"audio":{"data":"');
 const TAIL = Buffer.from(`","mimeType":"${GEMINI_INPUT_MIME_TYPE}"}}}`);

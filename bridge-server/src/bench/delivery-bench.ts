@@ -2,10 +2,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { createBridge } from '../bridge';
-import { loadConfig } from '../config';
+import { loadConfig } from '../config/load-config';
 import { callEvent } from '../delivery/event-publisher';
-import { silentLogger } from '../logger';
-import type { CallResource } from '../wire-types';
+import { silentLogger } from '../shared/logger';
+import type { CallResource } from '../shared/wire-types';
 import { median, percentile, printTable } from './timing';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/0';

@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createLogger } from '../logger';
+import { createLogger } from '../shared/logger';
 import { GeminiLiveSimulator } from '../sandbox/gemini-live-simulator';
 import { humanScript } from '../sandbox/callee-script';
 import { LoadProbe } from '../sandbox/load-probe';

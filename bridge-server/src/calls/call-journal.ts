@@ -1,6 +1,6 @@
 import type { Counter, Gauge } from 'prom-client';
-import type { Logger } from '../logger';
-import { RateLimitedLog } from '../rate-limited-log';
+import type { Logger } from '../shared/logger';
+import { RateLimitedLog } from '../shared/rate-limited-log';
 import { isStoreUnavailable } from '../store/store-errors';
 
 export type JournalOutcome<T> = { value: T } | { deferred: true } | { dropped: true };

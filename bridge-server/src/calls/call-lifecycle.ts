@@ -1,12 +1,12 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { callEvent, type EventPublisher } from '../delivery/event-publisher';
-import { isId } from '../ids';
-import type { Logger } from '../logger';
+import { isId } from '../shared/ids';
+import type { Logger } from '../shared/logger';
 import type { CallStore, NewTranscriptEntry } from '../store/call-store';
 import type { Carrier } from '../twilio/twilio-rest-client';
-import type { AnsweredBy, CallResource, EndReason } from '../wire-types';
+import type { AnsweredBy, CallResource, EndReason } from '../shared/wire-types';
 import { CallJournal, type JournalMetrics } from './call-journal';
-import { isTerminal, toResource, type CallRecord } from './call-record';
+import { isTerminal, toResource, type CallRecord } from '../model/call-record';
 import { applyAnsweredBy, applyStatus, requestEnd, type StatusObservation } from './call-state';
 import { OwnedCalls } from './owned-calls';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseRequestBody } from '../errors';
+import { parseRequestBody } from '../shared/errors';
 import type { CallQuery } from '../store/call-query';
 
 export const MAX_LIST_LIMIT = 200;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { GEMINI_VOICES } from '../agent/voices';
-import { parseRequestBody } from '../errors';
-import type { PlaceCallRequest } from '../wire-types';
+import { parseRequestBody } from '../shared/errors';
+import type { PlaceCallRequest } from '../shared/wire-types';
 
 /** Validation of `POST /v1/calls`: every field, every problem reported at once. */
 

@@ -1,15 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { BridgeError } from '../errors';
-import { newId } from '../ids';
-import type { Logger } from '../logger';
+import { BridgeError } from '../shared/errors';
+import { newId } from '../shared/ids';
+import type { Logger } from '../shared/logger';
 import type { CallStore } from '../store/call-store';
 import type { Carrier } from '../twilio/twilio-rest-client';
 import { agentTwiml, transcribeTwiml } from '../twilio/twiml';
 import { mediaStreamUrl } from '../twilio/twilio-signature';
 import type { CallQuery } from '../store/call-query';
-import type { CallMode, CallResource, CallSettings, PlaceCallRequest } from '../wire-types';
+import type { CallMode, CallResource, CallSettings, PlaceCallRequest } from '../shared/wire-types';
 import type { CallLifecycle } from './call-lifecycle';
-import { isTerminal, type CallRecord } from './call-record';
+import { isTerminal, type CallRecord } from '../model/call-record';
 import { LIMITS, parsePlaceCallRequest } from './call-request';
 
 export interface CallServiceOptions {

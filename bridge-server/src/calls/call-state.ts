@@ -1,5 +1,5 @@
-import type { AnsweredBy, CallStatus, EndReason } from '../wire-types';
-import { isTerminal, type CallRecord } from './call-record';
+import type { AnsweredBy, CallStatus, EndReason } from '../shared/wire-types';
+import { isTerminal, type CallRecord } from '../model/call-record';
 
 /**
  * The call state machine: queued -> ringing -> in-progress -> one terminal status. Pure functions

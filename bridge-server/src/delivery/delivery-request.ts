@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BridgeError, parseRequestBody } from '../errors';
+import { BridgeError, parseRequestBody } from '../shared/errors';
 import { MAX_TARGET_URL_CHARS, targetRefusal, type TargetPolicy } from './target-policy';
 
 /** Validation of `POST /v1/subscriptions` and `POST /v1/waiters`. */

@@ -1,9 +1,9 @@
-import { redactUrl } from '../log-redaction';
-import { RateLimitedLog } from '../rate-limited-log';
-import type { Logger } from '../logger';
-import type { BridgeMetrics } from '../metrics';
+import { redactUrl } from '../shared/log-redaction';
+import { RateLimitedLog } from '../shared/rate-limited-log';
+import type { Logger } from '../shared/logger';
+import type { BridgeMetrics } from '../shared/metrics';
 import type { DeliveryJob, DeliveryStore } from '../store/delivery-store';
-import { SIGNATURE_HEADER } from '../wire-types';
+import { SIGNATURE_HEADER } from '../shared/wire-types';
 import {
   classifyResponse,
   NOT_FOUND_RETRY_WINDOW_MS,

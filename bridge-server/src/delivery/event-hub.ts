@@ -1,5 +1,5 @@
 import type { DeliveryStore, DeliveryTarget, Subscription } from '../store/delivery-store';
-import type { CallEventType, DeliveredEvent } from '../wire-types';
+import type { CallEventType, DeliveredEvent } from '../shared/wire-types';
 import type { EventPublisher } from './event-publisher';
 
 export function subscriptionTarget(subscription: Subscription): DeliveryTarget {

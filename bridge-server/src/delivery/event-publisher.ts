@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CallEvent, CallEventType, CallResource, DeliveredEvent, TranscriptEntry } from '../wire-types';
+import type { CallEvent, CallEventType, CallResource, DeliveredEvent, TranscriptEntry } from '../shared/wire-types';
 
 /**
  * Where the bridge's events go: written durably (the events stream and each subscriber's

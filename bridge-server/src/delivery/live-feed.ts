@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { DeliveredEvent, Speaker } from '../wire-types';
+import type { DeliveredEvent, Speaker } from '../shared/wire-types';
 
 /** A provisional transcript for one speaker of a live call; the final entry replaces it. */
 export interface InterimUpdate {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { Logger } from '../logger';
-import { RateLimitedLog } from '../rate-limited-log';
+import type { Logger } from '../shared/logger';
+import { RateLimitedLog } from '../shared/rate-limited-log';
 import { eventsStreamKey } from '../store/event-stream-keys';
 import { LiveFanout, type InterimUpdate, type LiveMessage } from './live-feed';
 

@@ -1,5 +1,5 @@
-import { BridgeError } from '../errors';
-import { newId } from '../ids';
+import { BridgeError } from '../shared/errors';
+import { newId } from '../shared/ids';
 import type { DeliveryStore, Subscription } from '../store/delivery-store';
 import {
   checkTargetResolves,

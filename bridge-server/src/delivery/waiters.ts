@@ -1,11 +1,11 @@
 import type { CallService } from '../calls/call-service';
-import { isTerminal } from '../calls/call-record';
-import { BridgeError } from '../errors';
-import { isId, newId } from '../ids';
-import type { Logger } from '../logger';
-import { RateLimitedLog } from '../rate-limited-log';
+import { isTerminal } from '../model/call-record';
+import { BridgeError } from '../shared/errors';
+import { isId, newId } from '../shared/ids';
+import type { Logger } from '../shared/logger';
+import { RateLimitedLog } from '../shared/rate-limited-log';
 import type { DeliveryStore, Waiter } from '../store/delivery-store';
-import type { WaiterDoneEvent } from '../wire-types';
+import type { WaiterDoneEvent } from '../shared/wire-types';
 
 import type { EventHub } from './event-hub';
 import {

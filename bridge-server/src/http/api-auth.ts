@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { BridgeError } from '../errors';
+import { BridgeError } from '../shared/errors';
 
 /**
  * Bearer-key check in constant time. Both sides are hashed first so the comparison never

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { BridgeError } from '../errors';
+import { BridgeError } from '../shared/errors';
 import { bearerKeyChecker } from './api-auth';
 import { HTTP_LIMITS, nestsDeeperThan } from './http-limits';
 

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { BridgeError } from '../errors';
-import type { Logger } from '../logger';
+import { BridgeError } from '../shared/errors';
+import type { Logger } from '../shared/logger';
 import { installApiScope } from './api-scope';
 import { installErrorReplies, replyToFrameworkError } from './error-replies';
 import { HTTP_LIMITS, replyToClientError } from './http-limits';

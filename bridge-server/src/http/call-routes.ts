@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { callListQuerySchema, parseCallListQuery } from '../calls/call-list-query';
 import { placeCallRequestSchema } from '../calls/call-request';
 import type { CallService } from '../calls/call-service';
-import { BridgeError } from '../errors';
-import { isId } from '../ids';
+import { BridgeError } from '../shared/errors';
+import { isId } from '../shared/ids';
 import { routeSchema } from './openapi';
 import { callList, callResource, callSettings, idParams } from './response-schemas';
 

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { SubscriptionService } from '../delivery/subscriptions';
 import type { WaiterService } from '../delivery/waiters';
-import { BridgeError, parseRequestBody, type ErrorCode } from '../errors';
+import { BridgeError, parseRequestBody, type ErrorCode } from '../shared/errors';
 import { z } from 'zod';
-import { isDeadLetterId, isId, type IdKind } from '../ids';
+import { isDeadLetterId, isId, type IdKind } from '../shared/ids';
 import { routeSchema, type RouteDoc } from './openapi';
 import {
   deadLetters,

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BridgeError, isBridgeError } from '../errors';
-import type { Logger } from '../logger';
+import { BridgeError, isBridgeError } from '../shared/errors';
+import type { Logger } from '../shared/logger';
 import { isStoreUnavailable } from '../store/store-errors';
 
 /** Every error leaves as `{ error: { code, message } }`; bad input is a 4xx, never a 500. */

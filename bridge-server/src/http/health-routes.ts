@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import type { CallMode } from '../wire-types';
+import type { CallMode } from '../shared/wire-types';
 import { routeSchema, type RouteDoc } from './openapi';
 import { health, readiness as readinessSchema } from './response-schemas';
 

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { BridgeError, type ErrorCode } from '../errors';
+import { BridgeError, type ErrorCode } from '../shared/errors';
 
 /**
  * Limits on what a client may send, and the error replies for requests Node's HTTP parser refuses

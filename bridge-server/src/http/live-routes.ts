@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { LiveFeed } from '../delivery/live-feed';
-import { BridgeError } from '../errors';
+import { BridgeError } from '../shared/errors';
 import { routeSchema } from './openapi';
 
 const HEARTBEAT_MS = 15_000;

@@ -1,17 +1,17 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { CallSession } from '../calls/call-session';
+import { CallSession } from '../calls/media-stream-session';
 import type { CallLifecycle } from '../calls/call-lifecycle';
-import type { MediaOutput, ModeHandlerFactory } from '../calls/media-session';
+import type { MediaOutput, ModeHandlerFactory } from '../calls/media-port';
 import type { LiveFeed } from '../delivery/live-feed';
-import { isId } from '../ids';
-import { RateLimitedLog } from '../rate-limited-log';
-import type { Logger } from '../logger';
-import type { BridgeMetrics } from '../metrics';
+import { isId } from '../shared/ids';
+import { RateLimitedLog } from '../shared/rate-limited-log';
+import type { Logger } from '../shared/logger';
+import type { BridgeMetrics } from '../shared/metrics';
 import { decodeInbound, MediaStreamEncoder, type InboundMessage } from '../twilio/media-stream-codec';
 import { isValidTwilioSignature, mediaStreamUrl, TWILIO_SIGNATURE_HEADER } from '../twilio/twilio-signature';
-import type { CallMode } from '../wire-types';
+import type { CallMode } from '../shared/wire-types';
 
 /** Twilio's messages are well under 1 KB; a start with many parameters stays far below this. */
 export const MEDIA_MAX_PAYLOAD_BYTES = 64 * 1024;

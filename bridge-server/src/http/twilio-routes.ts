@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { answeredByFromTwilio, statusFromTwilio } from '../calls/call-state';
 import type { CallLifecycle } from '../calls/call-lifecycle';
-import { BridgeError } from '../errors';
-import { isId } from '../ids';
+import { BridgeError } from '../shared/errors';
+import { isId } from '../shared/ids';
 import { routeSchema } from './openapi';
 import type { TwilioForm } from './twilio-scope';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { BridgeError } from '../errors';
-import type { Logger } from '../logger';
+import { BridgeError } from '../shared/errors';
+import type { Logger } from '../shared/logger';
 import { isValidTwilioSignature, TWILIO_SIGNATURE_HEADER } from '../twilio/twilio-signature';
 
 export type TwilioForm = Record<string, string>;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Logger } from '../logger';
+import type { Logger } from '../shared/logger';
 import { DEMO_SCENARIO, scenarioName, type AgentScenario } from './agent-scenario';
 import type { LoadProbe } from './load-probe';
 import { SimulatedAgentSession, type ConversationState, type SimulatedSessionRecord } from './simulated-agent-session';

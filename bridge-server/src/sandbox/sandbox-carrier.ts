@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '../logger';
+import type { Logger } from '../shared/logger';
 import { scriptForNumber, type CalleeScript } from './callee-script';
 import type { LoadProbe } from './load-probe';
 import { SimulatedCall } from './simulated-call';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type WebSocket from 'ws';
-import type { Logger } from '../logger';
+import type { Logger } from '../shared/logger';
 import { DEFAULT_GREETING, fragmentsOf, type AgentScenario } from './agent-scenario';
 import type { LoadProbe } from './load-probe';
 import { VOICEMAIL_GREETING } from './callee-script';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Logger } from '../logger';
+import type { Logger } from '../shared/logger';
 import { signTwilioRequest } from '../twilio/twilio-signature';
 import type { CalleeScript } from './callee-script';
 import type { LoadProbe } from './load-probe';

@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { MULAW_DECODE_TABLE } from '../audio/mulaw';
-import type { Logger } from '../logger';
+import type { Logger } from '../shared/logger';
 import { DEFAULT_CALLEE_LINES, DEFAULT_PARTY_LINES } from './callee-script';
 
 // Both packages keep their .proto files in build/protos, beside build/src where their main file is.

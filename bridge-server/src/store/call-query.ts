@@ -1,5 +1,5 @@
-import { isTerminal, type CallRecord } from '../calls/call-record';
-import type { CallMode, TranscriptEntry } from '../wire-types';
+import { isTerminal, type CallRecord } from '../model/call-record';
+import type { CallMode, TranscriptEntry } from '../shared/wire-types';
 
 /** What `GET /v1/calls` asks for: newest first, filtered, a page at a time. */
 export interface CallQuery {

@@ -1,6 +1,6 @@
-import type { CallRecord } from '../calls/call-record';
+import type { CallRecord } from '../model/call-record';
 import type { CallPage, CallQuery } from './call-query';
-import type { TranscriptEntry } from '../wire-types';
+import type { TranscriptEntry } from '../shared/wire-types';
 
 export type NewTranscriptEntry = Omit<TranscriptEntry, 'seq'>;
 

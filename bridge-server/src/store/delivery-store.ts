@@ -1,4 +1,4 @@
-import type { CallEventType, DeliveredEvent } from '../wire-types';
+import type { CallEventType, DeliveredEvent } from '../shared/wire-types';
 
 export interface Subscription {
   id: string;

@@ -1,4 +1,4 @@
-import type { DeliveredEvent } from '../wire-types';
+import type { DeliveredEvent } from '../shared/wire-types';
 import {
   jobId,
   type DeadLetter,

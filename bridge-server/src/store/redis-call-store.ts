@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import { isTerminal, type CallRecord } from '../calls/call-record';
-import type { TranscriptEntry } from '../wire-types';
+import { isTerminal, type CallRecord } from '../model/call-record';
+import type { TranscriptEntry } from '../shared/wire-types';
 import {
   ENDED_CALL_TTL_SEC,
   IDEMPOTENCY_TTL_SEC,

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
-import type { Logger } from '../logger';
+import type { Logger } from '../shared/logger';
 
 /** A command that takes longer than this counts as the store being unreachable. */
 const COMMAND_TIMEOUT_MS = 1000;

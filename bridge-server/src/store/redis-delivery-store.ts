@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { eventChannel, eventsStreamKey, EVENTS_STREAM_MAX_LENGTH } from './event-stream-keys';
-import type { DeliveredEvent } from '../wire-types';
+import type { DeliveredEvent } from '../shared/wire-types';
 import {
   EVENT_ID_MEMORY_SEC,
   jobId,

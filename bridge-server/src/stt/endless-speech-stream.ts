@@ -1,23 +1,13 @@
 import type { SpeechClient } from '@google-cloud/speech';
-import { MULAW_DECODE_TABLE } from '../audio/mulaw';
-import type { Logger } from '../logger';
+import { isSilentMulaw } from '../audio/voice-activity';
+import type { Logger } from '../shared/logger';
 
 /** Google ends a streaming recognition after about 305 s of audio; restart comfortably before. */
 export const RESTART_AFTER_AUDIO_MS = 290_000;
 const OUT_OF_RANGE = 11;
 const FRAME_MS = 20;
-/** Below this peak a chunk is silence, which need not be recognised again after a restart. */
-const SILENCE_PEAK = 500;
 /** Re-sent audio is capped: nobody speaks this long without a pause that yields a final result. */
 const MAX_RESEND_MS = 30_000;
-
-function isSilent(audio: Buffer): boolean {
-  for (let i = 0; i < audio.length; i++) {
-    const sample = MULAW_DECODE_TABLE[audio[i]];
-    if (sample >= SILENCE_PEAK || sample <= -SILENCE_PEAK) return false;
-  }
-  return true;
-}
 
 interface Duration {
   seconds?: number | string | Long | null;
@@ -86,7 +76,7 @@ export class EndlessSpeechStream {
   write(audio: Buffer, atMs: number): void {
     if (this.ended) return;
     if (!this.stream) this.open(atMs);
-    this.unconfirmed.push({ atMs, audio, silent: isSilent(audio) });
+    this.unconfirmed.push({ atMs, audio, silent: isSilentMulaw(audio) });
     this.lastAudioMs = atMs + (audio.length / 8000) * 1000;
     this.stream!.write(audio);
     if (atMs - this.offsetMs >= (this.options.restartAfterAudioMs ?? RESTART_AFTER_AUDIO_MS))

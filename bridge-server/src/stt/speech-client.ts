@@ -1,6 +1,6 @@
 import { SpeechClient } from '@google-cloud/speech';
 import { grpc } from 'google-gax';
-import type { SpeechSettings } from '../config';
+import type { SpeechSettings } from '../config/load-config';
 
 /** Google's own universe: naming it stops the auth library asking the metadata server for it. */
 const GOOGLE_UNIVERSE = 'googleapis.com';

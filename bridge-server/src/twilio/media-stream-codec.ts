@@ -1,4 +1,5 @@
-import { writeBase64Message } from '../base64-message';
+import type { MediaTrack } from '../model/media-track';
+import { writeBase64Message } from '../shared/base64-message';
 
 /**
  * Twilio Media Streams messages: typed decoding of what Twilio sends and encoding of what the
@@ -10,8 +11,6 @@ import { writeBase64Message } from '../base64-message';
  * are decoded here, once, and checked by their decoded length rather than a regular expression.
  * Outbound media messages are built as bytes, so the socket writes them without re-encoding.
  */
-
-export type MediaTrack = 'inbound' | 'outbound';
 
 export type InboundMessage =
   | { event: 'connected'; protocol?: string; version?: string }

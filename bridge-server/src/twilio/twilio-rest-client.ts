@@ -1,6 +1,6 @@
 import twilio from 'twilio';
-import { BridgeError } from '../errors';
-import type { TwilioSettings } from '../config';
+import { BridgeError } from '../shared/errors';
+import type { TwilioSettings } from '../config/load-config';
 
 /** Twilio errors that mean "that call has already ended", which for a hang-up is success. */
 const ALREADY_ENDED = new Set([20404, 21220]);

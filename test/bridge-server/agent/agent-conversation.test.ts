@@ -2,7 +2,7 @@ import { DEMO_SCENARIO } from '../../../bridge-server/src/sandbox/agent-scenario
 import { DEFAULT_CALLEE_LINES, humanScript } from '../../../bridge-server/src/sandbox/callee-script';
 import type { SimulatedSessionRecord } from '../../../bridge-server/src/sandbox/simulated-agent-session';
 import { apologyFrames } from '../../../bridge-server/src/agent/apology-audio';
-import type { CallResource } from '../../../bridge-server/src/wire-types';
+import type { CallResource } from '../../../bridge-server/src/shared/wire-types';
 import { startTestBridge, type TestBridge } from '../../support/sandbox-bridge';
 
 const GREETING = 'Hi, this is Ava from Bright Dental.';

@@ -1,4 +1,4 @@
-import type { CallRecord } from '../../../bridge-server/src/calls/call-record';
+import type { CallRecord } from '../../../bridge-server/src/model/call-record';
 import {
   answeredByFromTwilio,
   applyStatus,

@@ -3,7 +3,7 @@ import {
   DEFAULT_PARTY_LINES,
   humanScript,
 } from '../../../bridge-server/src/sandbox/callee-script';
-import type { CallResource } from '../../../bridge-server/src/wire-types';
+import type { CallResource } from '../../../bridge-server/src/shared/wire-types';
 import { readEvents, startTestBridge, type TestBridge } from '../../support/sandbox-bridge';
 
 describe('transcribe mode: both tracks through the real @google-cloud/speech client and the gRPC simulator', () => {

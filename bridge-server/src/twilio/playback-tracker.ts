@@ -2,12 +2,12 @@
 export const MARK_EVERY_FRAMES = 10;
 
 /**
- * What of the agent's audio the callee has actually heard. Frames go out with a mark every
- * 200 ms or so (Gemini's chunk size is not ours to choose, and every mark costs an echo from
- * Twilio); Twilio echoes a mark once the audio before it has played. Marks carry the turn
- * number, so marks Twilio returns for audio that a barge-in cleared are ignored.
+ * What of the audio sent to the phone the listener has actually heard. Frames go out with a mark
+ * every 200 ms or so (the source's chunk size is not ours to choose, and every mark costs an
+ * echo from Twilio); Twilio echoes a mark once the audio before it has played. Marks carry the
+ * turn number, so marks Twilio returns for audio that a `clear` dropped are ignored.
  */
-export class AgentPlayback {
+export class PlaybackTracker {
   private turn = 0;
   private framesAtLastMark = 0;
   /** Frames sent in the current turn. */

@@ -3,7 +3,7 @@
  * is reported together. Nothing else in the bridge reads `process.env`.
  */
 
-import { TargetPolicy } from './delivery/target-policy';
+import { TargetPolicy } from '../delivery/target-policy';
 
 export const DEFAULT_GEMINI_MODEL = 'gemini-2.5-flash-native-audio-preview-09-2025';
 

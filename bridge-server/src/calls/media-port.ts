@@ -1,8 +1,8 @@
-import type { Logger } from '../logger';
-import type { BridgeMetrics } from '../metrics';
-import type { MediaTrack } from '../twilio/media-stream-codec';
-import type { EndReason, Speaker } from '../wire-types';
-import type { CallRecord } from './call-record';
+import type { Logger } from '../shared/logger';
+import type { BridgeMetrics } from '../shared/metrics';
+import type { MediaTrack } from '../model/media-track';
+import type { EndReason, Speaker } from '../shared/wire-types';
+import type { CallRecord } from '../model/call-record';
 import type { NewTranscriptEntry } from '../store/call-store';
 
 /** What a mode handler may send back to Twilio on the call's media stream. */

@@ -1,4 +1,4 @@
-import { ConfigError, DEFAULT_GEMINI_MODEL, loadConfig } from '../../bridge-server/src/config';
+import { ConfigError, DEFAULT_GEMINI_MODEL, loadConfig } from '../../../bridge-server/src/config/load-config';
 
 const LIVE = {
   TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,

@@ -1,8 +1,8 @@
-import { AgentPlayback, MARK_EVERY_FRAMES } from '../../../bridge-server/src/agent/agent-playback';
+import { PlaybackTracker, MARK_EVERY_FRAMES } from '../../../bridge-server/src/twilio/playback-tracker';
 
-describe('AgentPlayback', () => {
+describe('PlaybackTracker', () => {
   it('counts frames as played only when Twilio echoes the mark after them', () => {
-    const playback = new AgentPlayback();
+    const playback = new PlaybackTracker();
     expect(playback.frameSent(100)).toBe(100);
     expect(playback.frameSent(100)).toBe(120);
     const mark = playback.nextMark();
@@ -14,7 +14,7 @@ describe('AgentPlayback', () => {
   });
 
   it('ignores marks Twilio returns for audio a barge-in cleared', () => {
-    const playback = new AgentPlayback();
+    const playback = new PlaybackTracker();
     playback.frameSent(0);
     const stale = playback.nextMark();
     playback.newTurn(10, true);
@@ -23,7 +23,7 @@ describe('AgentPlayback', () => {
   });
 
   it('schedules a new turn right away once everything before it has been heard', () => {
-    const playback = new AgentPlayback();
+    const playback = new PlaybackTracker();
     for (let i = 0; i < 50; i++) playback.frameSent(0);
     playback.markEchoed(playback.nextMark(), 400);
     playback.newTurn(400, false);
@@ -31,7 +31,7 @@ describe('AgentPlayback', () => {
   });
 
   it('asks for a mark only after 200 ms of audio since the last one', () => {
-    const playback = new AgentPlayback();
+    const playback = new PlaybackTracker();
     for (let i = 1; i < MARK_EVERY_FRAMES; i++) playback.frameSent(0);
     expect(playback.markDue).toBe(false);
     playback.frameSent(0);

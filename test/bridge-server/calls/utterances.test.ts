@@ -1,4 +1,4 @@
-import { AgentUtterance, CalleeUtterance, joinFragments } from '../../../bridge-server/src/agent/transcript-assembler';
+import { AgentUtterance, CalleeUtterance, joinFragments } from '../../../bridge-server/src/calls/utterances';
 
 describe('transcript assembly', () => {
   it('joins Gemini fragments that split words ("Ca" / "n I" / " pl" / "ease")', () => {

@@ -1,4 +1,4 @@
-import { base64Length, base64MessageSize, writeBase64Message } from '../../bridge-server/src/base64-message';
+import { base64Length, base64MessageSize, writeBase64Message } from '../../../bridge-server/src/shared/base64-message';
 
 const HEAD = Buffer.from('{"media":{"payload":"');
 const TAIL = Buffer.from('"}}');

@@ -1,11 +1,11 @@
 import type { LiveFeed } from '../delivery/live-feed';
-import type { Logger } from '../logger';
-import type { BridgeMetrics } from '../metrics';
+import type { Logger } from '../shared/logger';
+import type { BridgeMetrics } from '../shared/metrics';
 import type { InboundMessage } from '../twilio/media-stream-codec';
-import type { EndReason } from '../wire-types';
-import type { CallRecord } from './call-record';
+import type { EndReason } from '../shared/wire-types';
+import type { CallRecord } from '../model/call-record';
 import type { CallLifecycle } from './call-lifecycle';
-import type { MediaOutput, ModeHandler, ModeHandlerFactory } from './media-session';
+import type { MediaOutput, ModeHandler, ModeHandlerFactory } from './media-port';
 
 /**
  * One call's media stream on this bridge instance: owns the mode handler, the transcript clock

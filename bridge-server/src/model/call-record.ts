@@ -6,7 +6,7 @@ import type {
   MachineDetection,
   SpeakerLabels,
   TranscriptEntry,
-} from '../wire-types';
+} from '../shared/wire-types';
 
 /** A call as the store keeps it: the public resource's fields (less the transcript) and the settings. */
 export interface CallRecord extends Omit<CallResource, 'transcript'> {

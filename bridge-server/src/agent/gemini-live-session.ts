@@ -1,5 +1,5 @@
 import type { GoogleGenAI, LiveConnectConfig, LiveServerMessage, Session } from '@google/genai';
-import type { Logger } from '../logger';
+import type { Logger } from '../shared/logger';
 import { RealtimeAudioSender } from './realtime-audio-sender';
 
 export interface LiveListener {

@@ -1,8 +1,8 @@
 import type { SpeechClient } from '@google-cloud/speech';
-import type { MediaContext, ModeHandler } from '../calls/media-session';
-import type { MediaTrack } from '../twilio/media-stream-codec';
-import type { Speaker } from '../wire-types';
-import { EndlessSpeechStream } from './endless-speech-stream';
+import type { MediaContext, ModeHandler } from './media-port';
+import type { MediaTrack } from '../model/media-track';
+import type { Speaker } from '../shared/wire-types';
+import { EndlessSpeechStream } from '../stt/endless-speech-stream';
 
 /**
  * Transcribe mode: both tracks of a two-party call, each through its own endless Speech-to-Text

@@ -1,15 +1,15 @@
 import type { LiveServerMessage } from '@google/genai';
 import { InboundTranscoder } from '../audio/inbound-transcoder';
 import { OutboundFramer } from '../audio/outbound-framer';
-import type { MediaContext, ModeHandler } from '../calls/media-session';
+import type { MediaContext, ModeHandler } from './media-port';
 import type { NewTranscriptEntry } from '../store/call-store';
-import type { MediaTrack } from '../twilio/media-stream-codec';
-import type { AgentConnector } from './agent-connector';
-import { AgentPlayback } from './agent-playback';
-import { apologyFrames } from './apology-audio';
-import type { LiveConnection, LiveListener } from './live-connection';
-import { END_CALL_TOOL_NAME } from './live-session-config';
-import { AgentUtterance, CalleeUtterance } from './transcript-assembler';
+import type { MediaTrack } from '../model/media-track';
+import type { AgentConnector } from '../agent/agent-connector';
+import { PlaybackTracker } from '../twilio/playback-tracker';
+import { apologyFrames } from '../agent/apology-audio';
+import type { LiveConnection, LiveListener } from '../agent/gemini-live-session';
+import { END_CALL_TOOL_NAME } from '../agent/live-session-config';
+import { AgentUtterance, CalleeUtterance } from './utterances';
 
 export interface AgentHandlerOptions {
   connector: AgentConnector;
@@ -39,7 +39,7 @@ export class AgentHandler implements ModeHandler, LiveListener {
   private readonly held: Buffer[] = [];
   private readonly inbound = new InboundTranscoder();
   private readonly framer = new OutboundFramer();
-  private readonly playback = new AgentPlayback();
+  private readonly playback = new PlaybackTracker();
   private agent?: AgentUtterance;
   private agentTurnComplete = false;
   private agentFinalizeTimer?: NodeJS.Timeout;

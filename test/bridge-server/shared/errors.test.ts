@@ -1,4 +1,4 @@
-import { ERROR_CODES, RETIRED_ERROR_CODES } from '../../bridge-server/src/errors';
+import { ERROR_CODES, RETIRED_ERROR_CODES } from '../../../bridge-server/src/shared/errors';
 
 describe('error registry', () => {
   it('never reuses a retired code', () => {

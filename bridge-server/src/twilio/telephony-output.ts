@@ -1,0 +1,77 @@
+import { FRAME_BYTES, OutboundFramer } from '../audio/outbound-framer';
+import { PlaybackTracker } from './playback-tracker';
+
+/** The media stream's socket, as the telephony output writes to it. */
+export interface MediaSink {
+  /** One 20 ms frame of 8 kHz μ-law; copied before this returns, so the caller may reuse it. */
+  sendMedia(frame: Buffer): void;
+  sendMark(name: string): void;
+  /** Drops everything Twilio has buffered but not yet played. */
+  clear(): void;
+  /** Runs `send` with the socket corked, so a burst of messages leaves in one write. */
+  batch(send: () => void): void;
+}
+
+/**
+ * What the phone plays: 24 kHz PCM from the agent becomes exact 20 ms μ-law frames, with a
+ * `mark` every 200 ms of audio and one at each turn's end, so the playback tracker knows what
+ * the callee has heard; `clear` drops what Twilio still holds (barge-in). Each chunk of agent
+ * audio leaves in one write. This is the Twilio serializer's half of a call: no policy here.
+ */
+export class TelephonyOutput {
+  private readonly framer = new OutboundFramer();
+  readonly playback = new PlaybackTracker();
+  private readonly sendFrame = (frame: Buffer): void => {
+    this.onFrame(this.playback.frameSent(this.nowMs()));
+    this.sink.sendMedia(frame);
+  };
+
+  /**
+   * `nowMs` is the stream clock; `onFrame` hears when each frame is scheduled to start playing
+   * (the agent's utterance starts with its first frame).
+   */
+  constructor(
+    private readonly sink: MediaSink,
+    private readonly nowMs: () => number,
+    private readonly onFrame: (startsAtMs: number) => void = () => undefined,
+  ) {}
+
+  /** Base64 PCM16 LE at 24 kHz, any length. */
+  play(pcm24kBase64: string): void {
+    this.sink.batch(() => {
+      this.framer.push(pcm24kBase64, this.sendFrame);
+      if (this.playback.markDue) this.sink.sendMark(this.playback.nextMark());
+    });
+  }
+
+  /** Ready-made 20 ms μ-law frames (a recorded announcement), then a mark. */
+  playFrames(frames: readonly Buffer[]): void {
+    this.sink.batch(() => {
+      for (const frame of frames) if (frame.length === FRAME_BYTES) this.sendFrame(frame);
+      this.sink.sendMark(this.playback.nextMark());
+    });
+  }
+
+  /** The turn's audio is all here: send what the filter still holds, and a mark after it. */
+  endTurn(): void {
+    this.framer.flush(this.sendFrame);
+    this.sink.sendMark(this.playback.nextMark());
+  }
+
+  /** Stops what is playing now: Twilio drops its buffer, the next audio starts a new turn. */
+  clear(): void {
+    this.sink.clear();
+    this.framer.reset();
+    this.playback.newTurn(this.nowMs(), true);
+  }
+
+  /** A turn played out to its end (not cut): the next audio starts a new turn. */
+  nextTurn(): void {
+    this.playback.newTurn(this.nowMs(), false);
+  }
+
+  /** Twilio echoed a mark; true when it belongs to the current turn. */
+  markEchoed(name: string): boolean {
+    return this.playback.markEchoed(name, this.nowMs());
+  }
+}
