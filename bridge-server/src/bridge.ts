@@ -1,16 +1,16 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import { AgentConnector } from './agent/agent-connector';
-import { AgentHandler } from './calls/agent-conversation';
+import { AgentConversation } from './calls/agent-conversation';
+import { CallFactory } from './calls/call-factory';
 import { CallLifecycle } from './calls/call-lifecycle';
 import { CallService } from './calls/call-service';
-import type { ModeHandlerFactory } from './calls/media-port';
-import type { BridgeConfig, GeminiSettings, SpeechSettings, TwilioSettings } from './config/load-config';
+import type { ConversationFactory } from './calls/media-port';
+import type { BridgeConfig } from './config/load-config';
+import { openStorage } from './storage';
+import type { DeliveryStore } from './store/delivery-store';
 import { DeliveryWorker } from './delivery/delivery-worker';
 import { EventHub } from './delivery/event-hub';
-import { MemoryLiveFeed, type LiveFeed } from './delivery/live-feed';
-import { RedisLiveFeed } from './delivery/redis-live-feed';
 import { registerDashboardRoutes } from './http/dashboard-routes';
 import { registerLiveRoutes } from './http/live-routes';
 import { SubscriptionService } from './delivery/subscriptions';
@@ -24,32 +24,12 @@ import { TargetPolicy, type Endpoint } from './delivery/target-policy';
 import { MediaSocketServer } from './http/media-socket';
 import type { Logger } from './shared/logger';
 import { BridgeMetrics } from './shared/metrics';
-import { GeminiLiveSimulator } from './sandbox/gemini-live-simulator';
-import { SandboxCarrier } from './sandbox/sandbox-carrier';
-import { SpeechSimulator } from './sandbox/speech-simulator';
+import type { ServiceSettings } from './config/service-settings';
 import { createSpeechClient } from './stt/speech-client';
-import { TranscribeHandler } from './calls/transcribe-conversation';
-import type { CallStore } from './store/call-store';
-import type { DeliveryStore } from './store/delivery-store';
-import { MemoryCallStore } from './store/memory-call-store';
-import { MemoryDeliveryStore } from './store/memory-delivery-store';
-import { RedisCallStore } from './store/redis-call-store';
-import { RedisDeliveryStore } from './store/redis-delivery-store';
-import { connectRedis, redisReady } from './store/redis-connection';
-import { redactUrl } from './shared/log-redaction';
+import { TranscribeConversation } from './calls/transcribe-conversation';
+import { StoredCallReader } from './store/call-reader';
 import { TwilioRestCarrier } from './twilio/twilio-rest-client';
 import type { CallMode } from './shared/wire-types';
-
-/** How long start-up waits for Redis before it gives up with one clear line. */
-const REDIS_STARTUP_TIMEOUT_MS = 5000;
-
-/** Start-up cannot go on; the message says why and what to change. */
-export class StartupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StartupError';
-  }
-}
 
 /** A live viewer that stops reading is dropped once this much is waiting for it. */
 const LIVE_MAX_BUFFERED_BYTES = 1024 * 1024;
@@ -75,88 +55,30 @@ function ownEndpoints(config: BridgeConfig): Endpoint[] {
   return [{ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 6379) }];
 }
 
-/** Twilio's magic test number, the sandbox's default caller id. */
-export const SANDBOX_FROM_NUMBER = '+15005550006';
-
 export interface Bridge {
   readonly config: BridgeConfig;
   readonly app: FastifyInstance;
   readonly calls: CallService;
   readonly lifecycle: CallLifecycle;
   readonly media: MediaSocketServer;
+  readonly streams: CallFactory;
   readonly metrics: BridgeMetrics;
   readonly delivery: { store: DeliveryStore; worker: DeliveryWorker; waiters: WaiterService; hub: EventHub };
   readonly modes: readonly CallMode[];
-  /** The in-process simulators, in sandbox mode. */
-  readonly sandbox: { carrier?: SandboxCarrier; gemini?: GeminiLiveSimulator; speech?: SpeechSimulator };
   /** Listens on PORT/HOST; resolves to the local base URL. */
   listen(): Promise<string>;
   /** Stops taking calls, lets active streams finish up to `graceMs`, then closes everything. */
   shutdown(graceMs?: number): Promise<void>;
 }
 
-interface Parts {
-  store: CallStore;
-  deliveryStore: DeliveryStore;
-  live: LiveFeed;
-  redis?: Redis;
-  twilio: TwilioSettings;
-  gemini?: GeminiSettings;
-  speech?: SpeechSettings;
-  sandbox: Bridge['sandbox'];
-}
+/**
+ * The bridge for `config`, talking to the services `services` reaches (the real ones, or the
+ * sandbox's simulators: see sandbox/start.ts).
+ */
+export { StartupError } from './shared/startup-error';
 
-async function startParts(config: BridgeConfig, log: Logger): Promise<Parts> {
-  const redis = config.redisUrl ? connectRedis(config.redisUrl, log, 'commands') : undefined;
-  if (redis)
-    await redisReady(redis, REDIS_STARTUP_TIMEOUT_MS).catch((error: unknown) => {
-      redis.disconnect();
-      throw new StartupError(
-        `Redis at ${redactUrl(config.redisUrl!)} is not reachable (${error instanceof Error ? error.message : String(error)}); check REDIS_URL, or unset it to keep everything in memory`,
-      );
-    });
-  const store: CallStore = redis ? new RedisCallStore(redis, config.redisKeyPrefix) : new MemoryCallStore();
-  const memoryFeed = redis ? undefined : new MemoryLiveFeed();
-  const live: LiveFeed = redis
-    ? new RedisLiveFeed(
-        redis,
-        connectRedis(config.redisUrl!, log, 'live-subscriber'),
-        connectRedis(config.redisUrl!, log, 'events-reader'),
-        config.redisKeyPrefix,
-        log,
-      )
-    : memoryFeed!;
-  const deliveryStore: DeliveryStore = redis
-    ? new RedisDeliveryStore(redis, config.redisKeyPrefix)
-    : new MemoryDeliveryStore((event) => memoryFeed!.event(event));
-  const sandbox: Bridge['sandbox'] = {};
-  let twilio = config.twilio;
-  if (!twilio) {
-    sandbox.carrier = new SandboxCarrier({ log, speed: config.sandboxSpeed });
-    const apiBaseUrl = await sandbox.carrier.listen();
-    twilio = {
-      accountSid: sandbox.carrier.accountSid,
-      authToken: sandbox.carrier.authToken,
-      fromNumber: SANDBOX_FROM_NUMBER,
-      apiBaseUrl,
-    };
-  }
-  let gemini = config.gemini;
-  if (!gemini && config.sandbox) {
-    sandbox.gemini = new GeminiLiveSimulator({ log, speed: config.sandboxSpeed });
-    gemini = { apiKey: 'sandbox', model: 'sandbox-live', baseUrl: await sandbox.gemini.listen() };
-  }
-  let speech = config.speech;
-  if (!speech && config.sandbox) {
-    sandbox.speech = new SpeechSimulator({ log });
-    const [host, port] = (await sandbox.speech.listen()).split(':');
-    speech = { endpoint: { host, port: Number(port) }, insecure: true };
-  }
-  return { store, deliveryStore, live, redis, twilio, gemini, speech, sandbox };
-}
-
-export async function createBridge(config: BridgeConfig, log: Logger): Promise<Bridge> {
-  const parts = await startParts(config, log);
+export async function createBridge(config: BridgeConfig, log: Logger, services: ServiceSettings): Promise<Bridge> {
+  const parts = await openStorage(config, log);
   const metrics = new BridgeMetrics();
   const deliveryStore = parts.deliveryStore;
   const targetPolicy = new TargetPolicy({
@@ -173,16 +95,18 @@ export async function createBridge(config: BridgeConfig, log: Logger): Promise<B
       if (job.target.kind === 'subscription') await deliveryStore.deleteSubscription(job.target.id);
     },
   });
-  const hub = new EventHub(deliveryStore, () => worker.wake());
+  const wakeWorker = () => worker.wake();
+  const waiters = new WaiterService(deliveryStore, new StoredCallReader(parts.store), wakeWorker, log, targetPolicy);
+  const hub = new EventHub(deliveryStore, wakeWorker, [waiters]);
   let publicUrl = config.publicUrl ?? '';
   const modes: CallMode[] = [
-    ...(parts.gemini ? (['agent'] as const) : []),
-    ...(parts.speech ? (['transcribe'] as const) : []),
+    ...(services.gemini ? (['agent'] as const) : []),
+    ...(services.speech ? (['transcribe'] as const) : []),
   ];
-  const connector = parts.gemini ? new AgentConnector(parts.gemini, log) : undefined;
-  const speechClient = parts.speech ? createSpeechClient(parts.speech) : undefined;
+  const connector = services.gemini ? new AgentConnector(services.gemini, log) : undefined;
+  const speechClient = services.speech ? createSpeechClient(services.speech) : undefined;
 
-  const carrier = new TwilioRestCarrier(parts.twilio);
+  const carrier = new TwilioRestCarrier(services.twilio);
   const lifecycle = new CallLifecycle({
     store: parts.store,
     carrier,
@@ -198,7 +122,7 @@ export async function createBridge(config: BridgeConfig, log: Logger): Promise<B
     get publicUrl() {
       return publicUrl;
     },
-    defaultFrom: parts.twilio.fromNumber,
+    defaultFrom: services.twilio.fromNumber,
     modes: new Set(modes),
     onCallPlaced: (call) => {
       metrics.callsPlaced.inc({ mode: call.mode });
@@ -206,25 +130,14 @@ export async function createBridge(config: BridgeConfig, log: Logger): Promise<B
     },
   });
 
-  const unavailable: ModeHandlerFactory = (context) => {
-    throw new Error(`mode ${context.call.mode} is not configured`);
+  const conversations: Partial<Record<CallMode, ConversationFactory>> = {
+    ...(connector ? { agent: (context) => new AgentConversation(context, { connector }) } : {}),
+    ...(speechClient ? { transcribe: (context) => new TranscribeConversation(context, speechClient) } : {}),
   };
-  const handlers: Record<CallMode, ModeHandlerFactory> = {
-    agent: connector ? (context) => new AgentHandler(context, { connector }) : unavailable,
-    transcribe: speechClient ? (context) => new TranscribeHandler(context, speechClient) : unavailable,
-  };
-  const waiters = new WaiterService(deliveryStore, calls, hub, log, targetPolicy);
+  const streams = new CallFactory({ lifecycle, conversations, live: parts.live, metrics });
   const subscriptions = new SubscriptionService(deliveryStore, targetPolicy);
-  const authToken = () => parts.twilio.authToken;
-  const media = new MediaSocketServer({
-    calls: lifecycle,
-    handlers,
-    authToken,
-    publicUrl: () => publicUrl,
-    log,
-    metrics,
-    live: parts.live,
-  });
+  const authToken = () => services.twilio.authToken;
+  const media = new MediaSocketServer({ streams, authToken, publicUrl: () => publicUrl, log, metrics });
   const readiness = {
     checkStore: async () => {
       if (parts.redis) await parts.redis.ping();
@@ -243,7 +156,7 @@ export async function createBridge(config: BridgeConfig, log: Logger): Promise<B
     },
     apiRoutes: (v1) => {
       registerCallRoutes(v1, calls);
-      registerDeliveryRoutes(v1, { subscriptions, waiters, store: deliveryStore, wakeWorker: () => worker.wake() });
+      registerDeliveryRoutes(v1, { subscriptions, waiters, store: deliveryStore, wakeWorker });
       registerLiveRoutes(v1, {
         feed: parts.live,
         maxViewers: config.liveMaxViewers,
@@ -264,10 +177,10 @@ export async function createBridge(config: BridgeConfig, log: Logger): Promise<B
     calls,
     lifecycle,
     media,
+    streams,
     metrics,
     delivery: { store: deliveryStore, worker, waiters, hub },
     modes,
-    sandbox: parts.sandbox,
     async listen() {
       await app.listen({ port: config.port, host: config.host });
       worker.start();
@@ -285,10 +198,10 @@ export async function createBridge(config: BridgeConfig, log: Logger): Promise<B
         log.warn({ calls: lifecycle.owned.size }, 'shutdown grace period is over; hanging up the calls still going');
         await lifecycle.hangUpOwned('error');
         await settlesWithin(lifecycle.owned.drained(), HANGUP_CONFIRM_MS);
-        await media.finishAll();
+        await streams.finishAll();
         await lifecycle.forceEndOwned();
       }
-      await media.finishAll();
+      await streams.finishAll();
       media.close();
       connector?.close();
       lifecycle.close();
@@ -296,9 +209,6 @@ export async function createBridge(config: BridgeConfig, log: Logger): Promise<B
       await worker.stop();
       await app.close();
       await parts.live.close();
-      await parts.sandbox.carrier?.close();
-      await parts.sandbox.gemini?.close();
-      await parts.sandbox.speech?.close();
       await speechClient?.close();
       await parts.redis?.quit();
     },

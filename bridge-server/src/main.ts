@@ -1,6 +1,7 @@
 import { createBridge, StartupError, type Bridge } from './bridge';
 import { ConfigError, loadConfig, type BridgeConfig } from './config/load-config';
 import { createLogger, type Logger } from './shared/logger';
+import { startSandbox, type Sandbox } from './sandbox/start';
 
 function describeMode(config: BridgeConfig): string {
   const store = config.redisUrl ? 'Redis store' : 'in-memory store (one instance; nothing survives a restart)';
@@ -37,16 +38,20 @@ export async function main(): Promise<void> {
   log.info({ sandbox: config.sandbox }, describeMode(config));
   if (!config.sandbox && !config.redisUrl)
     log.warn('REDIS_URL is not set: calls and pending deliveries live in memory and are lost on restart');
+  let sandbox: Sandbox | undefined;
   let bridge: Bridge | undefined;
   let url: string;
   try {
-    bridge = await createBridge(config, log);
+    // The simulators stand in for whatever the configuration leaves out (everything in sandbox mode).
+    sandbox = await startSandbox(config, log);
+    bridge = await createBridge(config, log, sandbox.services);
     url = await bridge.listen();
   } catch (error) {
     const reason = startupFailure(error, config);
     if (!reason) throw error;
     process.stderr.write(`voice-bridge: ${reason}\n`);
     await bridge?.shutdown(0).catch(() => undefined);
+    await sandbox?.close().catch(() => undefined);
     process.exit(1);
   }
   log.info({ url, modes: bridge.modes }, `voice bridge listening on ${url}`);
@@ -58,6 +63,7 @@ export async function main(): Promise<void> {
     log.info({ signal, graceSec: config.shutdownGraceSec }, 'shutting down: no new calls; letting active calls finish');
     bridge!
       .shutdown()
+      .then(() => sandbox!.close())
       .then(
         () => log.info('stopped'),
         (error: unknown) => {

@@ -57,7 +57,7 @@ describe('Call Ended trigger, registered and fired through n8n-core against a sa
     expect(subscription).toMatchObject({ events: ['call.ended'], url: expect.stringContaining('/webhook/') });
     expect(await n8n.checkExists(workflow, node)).toBe(true);
 
-    bridge.bridge.sandbox.carrier!.scripts.set('+15558880001', humanScript());
+    bridge.sandbox.carrier!.scripts.set('+15558880001', humanScript());
     const call = await bridge.placeCall({
       to: '+15558880001',
       mode: 'agent',

@@ -48,7 +48,7 @@ describe('Place Call -> Await Transcript, run by n8n-core WorkflowExecute agains
   });
 
   it("waits after placing the call, and the bridge's delivery to the resume URL resumes it with the transcript", async () => {
-    bridge.bridge.sandbox.carrier!.scripts.set('+15559990001', humanScript());
+    bridge.sandbox.carrier!.scripts.set('+15559990001', humanScript());
     const workflow = n8n.workflow(
       [
         placeCallNode({
@@ -103,7 +103,7 @@ describe('Place Call -> Await Transcript, run by n8n-core WorkflowExecute agains
   });
 
   it('gives timedOut: true items at the time limit, never a silent pass-through', async () => {
-    bridge.bridge.sandbox.carrier!.scripts.set('+15559990003', humanScript({ ringMs: 120_000 }));
+    bridge.sandbox.carrier!.scripts.set('+15559990003', humanScript({ ringMs: 120_000 }));
     const workflow = n8n.workflow(
       [
         placeCallNode({ mode: 'agent', to: '+15559990003', prompt: 'p' }),
@@ -136,8 +136,8 @@ describe('Place Call -> Await Transcript, run by n8n-core WorkflowExecute agains
   });
 
   it('sends an Idempotency-Key per execution and item, so a retried node does not dial twice', async () => {
-    bridge.bridge.sandbox.carrier!.scripts.set('+15559990004', humanScript({ ringMs: 60_000 }));
-    const carrier = bridge.bridge.sandbox.carrier!;
+    bridge.sandbox.carrier!.scripts.set('+15559990004', humanScript({ ringMs: 60_000 }));
+    const carrier = bridge.sandbox.carrier!;
     const node = placeCallNode({ mode: 'agent', to: '={{ $json.to }}', prompt: 'p' });
     const workflow = n8n.workflow([node], {});
     const before = carrier.calls.size;

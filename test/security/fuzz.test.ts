@@ -152,7 +152,7 @@ describe('fuzzing the REST API and the media socket (seeded, bounded)', () => {
   });
 
   it(`answers ${REST_RUNS} generated requests and ${MEDIA_RUNS} media messages with no 5xx, while a control call goes on undisturbed`, async () => {
-    t.bridge.sandbox.carrier!.scripts.set('+15559990000', humanScript());
+    t.sandbox.carrier!.scripts.set('+15559990000', humanScript());
     const control = await t.placeCall(agentCall('+15559990000'));
 
     const requests = fc.sample(request, { numRuns: REST_RUNS, seed: SEED });
@@ -190,7 +190,7 @@ describe('fuzzing the REST API and the media socket (seeded, bounded)', () => {
     const url = `${t.url.replace('http', 'ws')}/twilio/media`;
     const open = async () => {
       const ws = new WebSocket(url, {
-        headers: { 'X-Twilio-Signature': signTwilioRequest(t.bridge.sandbox.carrier!.authToken, url, {}) },
+        headers: { 'X-Twilio-Signature': signTwilioRequest(t.sandbox.carrier!.authToken, url, {}) },
       });
       await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
       return ws;

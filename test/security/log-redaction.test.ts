@@ -37,7 +37,7 @@ describe('logs carry no secrets, key presses or full phone numbers', () => {
   });
 
   it('logs that a key was pressed, never which, and never the numbers of a call', async () => {
-    t.bridge.sandbox.carrier!.scripts.set(
+    t.sandbox.carrier!.scripts.set(
       '+15558881234',
       humanScript({
         digits: [
@@ -73,7 +73,7 @@ describe('logs carry no secrets, key presses or full phone numbers', () => {
   it('logs a flood of bad media frames in a few lines, with a count', async () => {
     const url = `${t.url.replace('http', 'ws')}/twilio/media`;
     const ws = new WebSocket(url, {
-      headers: { 'X-Twilio-Signature': signTwilioRequest(t.bridge.sandbox.carrier!.authToken, url, {}) },
+      headers: { 'X-Twilio-Signature': signTwilioRequest(t.sandbox.carrier!.authToken, url, {}) },
     });
     await new Promise((resolve) => ws.once('open', resolve));
     const before = captured.lines.length;

@@ -10,7 +10,7 @@ describe('each media stream is bound to its call', () => {
   /** A socket with a valid upgrade signature: the signature is the same for every call. */
   async function signedSocket(): Promise<WebSocket> {
     const ws = new WebSocket(wsUrl(), {
-      headers: { 'X-Twilio-Signature': signTwilioRequest(t.bridge.sandbox.carrier!.authToken, wsUrl(), {}) },
+      headers: { 'X-Twilio-Signature': signTwilioRequest(t.sandbox.carrier!.authToken, wsUrl(), {}) },
     });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
@@ -47,7 +47,7 @@ describe('each media stream is bound to its call', () => {
   });
 
   it('refuses a start that names a live call without its stream token (1008) and leaves the call untouched', async () => {
-    t.bridge.sandbox.carrier!.scripts.set('+15554440001', humanScript({ ringMs: 3000 }));
+    t.sandbox.carrier!.scripts.set('+15554440001', humanScript({ ringMs: 3000 }));
     const placed = await t.placeCall(agentCall('+15554440001'));
     await t.waitForCall(placed.id, (call) => call.status === 'ringing');
     for (const token of [undefined, '', 'guess', '0'.repeat(32)]) {
@@ -60,7 +60,7 @@ describe('each media stream is bound to its call', () => {
   }, 60_000);
 
   it('refuses a second start for a call already streaming, even with the right token, and the first stream carries on', async () => {
-    t.bridge.sandbox.carrier!.scripts.set('+15554440002', humanScript());
+    t.sandbox.carrier!.scripts.set('+15554440002', humanScript());
     const placed = await t.placeCall(agentCall('+15554440002'));
     await t.waitForCall(placed.id, (call) => call.status === 'in-progress');
     const { streamToken } = (await t.bridge.calls.getRecord(placed.id))!;

@@ -60,7 +60,7 @@ describe('a Redis outage mid-call (its own redis-server, killed with SIGKILL)', 
   beforeAll(async () => {
     await redis.start();
     t = await startTestBridge({ REDIS_URL: redis.url, SANDBOX_SPEED: '2' });
-    t.bridge.sandbox.gemini!.scenarios.set('outage', SCENARIO);
+    t.sandbox.gemini!.scenarios.set('outage', SCENARIO);
   });
 
   afterAll(async () => {
@@ -73,7 +73,7 @@ describe('a Redis outage mid-call (its own redis-server, killed with SIGKILL)', 
 
   it('fails API calls fast with 503, keeps the call going, writes what was said in order once Redis is back, and replays missed events to a reconnecting viewer', async () => {
     const to = '+15557770001';
-    t.bridge.sandbox.carrier!.scripts.set(to, humanScript({ lines: CALLEE.map((text) => ({ text })) }));
+    t.sandbox.carrier!.scripts.set(to, humanScript({ lines: CALLEE.map((text) => ({ text })) }));
     const viewer = watchLive(t.url);
     const placed = await t.placeCall({
       to,

@@ -23,13 +23,13 @@ const dist = join(__dirname, '..', '..', 'bridge-server', 'dist');
 const { createBridge } = require(join(dist, 'bridge.js'));
 const { loadConfig } = require(join(dist, 'config', 'load-config.js'));
 const { silentLogger } = require(join(dist, 'shared', 'logger.js'));
+const { startSandbox } = require(join(dist, 'sandbox', 'start.js'));
 
 async function main() {
   const env = JSON.parse(process.argv[2] ?? '{}');
-  const bridge = await createBridge(
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', SANDBOX_SPEED: '8', ...env }),
-    silentLogger(),
-  );
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', SANDBOX_SPEED: '8', ...env });
+  const sandbox = await startSandbox(config, silentLogger());
+  const bridge = await createBridge(config, silentLogger(), sandbox.services);
   const url = await bridge.listen();
   const calls = [
     { to: '+15551230000', mode: 'agent', agent: { prompt: 'You confirm appointments.' } },
@@ -50,6 +50,7 @@ async function main() {
     }
   }
   await bridge.shutdown(0);
+  await sandbox.close();
   process.stdout.write(`${JSON.stringify(seen)}\n`);
   process.exit(0);
 }

@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createBridge, type Bridge } from '../../bridge-server/src/bridge';
 import { loadConfig } from '../../bridge-server/src/config/load-config';
+import { TERMINAL_STATUSES } from '../../bridge-server/src/model/call-record';
+import { startSandbox, type Sandbox } from '../../bridge-server/src/sandbox/start';
 import { silentLogger, type Logger } from '../../bridge-server/src/shared/logger';
-import type { CallResource, CallStatus } from '../../bridge-server/src/shared/wire-types';
+import type { CallResource } from '../../bridge-server/src/shared/wire-types';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 
@@ -28,6 +30,8 @@ export async function cleanRedis(prefix: string, redisUrl = REDIS_URL): Promise<
 
 export interface TestBridge {
   bridge: Bridge;
+  /** The simulators the bridge talks to. */
+  sandbox: Sandbox;
   url: string;
   prefix: string;
   api(path: string, init?: RequestInit & { json?: unknown }): Promise<{ status: number; body: any; headers: Headers }>;
@@ -36,8 +40,6 @@ export interface TestBridge {
   waitForEnd(id: string, timeoutMs?: number): Promise<CallResource>;
   close(): Promise<void>;
 }
-
-const ENDED: readonly CallStatus[] = ['completed', 'busy', 'no-answer', 'failed', 'canceled'];
 
 /** A sandbox bridge on a free port with a real Redis (its own key prefix), simulators speeded up. */
 export async function startTestBridge(
@@ -53,7 +55,9 @@ export async function startTestBridge(
     ...env,
   });
   const redisUrl = config.redisUrl ?? REDIS_URL;
-  const bridge = await createBridge(config, options.log ?? silentLogger());
+  const log = options.log ?? silentLogger();
+  const sandbox = await startSandbox(config, log);
+  const bridge = await createBridge(config, log, sandbox.services);
   const url = await bridge.listen();
   const api: TestBridge['api'] = async (path, init = {}) => {
     const headers = new Headers(init.headers);
@@ -86,6 +90,7 @@ export async function startTestBridge(
   };
   return {
     bridge,
+    sandbox,
     url,
     prefix,
     api,
@@ -102,7 +107,7 @@ export async function startTestBridge(
     waitForCall,
     async waitForEnd(id, timeoutMs = 20_000) {
       if (options.redis === false)
-        return waitForCall(id, (call) => ENDED.includes(call.status) && call.endReason !== null, timeoutMs);
+        return waitForCall(id, (call) => TERMINAL_STATUSES.includes(call.status) && call.endReason !== null, timeoutMs);
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         // `call.ended` is the contract's signal that the transcript is complete.
@@ -116,6 +121,7 @@ export async function startTestBridge(
     },
     async close() {
       await bridge.shutdown(0);
+      await sandbox.close();
       if (options.redis !== false) await cleanRedis(prefix, redisUrl).catch(() => undefined);
     },
   };

@@ -2,12 +2,11 @@ import { GoogleGenAI } from '@google/genai';
 import type { CallRecord } from '../model/call-record';
 import type { GeminiSettings } from '../config/load-config';
 import type { Logger } from '../shared/logger';
-import { LiveConnection } from './gemini-live-session';
+import { GeminiLiveSession } from './gemini-live-session';
 import { greetingInstruction, liveConnectConfig } from './live-session-config';
 
 interface Prepared {
-  connection: LiveConnection;
-  ready: Promise<void>;
+  session: GeminiLiveSession;
   expiry: NodeJS.Timeout;
 }
 
@@ -35,54 +34,38 @@ export class AgentConnector {
 
   prewarm(call: CallRecord): void {
     if (call.mode !== 'agent' || !call.agent || this.prepared.has(call.id)) return;
-    const { connection, ready } = this.open(call, this.log.child({ callId: call.id }));
-    ready.catch((error: unknown) =>
-      this.log.warn(
-        { err: error, callId: call.id },
-        'pre-warming Gemini Live failed; will retry when the stream starts',
-      ),
-    );
+    const session = this.open(call, this.log.child({ callId: call.id }));
     // An unanswered call never claims its session.
     const expiry = setTimeout(() => this.discard(call.id), (call.ringTimeoutSec + 60) * 1000);
     expiry.unref();
-    this.prepared.set(call.id, { connection, ready, expiry });
+    this.prepared.set(call.id, { session, expiry });
   }
 
-  /** The call's session: the pre-warmed one when it is healthy, else a new one. */
-  async claim(call: CallRecord, log: Logger): Promise<LiveConnection> {
+  /** The call's session: the pre-warmed one, else a new one. */
+  claim(call: CallRecord, log: Logger): GeminiLiveSession {
     const prepared = this.prepared.get(call.id);
-    if (prepared) {
-      this.prepared.delete(call.id);
-      clearTimeout(prepared.expiry);
-      try {
-        await prepared.ready;
-        return prepared.connection;
-      } catch {
-        prepared.connection.close();
-      }
-    }
-    const fresh = this.open(call, log);
-    await fresh.ready;
-    return fresh.connection;
+    if (!prepared) return this.open(call, log);
+    this.prepared.delete(call.id);
+    clearTimeout(prepared.expiry);
+    return prepared.session;
   }
 
-  private open(call: CallRecord, log: Logger): { connection: LiveConnection; ready: Promise<void> } {
+  private open(call: CallRecord, log: Logger): GeminiLiveSession {
     const agent = call.agent ?? { prompt: '' };
-    const connection = new LiveConnection(
-      this.ai,
-      this.settings.model,
-      (handle) => liveConnectConfig(agent, call.language, handle),
+    return new GeminiLiveSession({
+      ai: this.ai,
+      model: this.settings.model,
+      config: (handle) => liveConnectConfig(agent, call.language, handle),
+      firstText: greetingInstruction(agent.greeting),
       log,
-    );
-    const ready = connection.open().then(() => connection.sendText(greetingInstruction(agent.greeting)));
-    return { connection, ready };
+    });
   }
 
   private discard(callId: string): void {
     const prepared = this.prepared.get(callId);
     if (!prepared) return;
     this.prepared.delete(callId);
-    prepared.connection.close();
+    prepared.session.close();
   }
 
   close(): void {

@@ -1,42 +1,48 @@
 import type { LiveFeed } from '../delivery/live-feed';
 import type { Logger } from '../shared/logger';
 import type { BridgeMetrics } from '../shared/metrics';
-import type { InboundMessage } from '../twilio/media-stream-codec';
+import type { MediaTrack } from '../model/media-track';
 import type { EndReason } from '../shared/wire-types';
 import type { CallRecord } from '../model/call-record';
+import type { MediaSink } from '../twilio/telephony-output';
 import type { CallLifecycle } from './call-lifecycle';
-import type { MediaOutput, ModeHandler, ModeHandlerFactory } from './media-port';
+import type { Conversation, ConversationFactory, StreamHandle } from './media-port';
+
+export interface MediaStreamSessionParts {
+  call: CallRecord;
+  streamSid: string;
+  callSid: string;
+  sink: MediaSink;
+  lifecycle: CallLifecycle;
+  conversation: ConversationFactory;
+  log: Logger;
+  live?: LiveFeed;
+  metrics?: BridgeMetrics;
+  /** Told once the stream has finished and its end is recorded. */
+  onFinished?: () => void;
+}
 
 /**
- * One call's media stream on this bridge instance: owns the mode handler, the transcript clock
- * and the max-duration timer, and reports the stream's end to the call service.
+ * One call's media stream on this bridge instance: owns the conversation, the transcript clock
+ * and the max-duration timer, and reports the stream's end to the call lifecycle.
  */
-export class CallSession {
-  private readonly handler: ModeHandler;
+export class MediaStreamSession implements StreamHandle {
+  private readonly conversation: Conversation;
   private readonly startedAt = performance.now();
   private readonly maxDurationTimer: NodeJS.Timeout;
   private finishing?: Promise<void>;
 
-  constructor(
-    readonly call: CallRecord,
-    readonly streamSid: string,
-    private readonly callSid: string,
-    output: MediaOutput,
-    private readonly calls: CallLifecycle,
-    factory: ModeHandlerFactory,
-    private readonly log: Logger,
-    live?: LiveFeed,
-    metrics?: BridgeMetrics,
-  ) {
-    this.handler = factory({
+  constructor(private readonly parts: MediaStreamSessionParts) {
+    const { call, lifecycle, live } = parts;
+    this.conversation = parts.conversation({
       call,
-      streamSid,
-      output,
-      log,
-      metrics,
+      streamSid: parts.streamSid,
+      output: parts.sink,
+      log: parts.log,
+      metrics: parts.metrics,
       elapsedMs: () => performance.now() - this.startedAt,
       addTranscript: async (entries) => {
-        await this.calls.addTranscript(call.id, entries);
+        await lifecycle.addTranscript(call.id, entries);
       },
       endCall: (reason) => this.endCall(reason),
       interim: (speaker, text, startMs) =>
@@ -47,32 +53,29 @@ export class CallSession {
     this.maxDurationTimer = setTimeout(() => void this.endCall('max-duration'), remainingMs);
   }
 
-  handle(message: InboundMessage): void {
-    switch (message.event) {
-      case 'media':
-        this.handler.media(message.track, message.audio, message.timestampMs);
-        break;
-      case 'mark':
-        this.handler.mark(message.name);
-        break;
-      case 'dtmf':
-        // Which key is never logged: callers type PINs and card numbers.
-        this.log.info('keypad key pressed');
-        this.handler.dtmf(message.digit);
-        break;
-      case 'stop':
-        void this.finish();
-        break;
-      default:
-        this.log.warn({ event: message.event }, 'dropped a second start/connected message');
-    }
+  get streamSid(): string {
+    return this.parts.streamSid;
   }
 
-  async endCall(reason: EndReason): Promise<void> {
+  media(track: MediaTrack, audio: Buffer, timestampMs: number): void {
+    this.conversation.media(track, audio, timestampMs);
+  }
+
+  mark(name: string): void {
+    this.conversation.mark(name);
+  }
+
+  dtmf(digit: string): void {
+    // Which key is never logged: callers type PINs and card numbers.
+    this.parts.log.info('keypad key pressed');
+    this.conversation.dtmf(digit);
+  }
+
+  private async endCall(reason: EndReason): Promise<void> {
     try {
-      await this.calls.endCall(this.call.id, reason, this.callSid);
+      await this.parts.lifecycle.endCall(this.parts.call.id, reason, this.parts.callSid);
     } catch (error) {
-      this.log.error({ err: error, reason }, 'could not end the call');
+      this.parts.log.error({ err: error, reason }, 'could not end the call');
     }
   }
 
@@ -81,12 +84,13 @@ export class CallSession {
     this.finishing ??= (async () => {
       clearTimeout(this.maxDurationTimer);
       try {
-        await this.handler.finish();
+        await this.conversation.finish();
       } catch (error) {
-        this.log.error({ err: error }, 'mode handler failed while finishing');
+        this.parts.log.error({ err: error }, 'the conversation failed while finishing');
       }
-      await this.calls.mediaFinished(this.call.id);
-      this.log.info('media stream finished');
+      await this.parts.lifecycle.mediaFinished(this.parts.call.id);
+      this.parts.log.info('media stream finished');
+      this.parts.onFinished?.();
     })();
     return this.finishing;
   }

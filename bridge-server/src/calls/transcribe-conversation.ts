@@ -1,5 +1,6 @@
 import type { SpeechClient } from '@google-cloud/speech';
-import type { MediaContext, ModeHandler } from './media-port';
+import type { Conversation, ConversationContext } from './media-port';
+import { TranscriptWriter } from './transcript-writer';
 import type { MediaTrack } from '../model/media-track';
 import type { Speaker } from '../shared/wire-types';
 import { EndlessSpeechStream } from '../stt/endless-speech-stream';
@@ -9,22 +10,20 @@ import { EndlessSpeechStream } from '../stt/endless-speech-stream';
  * stream (inbound = the callee, outbound = the party at connectTo). Final results are stored in
  * spoken order and emitted as `call.transcript`; interim ones only go to live viewers.
  */
-export class TranscribeHandler implements ModeHandler {
+export class TranscribeConversation implements Conversation {
   private readonly streams: Record<MediaTrack, EndlessSpeechStream>;
-  private writes: Promise<void> = Promise.resolve();
+  private readonly writer: TranscriptWriter;
   private finished = false;
 
-  constructor(
-    private readonly context: MediaContext,
-    client: SpeechClient,
-  ) {
+  constructor(context: ConversationContext, client: SpeechClient) {
+    this.writer = new TranscriptWriter(context);
     const stream = (speaker: Speaker) =>
       new EndlessSpeechStream(
         client,
         { languageCode: context.call.language, audioTopic: `Phone call ${context.call.id}, ${speaker} side` },
         {
-          interim: (text, startMs) => context.interim(speaker, text, startMs),
-          final: (entry) => this.store(speaker, entry),
+          interim: (text, startMs) => this.writer.interim(speaker, text, startMs),
+          final: (entry) => this.writer.add({ speaker, ...entry }),
         },
         context.log,
       );
@@ -44,15 +43,9 @@ export class TranscribeHandler implements ModeHandler {
     // Key presses are logged by the session; they are not part of a transcript.
   }
 
-  private store(speaker: Speaker, entry: { text: string; startMs: number; endMs: number }): void {
-    this.writes = this.writes
-      .then(() => this.context.addTranscript([{ speaker, ...entry }]))
-      .catch((error: unknown) => this.context.log.error({ err: error }, 'could not store a transcript entry'));
-  }
-
   async finish(): Promise<void> {
     this.finished = true;
     await Promise.all([this.streams.inbound.finish(), this.streams.outbound.finish()]);
-    await this.writes;
+    await this.writer.flushed();
   }
 }

@@ -3,7 +3,7 @@
  * is reported together. Nothing else in the bridge reads `process.env`.
  */
 
-import { TargetPolicy } from '../delivery/target-policy';
+import { allowedHostProblems } from './allowed-hosts';
 
 export const DEFAULT_GEMINI_MODEL = 'gemini-2.5-flash-native-audio-preview-09-2025';
 
@@ -200,7 +200,7 @@ export function loadConfig(env: Env = process.env): BridgeConfig {
   }
   const webhookAllowedHosts = r.list('WEBHOOK_ALLOWED_HOSTS');
   if (webhookAllowedHosts)
-    for (const problem of TargetPolicy.entryProblems(webhookAllowedHosts))
+    for (const problem of allowedHostProblems(webhookAllowedHosts))
       r.problems.push(`WEBHOOK_ALLOWED_HOSTS: ${problem}`);
   const logLevel = r.text('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel))

@@ -2,6 +2,10 @@ import type { DeliveryStore, DeliveryTarget, Subscription } from '../store/deliv
 import type { CallEventType, DeliveredEvent } from '../shared/wire-types';
 import type { EventPublisher } from './event-publisher';
 
+export interface CallEndObserver {
+  callEnded(callId: string): Promise<void>;
+}
+
 export function subscriptionTarget(subscription: Subscription): DeliveryTarget {
   return { kind: 'subscription', id: subscription.id, url: subscription.url, secret: subscription.secret };
 }
@@ -12,29 +16,19 @@ export function subscriptionTarget(subscription: Subscription): DeliveryTarget {
  * delivery worker, and for `call.ended` to the waiters.
  */
 export class EventHub implements EventPublisher {
-  private onCallEnded?: (callId: string) => Promise<void>;
-
   constructor(
     private readonly store: DeliveryStore,
     private readonly wakeWorker: () => void,
+    /** Told of each call's end once its `call.ended` is stored (the waiters). */
+    private readonly callEndObservers: readonly CallEndObserver[] = [],
   ) {}
-
-  /** The waiters' hook, set once they exist (they publish through the hub too). */
-  whenCallEnded(listener: (callId: string) => Promise<void>): void {
-    this.onCallEnded = listener;
-  }
 
   async publish(event: DeliveredEvent): Promise<void> {
     const targets = event.type === 'waiter.done' ? [] : await this.subscribersOf(event.type);
     await this.store.recordEvent(event, JSON.stringify(event), targets);
     if (targets.length > 0) this.wakeWorker();
-    if (event.type === 'call.ended') await this.onCallEnded?.(event.call.id);
-  }
-
-  /** An event for exactly one target (a waiter's resume URL). */
-  async publishTo(event: DeliveredEvent, target: DeliveryTarget): Promise<void> {
-    await this.store.recordEvent(event, JSON.stringify(event), [target]);
-    this.wakeWorker();
+    if (event.type === 'call.ended')
+      for (const observer of this.callEndObservers) await observer.callEnded(event.call.id);
   }
 
   private async subscribersOf(type: CallEventType): Promise<DeliveryTarget[]> {

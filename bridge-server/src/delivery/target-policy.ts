@@ -1,5 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOneOptions } from 'node:dns';
-import { BlockList, isIP } from 'node:net';
+import { BlockList } from 'node:net';
+import { addressFamily } from '../config/allowed-hosts';
 
 /**
  * The one policy for every URL the API accepts as a place to send something (subscriptions,
@@ -42,13 +43,6 @@ const METADATA_HOSTS = new Set([
 const LOOPBACK = new BlockList();
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
 LOOPBACK.addAddress('::1', 'ipv6');
-
-type Family = 'ipv4' | 'ipv6';
-
-function familyOf(address: string): Family | undefined {
-  const version = isIP(address);
-  return version === 4 ? 'ipv4' : version === 6 ? 'ipv6' : undefined;
-}
 
 /** `example.com.` and `[::1]` as URL hostnames, in the form names and addresses are compared in. */
 function bareHost(hostname: string): string {
@@ -96,7 +90,7 @@ export class TargetPolicy {
     this.allowedRanges = new BlockList();
     for (const entry of options.allowedHosts) {
       const [address, bits] = entry.split('/');
-      const family = familyOf(address);
+      const family = addressFamily(address);
       if (family)
         this.allowedRanges.addSubnet(
           address,
@@ -106,24 +100,6 @@ export class TargetPolicy {
       else if (entry.startsWith('*.')) this.allowedSuffixes.push(bareHost(entry.slice(1)));
       else this.allowedNames.push(bareHost(entry));
     }
-  }
-
-  /** Parses an entry list (WEBHOOK_ALLOWED_HOSTS); the problems found, for the configuration report. */
-  static entryProblems(entries: readonly string[]): string[] {
-    const problems: string[] = [];
-    for (const entry of entries) {
-      const [address, bits, extra] = entry.split('/');
-      const family = familyOf(address);
-      const maxBits = family === 'ipv4' ? 32 : 128;
-      if (family && (extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits))))
-        problems.push(`"${entry}" is not a valid CIDR range`);
-      else if (
-        !family &&
-        (bits !== undefined || !/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(entry))
-      )
-        problems.push(`"${entry}" is neither a host name nor a CIDR range`);
-    }
-    return problems;
   }
 
   /**
@@ -142,7 +118,7 @@ export class TargetPolicy {
     const host = bareHost(parsed.hostname);
     if (!host) return 'must name a host';
     const port = Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));
-    return familyOf(host) ? this.addressRefusal(host, port) : this.nameRefusal(host);
+    return addressFamily(host) ? this.addressRefusal(host, port) : this.nameRefusal(host);
   }
 
   private nameRefusal(host: string): string | undefined {
@@ -162,7 +138,7 @@ export class TargetPolicy {
 
   /** Why a connection to `address:port` is refused, or undefined. */
   addressRefusal(address: string, port: number, allowedByName = false): string | undefined {
-    const family = familyOf(address);
+    const family = addressFamily(address);
     if (!family) return 'is not an IP address';
     if (ALWAYS_REFUSED.check(address, family))
       return 'is a link-local, metadata or non-unicast address, which is never a target';
@@ -202,7 +178,7 @@ export class TargetPolicy {
 }
 
 function isLoopbackName(host: string): boolean {
-  const family = familyOf(host);
+  const family = addressFamily(host);
   return host === 'localhost' || (family !== undefined && LOOPBACK.check(host, family));
 }
 
@@ -217,7 +193,7 @@ export async function targetRefusal(policy: TargetPolicy, url: string): Promise<
   if (refusal) return refusal;
   const parsed = new URL(url);
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
-  if (isIP(host)) return undefined;
+  if (addressFamily(host)) return undefined;
   const port = Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(undefined), API_TIME_LOOKUP_MS);

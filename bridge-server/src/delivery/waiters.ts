@@ -1,5 +1,5 @@
-import type { CallService } from '../calls/call-service';
 import { isTerminal } from '../model/call-record';
+import type { CallReader } from '../store/call-reader';
 import { BridgeError } from '../shared/errors';
 import { isId, newId } from '../shared/ids';
 import type { Logger } from '../shared/logger';
@@ -7,7 +7,7 @@ import { RateLimitedLog } from '../shared/rate-limited-log';
 import type { DeliveryStore, Waiter } from '../store/delivery-store';
 import type { WaiterDoneEvent } from '../shared/wire-types';
 
-import type { EventHub } from './event-hub';
+import type { CallEndObserver } from './event-hub';
 import {
   checkTargetResolves,
   deliveryRequestParser,
@@ -23,21 +23,20 @@ import { newWebhookSecret } from './webhook-signature';
  * registering request, a call's end or the timeout sweep gets there first delivers; the store's
  * settle step makes sure only one does, on any instance.
  */
-export class WaiterService {
+export class WaiterService implements CallEndObserver {
   private sweeper?: NodeJS.Timeout;
   private readonly parse: DeliveryRequestParser;
   private readonly warnings: RateLimitedLog;
 
   constructor(
     private readonly store: DeliveryStore,
-    private readonly calls: CallService,
-    private readonly hub: EventHub,
+    private readonly calls: CallReader,
+    private readonly wakeWorker: () => void,
     private readonly log: Logger,
     private readonly policy: TargetPolicy,
   ) {
     this.parse = deliveryRequestParser(policy);
     this.warnings = new RateLimitedLog(() => log);
-    hub.whenCallEnded((callId) => this.callEnded(callId));
   }
 
   async register(
@@ -76,7 +75,7 @@ export class WaiterService {
     return visible;
   }
 
-  private async callEnded(callId: string): Promise<void> {
+  async callEnded(callId: string): Promise<void> {
     for (const id of await this.store.waiterIdsForCall(callId)) {
       const waiter = await this.store.getWaiter(id);
       if (waiter) await this.deliverIfAllEnded(waiter);
@@ -102,7 +101,9 @@ export class WaiterService {
       calls,
     };
     this.log.info({ waiterId: waiter.id, timedOut, calls: waiter.callIds.length }, 'waiter done');
-    await this.hub.publishTo(event, { kind: 'waiter', id: waiter.id, url: waiter.url, secret: waiter.secret });
+    const target = { kind: 'waiter' as const, id: waiter.id, url: waiter.url, secret: waiter.secret };
+    await this.store.recordEvent(event, JSON.stringify(event), [target]);
+    this.wakeWorker();
   }
 
   /** Delivers `timedOut: true` for waiters past their deadline; runs on every instance. */

@@ -1,17 +1,14 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { CallSession } from '../calls/media-stream-session';
-import type { CallLifecycle } from '../calls/call-lifecycle';
-import type { MediaOutput, ModeHandlerFactory } from '../calls/media-port';
-import type { LiveFeed } from '../delivery/live-feed';
+import type { MediaStreamPort, StreamHandle } from '../calls/media-port';
 import { isId } from '../shared/ids';
 import { RateLimitedLog } from '../shared/rate-limited-log';
 import type { Logger } from '../shared/logger';
 import type { BridgeMetrics } from '../shared/metrics';
 import { decodeInbound, MediaStreamEncoder, type InboundMessage } from '../twilio/media-stream-codec';
 import { isValidTwilioSignature, mediaStreamUrl, TWILIO_SIGNATURE_HEADER } from '../twilio/twilio-signature';
-import type { CallMode } from '../shared/wire-types';
+import type { MediaSink } from '../twilio/telephony-output';
 
 /** Twilio's messages are well under 1 KB; a start with many parameters stays far below this. */
 export const MEDIA_MAX_PAYLOAD_BYTES = 64 * 1024;
@@ -22,19 +19,19 @@ export const CLOSE_UNSUPPORTED_DATA = 1003;
 export const CLOSE_POLICY_VIOLATION = 1008;
 
 export interface MediaSocketOptions {
-  calls: CallLifecycle;
-  handlers: Record<CallMode, ModeHandlerFactory>;
+  /** Where decoded streams go: the calls they belong to. */
+  streams: MediaStreamPort;
   authToken: () => string;
   publicUrl: () => string;
   log: Logger;
   metrics: BridgeMetrics;
-  live?: LiveFeed;
 }
 
 /**
- * `WS /twilio/media`: checks the upgrade's X-Twilio-Signature, then runs one connection per
- * stream. Bad messages are dropped with a log line; a binary frame closes with 1003, an
- * oversized one with 1009 (ws enforces maxPayload), and a start for an unknown call with 1008.
+ * `WS /twilio/media`, Twilio's transport and nothing else: checks the upgrade's
+ * X-Twilio-Signature, decodes each message and feeds the stream port. Bad messages are dropped
+ * with a log line; a binary frame closes with 1003, an oversized one with 1009 (ws enforces
+ * maxPayload), and a start the port refuses with 1008.
  */
 export class MediaSocketServer {
   private readonly wss = new WebSocketServer({
@@ -43,7 +40,6 @@ export class MediaSocketServer {
     perMessageDeflate: false,
   });
   private readonly refusals = new RateLimitedLog(() => this.options.log);
-  readonly sessions = new Set<CallSession>();
 
   constructor(private readonly options: MediaSocketOptions) {}
 
@@ -64,12 +60,8 @@ export class MediaSocketServer {
       this.refusals.warn('signature', { url }, 'refused a media socket with a missing or invalid X-Twilio-Signature');
       return refuse(socket, 403, 'Forbidden');
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => new MediaConnection(ws, this.options, this.sessions));
-  }
-
-  /** Ends every stream on this instance (shutdown). */
-  async finishAll(): Promise<void> {
-    await Promise.all([...this.sessions].map((session) => session.finish()));
+    // The raw socket is ws's too: corking it turns a burst of frames into one write.
+    this.wss.handleUpgrade(request, socket, head, (ws) => new MediaConnection(ws, socket, this.options));
   }
 
   close(): void {
@@ -83,7 +75,8 @@ function refuse(socket: Duplex, status: number, reason: string): void {
 }
 
 class MediaConnection {
-  private session?: CallSession;
+  private stream?: StreamHandle;
+  private streamSid?: string;
   private starting = false;
   private readonly queued: InboundMessage[] = [];
   private log: Logger;
@@ -91,8 +84,8 @@ class MediaConnection {
 
   constructor(
     private readonly ws: WebSocket,
+    private readonly socket: Duplex,
     private readonly options: MediaSocketOptions,
-    private readonly sessions: Set<CallSession>,
   ) {
     this.log = options.log.child({ socket: 'media' });
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
@@ -111,7 +104,7 @@ class MediaConnection {
       this.options.metrics.droppedMessages.inc({ reason: decoded.reason });
       this.warnings.warn(
         decoded.reason,
-        { reason: decoded.reason, detail: decoded.detail, streamSid: this.session?.streamSid },
+        { reason: decoded.reason, detail: decoded.detail, streamSid: this.streamSid },
         'dropped a media-stream message',
       );
       return;
@@ -119,22 +112,19 @@ class MediaConnection {
     const message = decoded.message;
     if (message.event === 'connected') return;
     if (message.event === 'start') {
-      if (this.session || this.starting)
-        return this.warnings.warn('second-start', {}, 'dropped a second start message');
+      if (this.stream || this.starting) return this.warnings.warn('second-start', {}, 'dropped a second start message');
       this.starting = true;
       void this.start(message);
       return;
     }
-    if (this.session) {
-      if (message.streamSid && message.streamSid !== this.session.streamSid) {
-        this.warnings.warn(
+    if (this.stream) {
+      if (message.streamSid && message.streamSid !== this.streamSid)
+        return this.warnings.warn(
           'unknown-stream-sid',
           { event: message.event },
           'dropped a message for an unknown streamSid',
         );
-        return;
-      }
-      this.session.handle(message);
+      this.deliver(this.stream, message);
     } else if (this.starting && this.queued.length < MAX_QUEUED_BEFORE_READY) {
       this.queued.push(message);
     } else {
@@ -142,61 +132,63 @@ class MediaConnection {
     }
   }
 
+  private deliver(stream: StreamHandle, message: InboundMessage): void {
+    switch (message.event) {
+      case 'media':
+        return stream.media(message.track, message.audio, message.timestampMs);
+      case 'mark':
+        return stream.mark(message.name);
+      case 'dtmf':
+        return stream.dtmf(message.digit);
+      case 'stop':
+        void stream.finish();
+        return;
+      default:
+        this.log.warn({ event: message.event }, 'dropped a second start/connected message');
+    }
+  }
+
   private async start(message: Extract<InboundMessage, { event: 'start' }>): Promise<void> {
     const { callId, streamToken } = message.customParameters;
-    const claim = await this.options.calls.claimMediaStream(callId, streamToken).catch((error: unknown) => {
-      this.log.warn({ err: error }, 'could not read the call at stream start');
-      return { refused: 'store unavailable' as const };
-    });
-    if ('refused' in claim) {
+    const { streamSid, callSid } = message;
+    const started = await this.options.streams.start(
+      { callId, streamToken, streamSid, callSid },
+      this.sink(streamSid),
+      this.options.log,
+    );
+    if ('refused' in started) {
       this.log.warn(
-        { callId: isId('call', callId) ? callId : undefined, streamSid: message.streamSid, reason: claim.refused },
+        { callId: isId('call', callId) ? callId : undefined, streamSid, reason: started.refused },
         'refused a media stream start; closing with 1008',
       );
       this.ws.close(CLOSE_POLICY_VIOLATION, 'stream refused');
       return;
     }
-    const { call } = claim;
+    this.log = this.options.log.child({ callId, streamSid });
     if (this.ws.readyState !== this.ws.OPEN) {
-      await this.options.calls.mediaFinished(call.id);
+      await started.finish();
       return;
     }
-    this.log = this.options.log.child({ callId: call.id, streamSid: message.streamSid });
-    const session = new CallSession(
-      call,
-      message.streamSid,
-      message.callSid,
-      this.output(message.streamSid),
-      this.options.calls,
-      this.options.handlers[call.mode],
-      this.log,
-      this.options.live,
-      this.options.metrics,
-    );
-    this.session = session;
-    this.sessions.add(session);
-    this.options.metrics.activeStreams.inc();
-    this.log.info({ mode: call.mode }, 'media stream started');
-    for (const queued of this.queued.splice(0)) session.handle(queued);
+    this.stream = started;
+    this.streamSid = streamSid;
+    for (const queued of this.queued.splice(0)) this.deliver(started, queued);
   }
 
-  private output(streamSid: string): MediaOutput {
+  private sink(streamSid: string): MediaSink {
     const encoder = new MediaStreamEncoder(streamSid);
     const send = (message: string | Buffer) => {
       if (this.ws.readyState === this.ws.OPEN) this.ws.send(message, { binary: false });
     };
-    // ws keeps its net.Socket private; corking it turns a burst of frames into one writev.
-    const socket = (this.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
     return {
       sendMedia: (frame) => send(encoder.media(frame)),
       sendMark: (name) => send(encoder.mark(name)),
       clear: () => send(encoder.clear()),
       batch: (run) => {
-        socket?.cork();
+        this.socket.cork();
         try {
           run();
         } finally {
-          socket?.uncork();
+          this.socket.uncork();
         }
       },
     };
@@ -204,11 +196,6 @@ class MediaConnection {
 
   private onClose(): void {
     this.warnings.flush();
-    const session = this.session;
-    if (!session) return;
-    void session.finish().finally(() => {
-      this.sessions.delete(session);
-      this.options.metrics.activeStreams.dec();
-    });
+    void this.stream?.finish();
   }
 }

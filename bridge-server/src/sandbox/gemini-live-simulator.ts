@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../shared/logger';
 import { DEMO_SCENARIO, scenarioName, type AgentScenario } from './agent-scenario';
-import type { LoadProbe } from './load-probe';
-import { SimulatedAgentSession, type ConversationState, type SimulatedSessionRecord } from './simulated-agent-session';
+import type { FrameTelemetry } from './frame-telemetry';
+import type { ConversationPosition, SimulatedSessionRecord } from './session-record';
+import { SimulatedAgentSession } from './simulated-agent-session';
 
 /** The SDK asks for `<base>/ws/google.ai.generativelanguage.<version>.GenerativeService.BidiGenerateContent?key=...`. */
 const BIDI_PATH = /^\/+ws\/google\.ai\.generativelanguage\.[\w]+\.GenerativeService\.BidiGenerateContent$/;
@@ -14,7 +15,7 @@ export interface GeminiSimulatorOptions {
   log: Logger;
   speed?: number;
   /** Load testing: every session is timed and counted here, keyed by the prompt's `#call:<key>`. */
-  probe?: LoadProbe;
+  telemetry?: FrameTelemetry;
 }
 
 /**
@@ -28,7 +29,7 @@ export class GeminiLiveSimulator {
   /** Answer every upgrade with 503, as an unreachable Gemini would fail. */
   refuseConnections = false;
   speed: number;
-  private readonly conversations = new Map<string, ConversationState>();
+  private readonly conversations = new Map<string, ConversationPosition>();
   private readonly server: Server;
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly log: Logger;
@@ -89,7 +90,7 @@ export class GeminiLiveSimulator {
       .map((p) => p.text ?? '')
       .join('');
     const scenario = this.scenarios.get(scenarioName(instruction) ?? '') ?? DEMO_SCENARIO;
-    const state: ConversationState = known ?? { calleeTurn: 0, agentTurns: 0, fired: new Set() };
+    const state: ConversationPosition = known ?? { calleeTurn: 0, agentTurns: 0, fired: new Set() };
     const record: SimulatedSessionRecord = {
       setup,
       resumedFrom: handle,
@@ -105,28 +106,29 @@ export class GeminiLiveSimulator {
       this.conversations.set(newHandle, state);
       send({ sessionResumptionUpdate: { newHandle, resumable: true } });
     };
-    const probeKey = /#call:(\S+)/.exec(instruction)?.[1];
-    const probe = this.options.probe && probeKey ? { probe: this.options.probe, key: probeKey } : undefined;
-    const session = new SimulatedAgentSession(
+    const telemetryKey = /#call:(\S+)/.exec(instruction)?.[1];
+    const telemetry =
+      this.options.telemetry && telemetryKey ? { report: this.options.telemetry, key: telemetryKey } : undefined;
+    const session = new SimulatedAgentSession({
       ws,
       scenario,
       state,
       record,
-      this.speed,
-      this.log,
-      (newHandle) => {
+      speed: this.speed,
+      log: this.log,
+      onTurn: (newHandle) => {
         rememberAs(newHandle);
         this.connectionEvents(ws, scenario, state);
       },
-      probe,
-    );
+      telemetry,
+    });
     send({ setupComplete: {} });
     rememberAs(`handle_${randomBytes(8).toString('hex')}`);
     return session;
   }
 
   /** Scripted trouble after a given number of agent turns, once per conversation. */
-  private connectionEvents(ws: WebSocket, scenario: AgentScenario, state: ConversationState): void {
+  private connectionEvents(ws: WebSocket, scenario: AgentScenario, state: ConversationPosition): void {
     const once = (name: string, turns: number | undefined) =>
       turns === state.agentTurns && !state.fired.has(name) && state.fired.add(name);
     if (once('goAway', scenario.goAwayAfterTurns)) {

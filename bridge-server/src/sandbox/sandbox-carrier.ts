@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../shared/logger';
 import { scriptForNumber, type CalleeScript } from './callee-script';
-import type { LoadProbe } from './load-probe';
+import type { FrameTelemetry } from './frame-telemetry';
 import { SimulatedCall } from './simulated-call';
 
 const CALLS_PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Calls(?:\/(CA[0-9a-f]{32}))?\.json$/;
@@ -15,7 +15,7 @@ export interface SandboxCarrierOptions {
   accountSid?: string;
   authToken?: string;
   /** Load testing: every stream is timed and counted here. */
-  probe?: LoadProbe;
+  telemetry?: FrameTelemetry;
   /** Script for numbers without one of their own (default: by the last four digits). */
   defaultScript?: (to: string) => CalleeScript;
 }
@@ -112,9 +112,7 @@ export class SandboxCarrier {
         timeLimitSec: Number(form.get('TimeLimit') ?? 14400),
       },
       this.scripts.get(to) ?? (this.options.defaultScript ?? scriptForNumber)(to),
-      this.speed,
-      this.log,
-      this.options.probe,
+      { speed: this.speed, log: this.log, telemetry: this.options.telemetry },
     );
     this.calls.set(call.sid, call);
     call.start();

@@ -2,32 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type WebSocket from 'ws';
 import type { Logger } from '../shared/logger';
 import { DEFAULT_GREETING, fragmentsOf, type AgentScenario } from './agent-scenario';
-import type { LoadProbe } from './load-probe';
+import type { FrameTelemetry } from './frame-telemetry';
 import { VOICEMAIL_GREETING } from './callee-script';
-import { framePitchHz, toneShare } from './simulated-hearing';
+import type { ConversationPosition, SimulatedSessionRecord } from './session-record';
+import { framePitchHz, isVoicedPcm, pcmOfBase64, toneShare } from './simulated-hearing';
 import { speakingTimeMs, voicedPcm } from './speech-synth';
 
-/** What the simulator saw of one session, for tests. */
-export interface SimulatedSessionRecord {
-  setup: Record<string, unknown>;
-  resumedFrom?: string;
-  audioChunksReceived: number;
-  textTurns: string[];
-  toolResponses: { id: string; name: string }[];
-  audioStreamEnded: boolean;
-  /** performance.now() of each `interrupted` sent. */
-  interruptedAt: number[];
-}
-
-/** Conversation position, kept by resumption handle so a resumed session carries on. */
-export interface ConversationState {
-  calleeTurn: number;
-  agentTurns: number;
-  /** Scripted connection events already played (each happens once per conversation). */
-  fired: Set<string>;
-}
-
-const VOICE_RMS = 800;
 /** A voice pitched above this is the voicemail greeting's (the sandbox's people speak lower). */
 const MACHINE_PITCH_HZ = 190;
 const BEEP_HZ = 1000;
@@ -36,6 +16,20 @@ const TONE_SHARE = 0.7;
 const BEEP_MIN_FRAMES = 10;
 const END_OF_SPEECH_MS = 500;
 const CHUNK_MS = 100;
+const AGENT_AUDIO_MIME = 'audio/pcm;rate=24000';
+
+export interface SimulatedAgentSessionOptions {
+  ws: WebSocket;
+  scenario: AgentScenario;
+  /** Where the conversation is (kept across resumption). */
+  state: ConversationPosition;
+  record: SimulatedSessionRecord;
+  speed: number;
+  log: Logger;
+  /** The agent finished a turn: a new resumption handle is due (and any scripted trouble). */
+  onTurn: (handle: string) => void;
+  telemetry?: { report: FrameTelemetry; key: string };
+}
 
 /**
  * One BidiGenerateContent session of the simulated Gemini Live: speaks scripted replies as 24 kHz
@@ -53,19 +47,10 @@ export class SimulatedAgentSession {
   private replyTimer?: NodeJS.Timeout;
   private replyId = 0;
 
-  constructor(
-    private readonly ws: WebSocket,
-    private readonly scenario: AgentScenario,
-    readonly state: ConversationState,
-    readonly record: SimulatedSessionRecord,
-    private readonly speed: number,
-    private readonly log: Logger,
-    private readonly onTurn: (handle: string) => void,
-    private readonly probe?: { probe: LoadProbe; key: string },
-  ) {}
+  constructor(private readonly options: SimulatedAgentSessionOptions) {}
 
   private send(message: object): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
+    if (this.options.ws.readyState === this.options.ws.OPEN) this.options.ws.send(JSON.stringify(message));
   }
 
   handle(message: Record<string, unknown>): void {
@@ -81,17 +66,17 @@ export class SimulatedAgentSession {
       );
     if (realtime?.audio?.data) this.onAudio(realtime.audio.data);
     if (realtime?.audioStreamEnd) {
-      this.record.audioStreamEnded = true;
+      this.options.record.audioStreamEnded = true;
       if (this.speech) this.endOfSpeech(true);
     }
     for (const response of toolResponse?.functionResponses ?? [])
-      this.record.toolResponses.push({ id: response.id ?? '', name: response.name ?? '' });
+      this.options.record.toolResponses.push({ id: response.id ?? '', name: response.name ?? '' });
   }
 
   private onText(text: string): void {
-    this.record.textTurns.push(text);
+    this.options.record.textTurns.push(text);
     if (text.startsWith('(The callee pressed')) return;
-    if (this.scenario.continuousSpeech) return this.speakContinuously();
+    if (this.options.scenario.continuousSpeech) return this.speakContinuously();
     // The greeting is said word for word, quotes and all: everything between the first quote
     // after "exactly:" and the instruction's last one.
     this.greeting = /exactly: "([\s\S]*)"\s*$/.exec(text)?.[1] ?? DEFAULT_GREETING;
@@ -99,13 +84,10 @@ export class SimulatedAgentSession {
   }
 
   private onAudio(base64: string): void {
-    this.record.audioChunksReceived++;
-    if (this.probe) return this.probe.probe.calleeAudioReceived(this.probe.key);
-    const bytes = Buffer.from(base64, 'base64');
-    const pcm = new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + (bytes.length & ~1)));
-    let sum = 0;
-    for (const s of pcm) sum += s * s;
-    const voiced = pcm.length > 0 && Math.sqrt(sum / pcm.length) >= VOICE_RMS;
+    this.options.record.audioChunksReceived++;
+    if (this.options.telemetry) return this.options.telemetry.report.calleeAudioReceived(this.options.telemetry.key);
+    const pcm = pcmOfBase64(base64);
+    const voiced = isVoicedPcm(pcm);
     const now = performance.now();
     if (this.voicemailLeft) return;
     if (voiced && (this.toneFrames >= BEEP_MIN_FRAMES || toneShare(pcm, BEEP_HZ) > TONE_SHARE)) {
@@ -125,14 +107,14 @@ export class SimulatedAgentSession {
       this.speech.lastVoiceAt = now;
       if (now < this.speakingUntil) this.interrupt();
       this.progressTranscription(now);
-    } else if (this.speech && (now - this.speech.lastVoiceAt) * this.speed >= END_OF_SPEECH_MS) {
+    } else if (this.speech && (now - this.speech.lastVoiceAt) * this.options.speed >= END_OF_SPEECH_MS) {
       this.endOfSpeech(false);
     }
   }
 
   /** What the current speaker is saying: a voicemail greeting, or the callee's next line. */
   private heardLine(): string | undefined {
-    return this.speech?.machine ? VOICEMAIL_GREETING : this.scenario.calleeLines[this.state.calleeTurn];
+    return this.speech?.machine ? VOICEMAIL_GREETING : this.options.scenario.calleeLines[this.options.state.calleeTurn];
   }
 
   /** The beep after a voicemail greeting: the agent leaves its message and hangs up. */
@@ -147,7 +129,7 @@ export class SimulatedAgentSession {
     const line = this.heardLine();
     if (!line || !this.speech) return;
     const pieces = fragmentsOf(line, Math.max(2, Math.ceil(line.length / 8)));
-    const spokenFraction = ((now - this.speech.startedAt) * this.speed) / speakingTimeMs(line);
+    const spokenFraction = ((now - this.speech.startedAt) * this.options.speed) / speakingTimeMs(line);
     const due = Math.min(pieces.length - 1, Math.floor(spokenFraction * pieces.length));
     while (this.speech.sent < due)
       this.send({ serverContent: { inputTranscription: { text: pieces[this.speech.sent++] } } });
@@ -160,22 +142,25 @@ export class SimulatedAgentSession {
     if (!speech || !line) return;
     const pieces = fragmentsOf(line, Math.max(2, Math.ceil(line.length / 8)));
     // A callee who hung up mid-sentence said only part of the line.
-    const spokenFraction = hungUp ? ((speech.lastVoiceAt - speech.startedAt) * this.speed) / speakingTimeMs(line) : 1;
+    const spokenFraction = hungUp
+      ? ((speech.lastVoiceAt - speech.startedAt) * this.options.speed) / speakingTimeMs(line)
+      : 1;
     const said = Math.max(1, Math.min(pieces.length, Math.ceil(spokenFraction * pieces.length)));
     for (let i = speech.sent; i < said; i++) this.send({ serverContent: { inputTranscription: { text: pieces[i] } } });
     // A machine is not talked back to: the message waits for the beep.
     if (speech.machine) return;
-    const reply = this.scenario.replies[this.state.calleeTurn];
-    this.state.calleeTurn++;
-    if (reply && !hungUp) this.reply(reply, this.scenario.endCallAfterReply === this.state.calleeTurn - 1);
+    const reply = this.options.scenario.replies[this.options.state.calleeTurn];
+    this.options.state.calleeTurn++;
+    if (reply && !hungUp)
+      this.reply(reply, this.options.scenario.endCallAfterReply === this.options.state.calleeTurn - 1);
   }
 
   private interrupt(): void {
-    this.log.debug('simulated agent interrupted');
+    this.options.log.debug('simulated agent interrupted');
     clearTimeout(this.replyTimer);
     this.replyId++;
     this.speakingUntil = 0;
-    this.record.interruptedAt.push(performance.now());
+    this.options.record.interruptedAt.push(performance.now());
     this.send({ serverContent: { interrupted: true } });
   }
 
@@ -183,33 +168,21 @@ export class SimulatedAgentSession {
   private reply(text: string, thenEndCall: boolean): void {
     const id = ++this.replyId;
     const durationMs = speakingTimeMs(text);
-    const pcm = voicedPcm(durationMs, 24000, 190, this.state.agentTurns + 3);
+    const pcm = voicedPcm(durationMs, 24000, 190, this.options.state.agentTurns + 3);
     const chunkSamples = (24000 * CHUNK_MS) / 1000;
     const chunks = Math.ceil(pcm.length / chunkSamples);
     const words = fragmentsOf(text, chunks);
-    this.speakingUntil = performance.now() + durationMs / this.speed;
+    this.speakingUntil = performance.now() + durationMs / this.options.speed;
     let index = 0;
     const next = () => {
       if (id !== this.replyId) return;
       if (index < chunks) {
         const chunk = pcm.subarray(index * chunkSamples, (index + 1) * chunkSamples);
-        this.send({
-          serverContent: {
-            modelTurn: {
-              parts: [
-                {
-                  inlineData: {
-                    mimeType: 'audio/pcm;rate=24000',
-                    data: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64'),
-                  },
-                },
-              ],
-            },
-          },
-        });
+        const data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64');
+        this.send({ serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: AGENT_AUDIO_MIME, data } }] } } });
         if (words[index]) this.send({ serverContent: { outputTranscription: { text: words[index] } } });
         index++;
-        this.replyTimer = setTimeout(next, CHUNK_MS / 2 / this.speed);
+        this.replyTimer = setTimeout(next, CHUNK_MS / 2 / this.options.speed);
         return;
       }
       if (thenEndCall)
@@ -226,8 +199,8 @@ export class SimulatedAgentSession {
         });
       this.send({ serverContent: { generationComplete: true } });
       this.send({ serverContent: { turnComplete: true } });
-      this.state.agentTurns++;
-      this.onTurn(`handle_${randomBytes(8).toString('hex')}`);
+      this.options.state.agentTurns++;
+      this.options.onTurn(`handle_${randomBytes(8).toString('hex')}`);
     };
     next();
   }
@@ -257,12 +230,12 @@ export class SimulatedAgentSession {
     let sent = 0;
     const tick = () => {
       // Catch up on the wall clock, so timer drift neither starves nor floods the bridge.
-      const due = Math.floor(((performance.now() - started) * this.speed) / CHUNK_MS) + 1;
-      for (; sent < due && this.ws.readyState === this.ws.OPEN; sent++) {
-        this.probe?.probe.agentAudioSent(this.probe.key, CHUNK_MS / 20);
-        this.ws.send(chunks[sent % chunks.length]);
+      const due = Math.floor(((performance.now() - started) * this.options.speed) / CHUNK_MS) + 1;
+      for (; sent < due && this.options.ws.readyState === this.options.ws.OPEN; sent++) {
+        this.options.telemetry?.report.agentAudioSent(this.options.telemetry.key, CHUNK_MS / 20);
+        this.options.ws.send(chunks[sent % chunks.length]);
       }
-      this.replyTimer = setTimeout(tick, CHUNK_MS / 2 / this.speed);
+      this.replyTimer = setTimeout(tick, CHUNK_MS / 2 / this.options.speed);
     };
     tick();
   }

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../shared/logger';
+import { isTerminal, TERMINAL_STATUSES } from '../model/call-record';
+import { Latch } from '../shared/latch';
 import { signTwilioRequest } from '../twilio/twilio-signature';
 import type { CalleeScript } from './callee-script';
-import type { LoadProbe } from './load-probe';
+import type { FrameTelemetry } from './frame-telemetry';
 import { SimulatedMediaStream } from './simulated-media-stream';
 import { readStreamInstruction } from './twiml-reader';
 
@@ -36,30 +38,30 @@ export class SimulatedCall {
   private answeredAt = 0;
   private sequence = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
-  readonly finished: Promise<void>;
-  private resolveFinished!: () => void;
+  private readonly done = new Latch();
 
   constructor(
     readonly params: SimulatedCallParams,
     readonly script: CalleeScript,
-    private readonly speed: number,
-    private readonly log: Logger,
-    private readonly probe?: LoadProbe,
-  ) {
-    this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
+    private readonly simulation: { speed: number; log: Logger; telemetry?: FrameTelemetry },
+  ) {}
+
+  /** Resolves once the call has ended and its last callback was sent. */
+  get finished(): Promise<void> {
+    return this.done.opened;
   }
 
   get ended(): boolean {
-    return ['completed', 'busy', 'no-answer', 'failed', 'canceled'].includes(this.status);
+    return isTerminal(this.status);
   }
 
   private after(ms: number, action: () => void | Promise<void>): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       Promise.resolve(action()).catch((error: unknown) =>
-        this.log.warn({ err: error, callSid: this.sid }, 'sandbox carrier step failed'),
+        this.simulation.log.warn({ err: error, callSid: this.sid }, 'sandbox carrier step failed'),
       );
-    }, ms / this.speed);
+    }, ms / this.simulation.speed);
     this.timers.add(timer);
   }
 
@@ -92,9 +94,9 @@ export class SimulatedCall {
       accountSid: this.params.accountSid,
       authToken: this.params.authToken,
       script: this.script,
-      speed: this.speed,
+      speed: this.simulation.speed,
       onCalleeHangup: () => void this.end('completed'),
-      probe: this.probe ? { probe: this.probe, key: this.params.to } : undefined,
+      telemetry: this.simulation.telemetry ? { report: this.simulation.telemetry, key: this.params.to } : undefined,
     });
     await this.stream.open();
   }
@@ -108,9 +110,9 @@ export class SimulatedCall {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.stream?.stop();
-    const durationSec = wasAnswered ? Math.round(((Date.now() - this.answeredAt) * this.speed) / 1000) : 0;
+    const durationSec = wasAnswered ? Math.round(((Date.now() - this.answeredAt) * this.simulation.speed) / 1000) : 0;
     await this.report(this.status, { CallDuration: String(durationSec) });
-    this.resolveFinished();
+    this.done.open();
   }
 
   private async reportAmd(): Promise<void> {
@@ -125,7 +127,7 @@ export class SimulatedCall {
 
   private async report(event: string, extra: Record<string, string> = {}): Promise<void> {
     const callbackEvent = event === 'in-progress' ? 'answered' : event;
-    const terminal = ['completed', 'busy', 'no-answer', 'failed', 'canceled'].includes(event);
+    const terminal = (TERMINAL_STATUSES as readonly string[]).includes(event);
     if (!this.params.statusCallback) return;
     if (!terminal && !this.params.statusCallbackEvents.includes(callbackEvent)) return;
     const status = event === 'answered' ? 'in-progress' : event;
@@ -151,7 +153,8 @@ export class SimulatedCall {
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
       body: new URLSearchParams(form).toString(),
     });
-    if (!response.ok) this.log.warn({ url, status: response.status }, 'sandbox carrier callback was refused');
+    if (!response.ok)
+      this.simulation.log.warn({ url, status: response.status }, 'sandbox carrier callback was refused');
   }
 
   toJson(): Record<string, unknown> {

@@ -45,3 +45,18 @@ export function toneShare(pcm: Int16Array, hz: number): number {
   const power = s1 * s1 + s2 * s2 - coefficient * s1 * s2;
   return (2 * power) / (pcm.length * energy);
 }
+
+/** The simulated agent hears a voice in a frame this loud (RMS). */
+const VOICE_RMS = 800;
+
+/** PCM16 LE samples of a base64 realtime-input chunk (an odd last byte is dropped). */
+export function pcmOfBase64(base64: string): Int16Array {
+  const bytes = Buffer.from(base64, 'base64');
+  return new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + (bytes.length & ~1)));
+}
+
+export function isVoicedPcm(pcm: Int16Array): boolean {
+  let sum = 0;
+  for (const sample of pcm) sum += sample * sample;
+  return pcm.length > 0 && Math.sqrt(sum / pcm.length) >= VOICE_RMS;
+}

@@ -12,6 +12,12 @@ export interface MediaSink {
   batch(send: () => void): void;
 }
 
+/** How much of a turn Twilio has confirmed playing (by its marks). */
+export interface HeardSoFar {
+  framesPlayed: number;
+  lastPlayedMs: number;
+}
+
 /**
  * What the phone plays: 24 kHz PCM from the agent becomes exact 20 ms μ-law frames, with a
  * `mark` every 200 ms of audio and one at each turn's end, so the playback tracker knows what
@@ -58,11 +64,17 @@ export class TelephonyOutput {
     this.sink.sendMark(this.playback.nextMark());
   }
 
-  /** Stops what is playing now: Twilio drops its buffer, the next audio starts a new turn. */
-  clear(): void {
+  /**
+   * Stops what is playing now: Twilio drops its buffer (first: every millisecond here is audio
+   * the callee hears over themselves), and the next audio starts a new turn. Returns how much
+   * of the cut turn the callee had heard.
+   */
+  clear(): HeardSoFar {
     this.sink.clear();
+    const heard = { framesPlayed: this.playback.framesPlayed, lastPlayedMs: this.playback.lastPlayedMs };
     this.framer.reset();
     this.playback.newTurn(this.nowMs(), true);
+    return heard;
   }
 
   /** A turn played out to its end (not cut): the next audio starts a new turn. */

@@ -1,6 +1,6 @@
 import { DOWNSAMPLER_DELAY_MS, Downsampler24kTo8k } from '../../../bridge-server/src/audio/downsampler-24k-to-8k';
-import { measureDownsampler } from '../../../bridge-server/src/audio/resampler-quality';
-import { whiteNoise } from '../../../bridge-server/src/audio/signal-analysis';
+import { measureDownsampler } from '../../../bench/src/resampler-quality';
+import { whiteNoise } from '../../../bench/src/signal-analysis';
 
 describe('Downsampler24kTo8k', () => {
   const quality = measureDownsampler();

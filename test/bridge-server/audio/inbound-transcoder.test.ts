@@ -1,6 +1,6 @@
 import { InboundTranscoder } from '../../../bridge-server/src/audio/inbound-transcoder';
 import { encodeMulaw } from '../../../bridge-server/src/audio/mulaw';
-import { sineWave, toneAmplitude } from '../../../bridge-server/src/audio/signal-analysis';
+import { sineWave, toneAmplitude } from '../../../bench/src/signal-analysis';
 
 function mulawFrame(pcm: Int16Array): Buffer {
   const bytes = Buffer.alloc(pcm.length);

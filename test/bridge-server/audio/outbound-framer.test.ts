@@ -1,6 +1,6 @@
 import { FRAME_BYTES, OutboundFramer } from '../../../bridge-server/src/audio/outbound-framer';
 import { MULAW_DECODE_TABLE, MULAW_SILENCE } from '../../../bridge-server/src/audio/mulaw';
-import { sineWave, toneAmplitude } from '../../../bridge-server/src/audio/signal-analysis';
+import { sineWave, toneAmplitude } from '../../../bench/src/signal-analysis';
 
 function pcmBase64(pcm: Int16Array): string {
   return Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength).toString('base64');

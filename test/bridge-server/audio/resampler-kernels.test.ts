@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Downsampler24kTo8k } from '../../../bridge-server/src/audio/downsampler-24k-to-8k';
 import { DECIMATOR_BLOCK, INTERPOLATOR_BLOCK } from '../../../bridge-server/src/audio/resampler-kernels';
 import { Upsampler8kTo16k } from '../../../bridge-server/src/audio/upsampler-8k-to-16k';
-import { sineWave } from '../../../bridge-server/src/audio/signal-analysis';
+import { sineWave } from '../../../bench/src/signal-analysis';
 
 const bridgeDir = join(__dirname, '..', '..', '..', 'bridge-server');
 

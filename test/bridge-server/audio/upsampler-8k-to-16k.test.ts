@@ -1,5 +1,5 @@
-import { measureUpsampler } from '../../../bridge-server/src/audio/resampler-quality';
-import { whiteNoise } from '../../../bridge-server/src/audio/signal-analysis';
+import { measureUpsampler } from '../../../bench/src/resampler-quality';
+import { whiteNoise } from '../../../bench/src/signal-analysis';
 import { UPSAMPLER_DELAY_MS, Upsampler8kTo16k } from '../../../bridge-server/src/audio/upsampler-8k-to-16k';
 
 describe('Upsampler8kTo16k', () => {

@@ -13,7 +13,7 @@ describe('placed calls through the real twilio SDK and the sandbox carrier', () 
   });
 
   it('goes queued -> ringing -> in-progress -> completed when the callee hangs up, with the right record and events', async () => {
-    t.bridge.sandbox.carrier!.scripts.set(
+    t.sandbox.carrier!.scripts.set(
       '+15551110001',
       humanScript({ lines: [], hangUpAfterMs: 3000, hangUpWhenDone: false }),
     );
@@ -71,7 +71,7 @@ describe('placed calls through the real twilio SDK and the sandbox carrier', () 
   });
 
   it('keeps talking to a machine when machineDetection is continue, and records who answered', async () => {
-    t.bridge.sandbox.carrier!.scripts.set(
+    t.sandbox.carrier!.scripts.set(
       '+15551110005',
       humanScript({ answeredBy: 'machine_start', lines: [], hangUpAfterMs: 3000, hangUpWhenDone: false }),
     );
@@ -84,7 +84,7 @@ describe('placed calls through the real twilio SDK and the sandbox carrier', () 
   });
 
   it('ends a call at maxDurationSec with endReason max-duration', async () => {
-    t.bridge.sandbox.carrier!.scripts.set('+15551110006', humanScript({ lines: [], hangUpWhenDone: false }));
+    t.sandbox.carrier!.scripts.set('+15551110006', humanScript({ lines: [], hangUpWhenDone: false }));
     const placed = await t.placeCall(agentCall('+15551110006', { maxDurationSec: 10 }));
     const ended = await t.waitForEnd(placed.id, 30_000);
     expect(ended).toMatchObject({ status: 'completed', endReason: 'max-duration' });
@@ -92,7 +92,7 @@ describe('placed calls through the real twilio SDK and the sandbox carrier', () 
   });
 
   it('hangs up through the REST API with endReason api-hangup, and a second hang-up is harmless', async () => {
-    t.bridge.sandbox.carrier!.scripts.set('+15551110007', humanScript({ lines: [], hangUpWhenDone: false }));
+    t.sandbox.carrier!.scripts.set('+15551110007', humanScript({ lines: [], hangUpWhenDone: false }));
     const placed = await t.placeCall(agentCall('+15551110007'));
     await t.waitForCall(placed.id, (call) => call.status === 'in-progress');
     const hungUp = await t.api(`/v1/calls/${placed.id}/hangup`, { method: 'POST' });
@@ -104,7 +104,7 @@ describe('placed calls through the real twilio SDK and the sandbox carrier', () 
   });
 
   it('cancels a call that is still ringing when it is hung up', async () => {
-    t.bridge.sandbox.carrier!.scripts.set('+15551110008', humanScript({ ringMs: 20_000 }));
+    t.sandbox.carrier!.scripts.set('+15551110008', humanScript({ ringMs: 20_000 }));
     const placed = await t.placeCall(agentCall('+15551110008'));
     await t.waitForCall(placed.id, (call) => call.status === 'ringing');
     await t.api(`/v1/calls/${placed.id}/hangup`, { method: 'POST' });

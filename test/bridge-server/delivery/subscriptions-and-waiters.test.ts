@@ -150,7 +150,7 @@ describe('subscriptions and waiters (in-process bridge, real Redis)', () => {
   });
 
   it('waiter: sends one delivery when the last of its calls ends after registration, with full transcripts', async () => {
-    t.bridge.sandbox.carrier!.scripts.set('+15556661001', humanScript());
+    t.sandbox.carrier!.scripts.set('+15556661001', humanScript());
     const talk = await t.placeCall(agentCall('+15556661001'));
     const busy = await busyCall();
     const { body: waiter } = await t.api('/v1/waiters', {
@@ -168,7 +168,7 @@ describe('subscriptions and waiters (in-process bridge, real Redis)', () => {
   });
 
   it('waiter: at the timeout delivers timedOut: true with each call as it stands', async () => {
-    t.bridge.sandbox.carrier!.scripts.set('+15556661002', humanScript({ ringMs: 60_000 }));
+    t.sandbox.carrier!.scripts.set('+15556661002', humanScript({ ringMs: 60_000 }));
     const ringing = await t.placeCall(agentCall('+15556661002'));
     const { body: waiter } = await t.api('/v1/waiters', {
       method: 'POST',

@@ -9,7 +9,7 @@ describe('REST API /v1/calls', () => {
 
   beforeAll(async () => {
     t = await startTestBridge({ BRIDGE_API_KEY: KEY });
-    t.bridge.sandbox.carrier!.scripts.set('+15553330000', humanScript({ ringMs: 60_000 }));
+    t.sandbox.carrier!.scripts.set('+15553330000', humanScript({ ringMs: 60_000 }));
   });
 
   afterAll(async () => {
@@ -107,7 +107,7 @@ describe('REST API /v1/calls', () => {
   });
 
   it('honours Idempotency-Key: the same key returns the same call and dials once', async () => {
-    const carrier = t.bridge.sandbox.carrier!;
+    const carrier = t.sandbox.carrier!;
     const before = carrier.calls.size;
     const body = agentCall('+15553330000');
     const first = await t.api('/v1/calls', {
@@ -136,7 +136,7 @@ describe('REST API /v1/calls', () => {
   });
 
   it('places concurrent requests with one Idempotency-Key exactly once', async () => {
-    const carrier = t.bridge.sandbox.carrier!;
+    const carrier = t.sandbox.carrier!;
     const before = carrier.calls.size;
     const body = agentCall('+15553330000');
     const responses = await Promise.all(

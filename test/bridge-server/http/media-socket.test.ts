@@ -13,7 +13,7 @@ describe('WS /twilio/media with bad input', () => {
   async function openSocket(signature?: string): Promise<WebSocket> {
     const url = wsUrl();
     const ws = new WebSocket(url, {
-      headers: { 'X-Twilio-Signature': signature ?? signTwilioRequest(t.bridge.sandbox.carrier!.authToken, url, {}) },
+      headers: { 'X-Twilio-Signature': signature ?? signTwilioRequest(t.sandbox.carrier!.authToken, url, {}) },
     });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
@@ -126,7 +126,7 @@ describe('WS /twilio/media with bad input', () => {
   });
 
   it('refuses a forged status callback with 403 and leaves the call unchanged', async () => {
-    t.bridge.sandbox.carrier!.scripts.set('+15552220001', humanScript({ ringMs: 30_000 }));
+    t.sandbox.carrier!.scripts.set('+15552220001', humanScript({ ringMs: 30_000 }));
     const placed = await t.placeCall(agentCall('+15552220001'));
     await t.waitForCall(placed.id, (call) => call.status === 'ringing');
     const forged = await fetch(`${t.url}/twilio/status?callId=${placed.id}`, {
@@ -152,12 +152,12 @@ describe('WS /twilio/media with bad input', () => {
   });
 
   it('keeps other calls going, untouched, while a stream is fed garbage', async () => {
-    t.bridge.sandbox.carrier!.scripts.set('+15552220002', humanScript());
+    t.sandbox.carrier!.scripts.set('+15552220002', humanScript());
     const good = await t.placeCall(agentCall('+15552220002'));
     const attacker = await openSocket();
     const started = await t.waitForCall(good.id, (call) => call.status === 'in-progress');
     // Hijack attempts: a stream message naming the good call's stream, and junk of every kind.
-    const carrierCall = [...t.bridge.sandbox.carrier!.calls.values()].find((c) => c.sid === started.twilioCallSid);
+    const carrierCall = [...t.sandbox.carrier!.calls.values()].find((c) => c.sid === started.twilioCallSid);
     for (let i = 0; i < 50; i++) {
       attacker.send('{"event":"media",');
       attacker.send(JSON.stringify({ event: 'stop', streamSid: carrierCall?.stream?.streamSid }));

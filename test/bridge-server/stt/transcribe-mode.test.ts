@@ -20,7 +20,7 @@ describe('transcribe mode: both tracks through the real @google-cloud/speech cli
 
   async function transcribedCall(script = humanScript()): Promise<CallResource> {
     const to = `+1555222${next++}`;
-    t.bridge.sandbox.carrier!.scripts.set(to, script);
+    t.sandbox.carrier!.scripts.set(to, script);
     const placed = await t.placeCall({
       to,
       mode: 'transcribe',
@@ -42,7 +42,7 @@ describe('transcribe mode: both tracks through the real @google-cloud/speech cli
     const starts = call.transcript.map((e) => e.startMs);
     expect([...starts].sort((a, b) => a - b)).toEqual(starts);
     for (const entry of call.transcript) expect(entry.endMs).toBeGreaterThan(entry.startMs);
-    const topics = t.bridge.sandbox.speech!.streamsOpened.filter((topic) => topic.includes(call.id));
+    const topics = t.sandbox.speech!.streamsOpened.filter((topic) => topic.includes(call.id));
     expect(topics.sort()).toEqual([`Phone call ${call.id}, callee side`, `Phone call ${call.id}, party side`]);
     const events = (await readEvents(t.prefix)).filter((e) => e.call.id === call.id && e.type === 'call.transcript');
     expect(events.map((e) => (e.utterance as { text: string }).text).sort()).toEqual(
@@ -52,10 +52,10 @@ describe('transcribe mode: both tracks through the real @google-cloud/speech cli
 
   it('restarts a stream that ends with OUT_OF_RANGE and loses or repeats no words', async () => {
     // Longer than any one utterance (Google's real limit is 305 s), so each restart lands mid-conversation.
-    t.bridge.sandbox.speech!.outOfRangeAfterMs = 6000;
+    t.sandbox.speech!.outOfRangeAfterMs = 6000;
     try {
       const call = await transcribedCall();
-      const topics = t.bridge.sandbox.speech!.streamsOpened.filter((topic) => topic.includes(call.id));
+      const topics = t.sandbox.speech!.streamsOpened.filter((topic) => topic.includes(call.id));
       expect(topics.length).toBeGreaterThan(2);
       expect(call.transcript.map((e) => e.text)).toEqual([
         DEFAULT_PARTY_LINES[0],
@@ -64,13 +64,13 @@ describe('transcribe mode: both tracks through the real @google-cloud/speech cli
         DEFAULT_CALLEE_LINES[1],
       ]);
     } finally {
-      t.bridge.sandbox.speech!.outOfRangeAfterMs = undefined;
+      t.sandbox.speech!.outOfRangeAfterMs = undefined;
     }
   });
 
   it('keeps the last words when the call ends mid-sentence', async () => {
     const long = 'We should really go over the whole contract line by line before anyone signs anything at all';
-    t.bridge.sandbox.speech!.lines = { callee: [long], party: ['Hello there, thanks for joining.'] };
+    t.sandbox.speech!.lines = { callee: [long], party: ['Hello there, thanks for joining.'] };
     try {
       const call = await transcribedCall(
         humanScript({
@@ -86,7 +86,7 @@ describe('transcribe mode: both tracks through the real @google-cloud/speech cli
       expect(last.text.length).toBeLessThan(long.length);
       expect(last.text.split(' ').length).toBeGreaterThan(2);
     } finally {
-      t.bridge.sandbox.speech!.lines = { callee: DEFAULT_CALLEE_LINES, party: DEFAULT_PARTY_LINES };
+      t.sandbox.speech!.lines = { callee: DEFAULT_CALLEE_LINES, party: DEFAULT_PARTY_LINES };
     }
   });
 });

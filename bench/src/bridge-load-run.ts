@@ -88,7 +88,7 @@ export async function runBridgeLoad(
     : [];
   if (flags.perfMap) profile.push('--perf-basic-prof-only-functions');
   profile.push(...(flags.nodeFlags ?? []));
-  const bridge = spawn(process.execPath, [...profile, join(__dirname, '..', '..', 'bin', 'voice-bridge.js')], {
+  const bridge = spawn(process.execPath, [...profile, require.resolve('voice-bridge-server/bin/voice-bridge.js')], {
     env: {
       PATH: process.env.PATH ?? '',
       PORT: String(port),

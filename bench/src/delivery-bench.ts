@@ -1,11 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import { createBridge } from '../bridge';
-import { loadConfig } from '../config/load-config';
-import { callEvent } from '../delivery/event-publisher';
-import { silentLogger } from '../shared/logger';
-import type { CallResource } from '../shared/wire-types';
+import { createBridge } from 'voice-bridge-server/dist/bridge';
+import { startSandbox } from 'voice-bridge-server/dist/sandbox/start';
+import { loadConfig } from 'voice-bridge-server/dist/config/load-config';
+import { callEvent } from 'voice-bridge-server/dist/delivery/event-publisher';
+import { silentLogger } from 'voice-bridge-server/dist/shared/logger';
+import type { CallResource } from 'voice-bridge-server/dist/shared/wire-types';
 import { median, percentile, printTable } from './timing';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/0';
@@ -63,10 +64,9 @@ export async function runDeliveryBench(events = 5000, calls = 40): Promise<Recor
     arrivals.set(event.id, performance.now());
     if (event.type === 'call.ended' && event.call) endedArrivals.set(event.call.id, performance.now());
   });
-  const bridge = await createBridge(
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', REDIS_URL, REDIS_KEY_PREFIX: prefix, SANDBOX_SPEED: '5' }),
-    silentLogger(),
-  );
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', REDIS_URL, REDIS_KEY_PREFIX: prefix, SANDBOX_SPEED: '5' });
+  const sandbox = await startSandbox(config, silentLogger());
+  const bridge = await createBridge(config, silentLogger(), sandbox.services);
   const base = await bridge.listen();
   try {
     await fetch(`${base}/v1/subscriptions`, {
@@ -104,7 +104,7 @@ export async function runDeliveryBench(events = 5000, calls = 40): Promise<Recor
     const latencies: number[] = [];
     for (const id of placed) {
       const call = (await (await fetch(`${base}/v1/calls/${id}`)).json()) as CallResource;
-      const endedAt = bridge.sandbox.carrier?.calls.get(call.twilioCallSid ?? '')?.endedAtMs;
+      const endedAt = sandbox.carrier?.calls.get(call.twilioCallSid ?? '')?.endedAtMs;
       if (endedAt !== undefined) latencies.push(endedArrivals.get(id)! - endedAt);
     }
     const p50 = median(latencies);
@@ -127,6 +127,7 @@ export async function runDeliveryBench(events = 5000, calls = 40): Promise<Recor
     };
   } finally {
     await bridge.shutdown(0);
+    await sandbox.close();
     await receiver.close();
     await clean(prefix);
   }

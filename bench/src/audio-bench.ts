@@ -1,7 +1,7 @@
-import { InboundTranscoder } from '../audio/inbound-transcoder';
-import { measureDownsampler, measureUpsampler } from '../audio/resampler-quality';
-import { encodeMulaw } from '../audio/mulaw';
-import { sineWave, whiteNoise } from '../audio/signal-analysis';
+import { InboundTranscoder } from 'voice-bridge-server/dist/audio/inbound-transcoder';
+import { measureDownsampler, measureUpsampler } from './resampler-quality';
+import { encodeMulaw } from 'voice-bridge-server/dist/audio/mulaw';
+import { sineWave, whiteNoise } from './signal-analysis';
 import { heapBytesPerCall } from './allocation-probe';
 import { libsamplerateSincFastest, naivePath, type FramePath } from './audio-baselines';
 import { voiceBridgePath } from './audio-paths';

@@ -1,6 +1,6 @@
 import { DEMO_SCENARIO } from '../../../bridge-server/src/sandbox/agent-scenario';
 import { DEFAULT_CALLEE_LINES, humanScript } from '../../../bridge-server/src/sandbox/callee-script';
-import type { SimulatedSessionRecord } from '../../../bridge-server/src/sandbox/simulated-agent-session';
+import type { SimulatedSessionRecord } from '../../../bridge-server/src/sandbox/session-record';
 import { apologyFrames } from '../../../bridge-server/src/agent/apology-audio';
 import type { CallResource } from '../../../bridge-server/src/shared/wire-types';
 import { startTestBridge, type TestBridge } from '../../support/sandbox-bridge';
@@ -30,7 +30,7 @@ describe('agent mode: a Gemini Live voice agent on the phone (real SDK, simulate
     stream: NonNullable<ReturnType<typeof streamOf>>;
   }> {
     const to = `+1555444${nextNumber++}`;
-    t.bridge.sandbox.carrier!.scripts.set(to, script);
+    t.sandbox.carrier!.scripts.set(to, script);
     const prompt = `You confirm appointments. #scenario:${scenario}`;
     const placed = await t.placeCall({
       to,
@@ -38,7 +38,7 @@ describe('agent mode: a Gemini Live voice agent on the phone (real SDK, simulate
       agent: { prompt, greeting, voice: 'Kore', language: 'en-GB' },
     });
     const call = await t.waitForEnd(placed.id, 40_000);
-    const sessions = t.bridge.sandbox.gemini!.sessions.filter((s) =>
+    const sessions = t.sandbox.gemini!.sessions.filter((s) =>
       JSON.stringify(s.setup).includes(`#scenario:${scenario}`),
     );
     const stream = streamOf(call);
@@ -47,11 +47,11 @@ describe('agent mode: a Gemini Live voice agent on the phone (real SDK, simulate
   }
 
   function streamOf(call: CallResource) {
-    return t.bridge.sandbox.carrier!.calls.get(call.twilioCallSid ?? '')?.stream;
+    return t.sandbox.carrier!.calls.get(call.twilioCallSid ?? '')?.stream;
   }
 
   it('greets first, holds a multi-turn conversation, and its transcript equals the script in order with no duplicates', async () => {
-    t.bridge.sandbox.gemini!.scenarios.set('demo', DEMO_SCENARIO);
+    t.sandbox.gemini!.scenarios.set('demo', DEMO_SCENARIO);
     const { call, stream } = await converse('demo');
     expect(call.transcript.map((e) => [e.speaker, e.text])).toEqual([
       ['agent', GREETING],
@@ -102,7 +102,7 @@ describe('agent mode: a Gemini Live voice agent on the phone (real SDK, simulate
   it('on barge-in clears Twilio at once and keeps only the part of the agent sentence the callee heard', async () => {
     const long =
       'Let me read you the full list of our opening hours, our parking options, and the documents you should bring along on the day.';
-    t.bridge.sandbox.gemini!.scenarios.set('barge-in', {
+    t.sandbox.gemini!.scenarios.set('barge-in', {
       calleeLines: ['Hello?', 'Sorry, can I stop you there?'],
       replies: [long, 'Of course, go ahead. Goodbye!'],
       endCallAfterReply: 1,
@@ -128,7 +128,7 @@ describe('agent mode: a Gemini Live voice agent on the phone (real SDK, simulate
   });
 
   it('resumes with the latest handle after goAway without ending the call, and the transcript stays whole', async () => {
-    t.bridge.sandbox.gemini!.scenarios.set('go-away', { ...DEMO_SCENARIO, goAwayAfterTurns: 1 });
+    t.sandbox.gemini!.scenarios.set('go-away', { ...DEMO_SCENARIO, goAwayAfterTurns: 1 });
     const { call, sessions } = await converse('go-away');
     expect(sessions.length).toBe(2);
     expect(sessions[1].resumedFrom).toMatch(/^handle_/);
@@ -143,7 +143,7 @@ describe('agent mode: a Gemini Live voice agent on the phone (real SDK, simulate
   });
 
   it('resumes after the connection drops, sending on the callee audio held during the gap', async () => {
-    t.bridge.sandbox.gemini!.scenarios.set('drop', { ...DEMO_SCENARIO, dropAfterTurns: 1 });
+    t.sandbox.gemini!.scenarios.set('drop', { ...DEMO_SCENARIO, dropAfterTurns: 1 });
     const { call, sessions } = await converse('drop');
     expect(sessions.length).toBe(2);
     expect(sessions[1].audioChunksReceived).toBeGreaterThan(0);
@@ -153,7 +153,7 @@ describe('agent mode: a Gemini Live voice agent on the phone (real SDK, simulate
 
   it('keeps the last words when the callee hangs up mid-sentence', async () => {
     const line = 'Actually I wanted to ask about moving my appointment to next Thursday afternoon if at all possible';
-    t.bridge.sandbox.gemini!.scenarios.set('hang-up', { calleeLines: [line], replies: ['Sure.'] });
+    t.sandbox.gemini!.scenarios.set('hang-up', { calleeLines: [line], replies: ['Sure.'] });
     // Greeting lasts about 2.3 s; the callee starts ~0.7 s later and is cut off ~2 s into a 6 s line.
     const { call, sessions } = await converse(
       'hang-up',
@@ -169,18 +169,18 @@ describe('agent mode: a Gemini Live voice agent on the phone (real SDK, simulate
   });
 
   it('apologises and ends with error when Gemini cannot be reached', async () => {
-    t.bridge.sandbox.gemini!.refuseConnections = true;
+    t.sandbox.gemini!.refuseConnections = true;
     try {
       const { call, stream } = await converse('unreachable', humanScript({ lines: [], hangUpWhenDone: false }));
       expect(call.endReason).toBe('error');
       expect(stream.stats.agentFramesPlayed).toBe(apologyFrames().length);
     } finally {
-      t.bridge.sandbox.gemini!.refuseConnections = false;
+      t.sandbox.gemini!.refuseConnections = false;
     }
   });
 
   it('keeps the transcript so far when Gemini fails mid-call, then apologises and ends with error', async () => {
-    t.bridge.sandbox.gemini!.scenarios.set('fail', { ...DEMO_SCENARIO, failAfterTurns: 1 });
+    t.sandbox.gemini!.scenarios.set('fail', { ...DEMO_SCENARIO, failAfterTurns: 1 });
     const { call, stream } = await converse(
       'fail',
       humanScript({ lines: [{ text: DEFAULT_CALLEE_LINES[0] }], hangUpWhenDone: false }),

@@ -1,8 +1,8 @@
 import { Session } from '@google/genai';
 import * as ws from 'ws';
-import { RealtimeAudioSender } from '../agent/realtime-audio-sender';
-import { GEMINI_INPUT_MIME_TYPE } from '../audio/inbound-transcoder';
-import { decodeBase64 } from '../twilio/media-stream-codec';
+import { RealtimeAudioSender } from 'voice-bridge-server/dist/agent/realtime-audio-sender';
+import { GEMINI_INPUT_MIME_TYPE } from 'voice-bridge-server/dist/audio/inbound-transcoder';
+import { decodeBase64 } from 'voice-bridge-server/dist/twilio/media-stream-codec';
 import { printTable, timeOperation } from './timing';
 
 /** ws's frame writer (exported at runtime, not in its type definitions). */

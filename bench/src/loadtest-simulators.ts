@@ -1,9 +1,9 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createLogger } from '../shared/logger';
-import { GeminiLiveSimulator } from '../sandbox/gemini-live-simulator';
-import { humanScript } from '../sandbox/callee-script';
-import { LoadProbe } from '../sandbox/load-probe';
-import { SandboxCarrier } from '../sandbox/sandbox-carrier';
+import { createLogger } from 'voice-bridge-server/dist/shared/logger';
+import { GeminiLiveSimulator } from 'voice-bridge-server/dist/sandbox/gemini-live-simulator';
+import { humanScript } from 'voice-bridge-server/dist/sandbox/callee-script';
+import { LoadProbe } from './load-probe';
+import { SandboxCarrier } from 'voice-bridge-server/dist/sandbox/sandbox-carrier';
 import { median, percentile } from './timing';
 
 /**
@@ -16,12 +16,12 @@ async function main(): Promise<void> {
   const probe = new LoadProbe();
   const carrier = new SandboxCarrier({
     log,
-    probe,
+    telemetry: probe,
     accountSid: process.env.LOAD_ACCOUNT_SID,
     authToken: process.env.LOAD_AUTH_TOKEN,
     defaultScript: () => humanScript({ ringMs: 300, lines: [], continuousSpeech: true, hangUpWhenDone: false }),
   });
-  const gemini = new GeminiLiveSimulator({ log, probe });
+  const gemini = new GeminiLiveSimulator({ log, telemetry: probe });
   gemini.scenarios.set('load', { calleeLines: [], replies: [], continuousSpeech: true });
   const [carrierUrl, geminiUrl] = await Promise.all([carrier.listen(), gemini.listen()]);
   const send = (message: object) => process.send?.(message);

@@ -1,5 +1,5 @@
-import { InboundTranscoder } from '../audio/inbound-transcoder';
-import { OutboundFramer } from '../audio/outbound-framer';
+import { InboundTranscoder } from 'voice-bridge-server/dist/audio/inbound-transcoder';
+import { OutboundFramer } from 'voice-bridge-server/dist/audio/outbound-framer';
 import type { FramePath } from './audio-baselines';
 
 /**

@@ -1,6 +1,6 @@
-import { Downsampler24kTo8k } from './downsampler-24k-to-8k';
+import { Downsampler24kTo8k } from 'voice-bridge-server/dist/audio/downsampler-24k-to-8k';
 import { decibels, peakIndex, rms, sineWave, toneAmplitude, whiteNoise } from './signal-analysis';
-import { Upsampler8kTo16k } from './upsampler-8k-to-16k';
+import { Upsampler8kTo16k } from 'voice-bridge-server/dist/audio/upsampler-8k-to-16k';
 
 /**
  * The fidelity figures of both resamplers, measured on synthetic signals. The tests hold these to

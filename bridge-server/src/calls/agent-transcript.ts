@@ -1,0 +1,142 @@
+import type { HeardSoFar, TelephonyOutput } from '../twilio/telephony-output';
+import type { TranscriptWriter } from './transcript-writer';
+import { AgentUtterance, CalleeUtterance } from './utterances';
+
+/** Silence that separates two utterances of the callee. */
+const UTTERANCE_GAP_MS = 300;
+/** Late output transcription for a finished agent turn is still taken this long. */
+const AGENT_TRANSCRIPT_GRACE_MS = 250;
+/** The callee counts as still speaking at the stream's end when their voice was this recent. */
+const STILL_SPEAKING_MS = 2000;
+
+/**
+ * The agent call's transcript, turn by turn: the agent's words are kept only as far as the
+ * callee heard them (by the telephony output's playback marks), the callee's utterances are
+ * timed by their voice on the line, and each utterance is written once it is whole.
+ */
+export class AgentTranscript {
+  private agent?: AgentUtterance;
+  /** The agent's latest turn has all been sent. */
+  private agentTurnComplete = false;
+  private finalizeTimer?: NodeJS.Timeout;
+  private callee = new CalleeUtterance();
+  private speechStartMs = 0;
+  private lastVoiceMs = -Infinity;
+
+  constructor(
+    private readonly writer: TranscriptWriter,
+    private readonly output: TelephonyOutput,
+    private readonly nowMs: () => number,
+  ) {}
+
+  /** One frame of the callee's audio at `timestampMs`, voiced or not. */
+  callerAudio(timestampMs: number, voiced: boolean): void {
+    if (!voiced) return;
+    if (timestampMs - this.lastVoiceMs > UTTERANCE_GAP_MS) this.speechStartMs = timestampMs;
+    this.lastVoiceMs = timestampMs;
+  }
+
+  callerWords(text: string): void {
+    const now = this.nowMs();
+    this.callee.add(text, this.speechStartMs, now);
+    this.writer.interim('callee', this.callee.text, this.callee.startMs ?? now);
+  }
+
+  /** Agent audio arrived: it belongs to the current agent turn, or starts one. */
+  agentAudio(): void {
+    this.agentTurn();
+  }
+
+  /** The first frame of the agent's turn is scheduled to play at `atMs`. */
+  agentPlaysFrom(atMs: number): void {
+    this.agent?.started(atMs);
+  }
+
+  agentWords(text: string): void {
+    const turn = this.agentTurn();
+    turn.add(text, this.output.playback.framesSent);
+    this.writer.interim('agent', turn.text, turn.startMs ?? this.nowMs());
+  }
+
+  /** The agent's turn has all been sent; false when there was no turn to complete. */
+  turnComplete(): boolean {
+    if (!this.agent) return false;
+    this.agentTurnComplete = true;
+    return true;
+  }
+
+  /** The agent has nothing left to say in its current turn. */
+  get agentDone(): boolean {
+    return this.agentTurnComplete || !this.agent;
+  }
+
+  get agentTurnSent(): boolean {
+    return this.agentTurnComplete;
+  }
+
+  /** Everything sent has played; a completed turn is stored after a moment for late words. */
+  playedOut(): void {
+    const utterance = this.agent;
+    if (!utterance || !this.agentTurnComplete) return;
+    clearTimeout(this.finalizeTimer);
+    this.finalizeTimer = setTimeout(() => {
+      if (this.agent !== utterance) return;
+      utterance.endMs = this.output.playback.lastPlayedMs;
+      this.agent = undefined;
+      this.output.nextTurn();
+      this.writer.add(utterance.toEntry('all', this.nowMs()));
+    }, AGENT_TRANSCRIPT_GRACE_MS);
+  }
+
+  /** The callee cut the agent off: keep what they heard of the turn. */
+  cut(heard: HeardSoFar): void {
+    const utterance = this.agent;
+    this.agent = undefined;
+    clearTimeout(this.finalizeTimer);
+    if (!utterance) return;
+    utterance.endMs = heard.lastPlayedMs;
+    this.writer.add(utterance.toEntry(heard.framesPlayed, this.nowMs()));
+  }
+
+  /** Stores both sides as they stand: the agent's turn up to `heardFrames`. */
+  finalizeAll(heardFrames: number | 'all'): void {
+    clearTimeout(this.finalizeTimer);
+    const utterance = this.agent;
+    this.agent = undefined;
+    if (utterance) {
+      utterance.endMs = this.output.playback.lastPlayedMs;
+      this.writer.add(utterance.toEntry(heardFrames, this.nowMs()));
+    }
+    this.finalizeCallee();
+  }
+
+  /** What of the agent's turn the callee has heard, by the marks: all of it once played out. */
+  get heardOfAgent(): number | 'all' {
+    return this.agentTurnComplete && this.output.playback.drained ? 'all' : this.output.playback.framesPlayed;
+  }
+
+  /** Whether the callee may be mid-sentence at `atMs`. */
+  callerSpeakingAt(atMs: number): boolean {
+    return atMs - this.lastVoiceMs < STILL_SPEAKING_MS || !this.callee.isEmpty;
+  }
+
+  get callerHasWords(): boolean {
+    return !this.callee.isEmpty;
+  }
+
+  private agentTurn(): AgentUtterance {
+    if (!this.agent) {
+      this.finalizeCallee();
+      this.agent = new AgentUtterance();
+      this.agentTurnComplete = false;
+    }
+    return this.agent;
+  }
+
+  private finalizeCallee(): void {
+    if (this.callee.isEmpty) return;
+    const entry = this.callee.toEntry(this.lastVoiceMs);
+    this.callee = new CalleeUtterance();
+    this.writer.add(entry);
+  }
+}

@@ -1,0 +1,53 @@
+import type { Redis } from 'ioredis';
+import type { BridgeConfig } from './config/load-config';
+import { MemoryLiveFeed, type LiveFeed } from './delivery/live-feed';
+import { RedisLiveFeed } from './delivery/redis-live-feed';
+import { redactUrl } from './shared/log-redaction';
+import type { Logger } from './shared/logger';
+import { StartupError } from './shared/startup-error';
+import type { CallStore } from './store/call-store';
+import type { DeliveryStore } from './store/delivery-store';
+import { MemoryCallStore } from './store/memory-call-store';
+import { MemoryDeliveryStore } from './store/memory-delivery-store';
+import { RedisCallStore } from './store/redis-call-store';
+import { RedisDeliveryStore } from './store/redis-delivery-store';
+import { connectRedis, redisReady } from './store/redis-connection';
+
+/** How long start-up waits for Redis before it gives up with one clear line. */
+const REDIS_STARTUP_TIMEOUT_MS = 5000;
+
+/** Where a bridge keeps its calls, deliveries and live feed. */
+export interface Storage {
+  store: CallStore;
+  deliveryStore: DeliveryStore;
+  live: LiveFeed;
+  /** Set when the storage is Redis (shared by every instance); unset: memory, this process only. */
+  redis?: Redis;
+}
+
+/** Redis when REDIS_URL is set (checked reachable now, with one clear line if not), else memory. */
+export async function openStorage(config: BridgeConfig, log: Logger): Promise<Storage> {
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, log, 'commands') : undefined;
+  if (redis)
+    await redisReady(redis, REDIS_STARTUP_TIMEOUT_MS).catch((error: unknown) => {
+      redis.disconnect();
+      throw new StartupError(
+        `Redis at ${redactUrl(config.redisUrl!)} is not reachable (${error instanceof Error ? error.message : String(error)}); check REDIS_URL, or unset it to keep everything in memory`,
+      );
+    });
+  const store: CallStore = redis ? new RedisCallStore(redis, config.redisKeyPrefix) : new MemoryCallStore();
+  const memoryFeed = redis ? undefined : new MemoryLiveFeed();
+  const live: LiveFeed = redis
+    ? new RedisLiveFeed(
+        redis,
+        connectRedis(config.redisUrl!, log, 'live-subscriber'),
+        connectRedis(config.redisUrl!, log, 'events-reader'),
+        config.redisKeyPrefix,
+        log,
+      )
+    : memoryFeed!;
+  const deliveryStore: DeliveryStore = redis
+    ? new RedisDeliveryStore(redis, config.redisKeyPrefix)
+    : new MemoryDeliveryStore((event) => memoryFeed!.event(event));
+  return { store, deliveryStore, live, redis };
+}
