@@ -47,7 +47,9 @@ export class AgentConversation implements Conversation {
   ) {
     const now = () => context.elapsedMs();
     this.writer = new TranscriptWriter(context);
-    this.output = new TelephonyOutput(context.output, now, (at) => this.transcript.agentPlaysFrom(at));
+    this.output = new TelephonyOutput(context.output, context.streamSid, now, (at) =>
+      this.transcript.agentPlaysFrom(at),
+    );
     this.transcript = new AgentTranscript(this.writer, this.output, now);
     this.session = options.connector.claim(context.call, context.log);
     this.session.listen((event) => this.onAgentEvent(event));

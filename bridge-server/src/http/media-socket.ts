@@ -6,7 +6,7 @@ import { isId } from '../shared/ids';
 import { RateLimitedLog } from '../shared/rate-limited-log';
 import type { Logger } from '../shared/logger';
 import type { BridgeMetrics } from '../shared/metrics';
-import { decodeInbound, MediaStreamEncoder, type InboundMessage } from '../twilio/media-stream-codec';
+import { decodeInbound, type InboundMessage } from '../twilio/media-stream-codec';
 import { isValidTwilioSignature, mediaStreamUrl, TWILIO_SIGNATURE_HEADER } from '../twilio/twilio-signature';
 import type { MediaSink } from '../twilio/telephony-output';
 
@@ -153,7 +153,7 @@ class MediaConnection {
     const { streamSid, callSid } = message;
     const started = await this.options.streams.start(
       { callId, streamToken, streamSid, callSid },
-      this.sink(streamSid),
+      this.sink(),
       this.options.log,
     );
     if ('refused' in started) {
@@ -174,15 +174,11 @@ class MediaConnection {
     for (const queued of this.queued.splice(0)) this.deliver(started, queued);
   }
 
-  private sink(streamSid: string): MediaSink {
-    const encoder = new MediaStreamEncoder(streamSid);
-    const send = (message: string | Buffer) => {
-      if (this.ws.readyState === this.ws.OPEN) this.ws.send(message, { binary: false });
-    };
+  private sink(): MediaSink {
     return {
-      sendMedia: (frame) => send(encoder.media(frame)),
-      sendMark: (name) => send(encoder.mark(name)),
-      clear: () => send(encoder.clear()),
+      send: (message) => {
+        if (this.ws.readyState === this.ws.OPEN) this.ws.send(message, { binary: false });
+      },
       batch: (run) => {
         this.socket.cork();
         try {

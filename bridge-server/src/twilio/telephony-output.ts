@@ -1,13 +1,11 @@
 import { FRAME_BYTES, OutboundFramer } from '../audio/outbound-framer';
+import { MediaStreamEncoder } from './media-stream-codec';
 import { PlaybackTracker } from './playback-tracker';
 
 /** The media stream's socket, as the telephony output writes to it. */
 export interface MediaSink {
-  /** One 20 ms frame of 8 kHz μ-law; copied before this returns, so the caller may reuse it. */
-  sendMedia(frame: Buffer): void;
-  sendMark(name: string): void;
-  /** Drops everything Twilio has buffered but not yet played. */
-  clear(): void;
+  /** One text frame (a Media Streams message); a buffer may be held until it is written. */
+  send(message: string | Buffer): void;
   /** Runs `send` with the socket corked, so a burst of messages leaves in one write. */
   batch(send: () => void): void;
 }
@@ -27,9 +25,10 @@ export interface HeardSoFar {
 export class TelephonyOutput {
   private readonly framer = new OutboundFramer();
   readonly playback = new PlaybackTracker();
+  private readonly encoder: MediaStreamEncoder;
   private readonly sendFrame = (frame: Buffer): void => {
     this.onFrame(this.playback.frameSent(this.nowMs()));
-    this.sink.sendMedia(frame);
+    this.sink.send(this.encoder.media(frame));
   };
 
   /**
@@ -38,15 +37,22 @@ export class TelephonyOutput {
    */
   constructor(
     private readonly sink: MediaSink,
+    streamSid: string,
     private readonly nowMs: () => number,
     private readonly onFrame: (startsAtMs: number) => void = () => undefined,
-  ) {}
+  ) {
+    this.encoder = new MediaStreamEncoder(streamSid);
+  }
+
+  private sendMark(): void {
+    this.sink.send(this.encoder.mark(this.playback.nextMark()));
+  }
 
   /** Base64 PCM16 LE at 24 kHz, any length. */
   play(pcm24kBase64: string): void {
     this.sink.batch(() => {
       this.framer.push(pcm24kBase64, this.sendFrame);
-      if (this.playback.markDue) this.sink.sendMark(this.playback.nextMark());
+      if (this.playback.markDue) this.sendMark();
     });
   }
 
@@ -54,14 +60,14 @@ export class TelephonyOutput {
   playFrames(frames: readonly Buffer[]): void {
     this.sink.batch(() => {
       for (const frame of frames) if (frame.length === FRAME_BYTES) this.sendFrame(frame);
-      this.sink.sendMark(this.playback.nextMark());
+      this.sendMark();
     });
   }
 
   /** The turn's audio is all here: send what the filter still holds, and a mark after it. */
   endTurn(): void {
     this.framer.flush(this.sendFrame);
-    this.sink.sendMark(this.playback.nextMark());
+    this.sendMark();
   }
 
   /**
@@ -70,7 +76,7 @@ export class TelephonyOutput {
    * of the cut turn the callee had heard.
    */
   clear(): HeardSoFar {
-    this.sink.clear();
+    this.sink.send(this.encoder.clear());
     const heard = { framesPlayed: this.playback.framesPlayed, lastPlayedMs: this.playback.lastPlayedMs };
     this.framer.reset();
     this.playback.newTurn(this.nowMs(), true);
