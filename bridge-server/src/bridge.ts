@@ -103,7 +103,7 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
     ...(services.gemini ? (['agent'] as const) : []),
     ...(services.speech ? (['transcribe'] as const) : []),
   ];
-  const connector = services.gemini ? new AgentConnector(services.gemini, log) : undefined;
+  const connector = services.gemini ? new AgentConnector(services.gemini, log, config.geminiSetupTimeoutMs) : undefined;
   const speechClient = services.speech ? createSpeechClient(services.speech) : undefined;
 
   const carrier = new TwilioRestCarrier(services.twilio);
@@ -113,6 +113,10 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
     events: hub,
     log,
     journalMetrics: { pending: metrics.heldStoreWrites, dropped: metrics.droppedStoreWrites },
+    onPersonAnswered: (call) => {
+      connector?.greet(call.id);
+      streams.personAnswered(call.id);
+    },
   });
   const calls = new CallService({
     store: parts.store,

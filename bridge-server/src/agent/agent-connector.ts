@@ -4,31 +4,62 @@ import type { GeminiSettings } from '../config/load-config';
 import type { Logger } from '../shared/logger';
 import { GeminiLiveSession } from './gemini-live-session';
 import { greetingInstruction, liveConnectConfig } from './live-session-config';
+import { profileFor, type ModelProfile } from './model-profiles';
 
 interface Prepared {
   session: GeminiLiveSession;
   expiry: NodeJS.Timeout;
 }
 
+/** Variables the SDK reads by itself, which would silently send it to Vertex AI or elsewhere. */
+const SDK_ENVIRONMENT = [
+  'GOOGLE_GENAI_USE_VERTEXAI',
+  'GOOGLE_GENAI_USE_ENTERPRISE',
+  'GOOGLE_CLOUD_PROJECT',
+  'GOOGLE_CLOUD_LOCATION',
+  'GOOGLE_GEMINI_BASE_URL',
+  'GOOGLE_GENAI_API_VERSION',
+];
+
+/** Google's public Gemini API endpoint, named so no environment variable can move it. */
+const GEMINI_API_BASE_URL = 'https://generativelanguage.googleapis.com';
+
 /**
- * Opens Gemini Live sessions for agent calls. `prewarm` opens one while the phone rings and asks
- * for the greeting at once, so its audio is waiting when the media stream starts; `claim` hands
- * that session to the stream (or opens a fresh one when the stream landed on another instance).
+ * Opens Gemini Live sessions for agent calls. `prewarm` connects one while the phone rings;
+ * `greet` asks it for the greeting once a person has answered (at answer, or at the AMD
+ * verdict when detection is on), so busy, unanswered and machine-answered calls generate no
+ * output; `claim` hands the session to the stream (or opens a fresh one when the stream landed
+ * on another instance). The SDK is told everything explicitly (Gemini API, key, endpoint,
+ * version), so the environment cannot switch it to Vertex AI.
  */
 export class AgentConnector {
   private readonly ai: GoogleGenAI;
   private readonly prepared = new Map<string, Prepared>();
+  readonly profile: ModelProfile;
 
   constructor(
     private readonly settings: GeminiSettings,
     private readonly log: Logger,
+    private readonly setupTimeoutMs = 5000,
+    env: NodeJS.ProcessEnv = process.env,
   ) {
+    this.profile = profileFor(settings.model);
+    if (this.profile.family === 'unknown')
+      log.warn(
+        { model: settings.model },
+        'GEMINI_MODEL is not a model family this bridge knows; using the most conservative profile (realtime text input, language in the instruction, blocking tool calls)',
+      );
+    const ignored = SDK_ENVIRONMENT.filter((name) => env[name] !== undefined);
+    if (ignored.length > 0)
+      log.warn(
+        { ignored },
+        'ignoring Google SDK environment variables: the bridge talks to the Gemini API as configured',
+      );
+    log.info({ model: settings.model, family: this.profile.family, apiVersion: settings.apiVersion }, 'Gemini Live');
     this.ai = new GoogleGenAI({
+      vertexai: false,
       apiKey: settings.apiKey,
-      httpOptions: {
-        ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}),
-        ...(settings.apiVersion ? { apiVersion: settings.apiVersion } : {}),
-      },
+      httpOptions: { baseUrl: settings.baseUrl ?? GEMINI_API_BASE_URL, apiVersion: settings.apiVersion },
     });
   }
 
@@ -39,6 +70,11 @@ export class AgentConnector {
     const expiry = setTimeout(() => this.discard(call.id), (call.ringTimeoutSec + 60) * 1000);
     expiry.unref();
     this.prepared.set(call.id, { session, expiry });
+  }
+
+  /** A person answered: the pre-warmed session (if it is here) starts the greeting now. */
+  greet(callId: string): void {
+    this.prepared.get(callId)?.session.greet();
   }
 
   /** The call's session: the pre-warmed one, else a new one. */
@@ -55,8 +91,10 @@ export class AgentConnector {
     return new GeminiLiveSession({
       ai: this.ai,
       model: this.settings.model,
-      config: (handle) => liveConnectConfig(agent, call.language, handle),
-      firstText: greetingInstruction(agent.greeting),
+      profile: this.profile,
+      config: (handle) => liveConnectConfig(agent, call.language, this.profile, handle),
+      greeting: greetingInstruction(agent.greeting),
+      setupTimeoutMs: this.setupTimeoutMs,
       log,
     });
   }

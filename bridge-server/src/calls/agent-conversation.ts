@@ -53,17 +53,23 @@ export class AgentConversation implements Conversation {
     this.transcript = new AgentTranscript(this.writer, this.output, now);
     this.session = options.connector.claim(context.call, context.log);
     this.session.listen((event) => this.onAgentEvent(event));
+    const { machineDetection, answeredBy } = context.call;
+    if (machineDetection === 'off' || answeredBy === 'human' || answeredBy === 'unknown') this.session.greet();
   }
 
-  media(track: MediaTrack, audio: Buffer, timestampMs: number): void {
+  personAnswered(): void {
+    this.session.greet();
+  }
+
+  media(track: MediaTrack, audio: Buffer): void {
     if (track !== 'inbound' || !TAKES[this.state].callerAudio) return;
     const pcm = this.inbound.transcode(audio);
-    this.transcript.callerAudio(timestampMs, isVoicedPeak(this.inbound.lastPeak));
+    this.transcript.callerAudio(isVoicedPeak(this.inbound.lastPeak));
     if (pcm.length > 0) this.session.sendAudio(pcm);
   }
 
   dtmf(digit: string): void {
-    if (TAKES[this.state].agentOutput) this.session.sendText(`(The callee pressed ${digit} on their keypad.)`);
+    if (TAKES[this.state].agentOutput) this.session.sendNote(`(The callee pressed ${digit} on their keypad.)`);
   }
 
   mark(name: string): void {

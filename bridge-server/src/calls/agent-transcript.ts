@@ -1,4 +1,5 @@
 import type { HeardSoFar, TelephonyOutput } from '../twilio/telephony-output';
+import type { NewTranscriptEntry } from '../store/call-store';
 import type { TranscriptWriter } from './transcript-writer';
 import { AgentUtterance, CalleeUtterance } from './utterances';
 
@@ -6,6 +7,12 @@ import { AgentUtterance, CalleeUtterance } from './utterances';
 const UTTERANCE_GAP_MS = 300;
 /** Late output transcription for a finished agent turn is still taken this long. */
 const AGENT_TRANSCRIPT_GRACE_MS = 250;
+/**
+ * Input transcription comes with no guaranteed order: a piece of the callee's utterance may
+ * arrive after the agent has begun its reply. For this long after the reply begins, such a
+ * piece still joins the utterance it continues (unless the callee's voice came back).
+ */
+const LATE_CALLEE_WORDS_MS = 500;
 /** The callee counts as still speaking at the stream's end when their voice was this recent. */
 const STILL_SPEAKING_MS = 2000;
 
@@ -20,6 +27,10 @@ export class AgentTranscript {
   private agentTurnComplete = false;
   private finalizeTimer?: NodeJS.Timeout;
   private callee = new CalleeUtterance();
+  /** Stores the callee's utterance once late pieces are no longer expected. */
+  private calleeTimer?: NodeJS.Timeout;
+  /** When the agent's current turn began (stream clock). */
+  private agentStartedMs = Infinity;
   private speechStartMs = 0;
   private lastVoiceMs = -Infinity;
 
@@ -29,14 +40,22 @@ export class AgentTranscript {
     private readonly nowMs: () => number,
   ) {}
 
-  /** One frame of the callee's audio at `timestampMs`, voiced or not. */
-  callerAudio(timestampMs: number, voiced: boolean): void {
+  /**
+   * One frame of the callee's audio has arrived, voiced or not. Timed on the stream clock, as
+   * everything else in this transcript is (media timestamps run on the carrier's clock).
+   */
+  callerAudio(voiced: boolean): void {
     if (!voiced) return;
-    if (timestampMs - this.lastVoiceMs > UTTERANCE_GAP_MS) this.speechStartMs = timestampMs;
-    this.lastVoiceMs = timestampMs;
+    const now = this.nowMs();
+    if (now - this.lastVoiceMs > UTTERANCE_GAP_MS) this.speechStartMs = now;
+    this.lastVoiceMs = now;
   }
 
   callerWords(text: string): void {
+    // The agent began replying to the pending utterance and the callee's voice came back after
+    // that: these words start a new utterance (otherwise they are a late piece of the pending one).
+    const pendingStart = this.callee.startMs ?? Infinity;
+    if (this.agentStartedMs > pendingStart && this.speechStartMs > this.agentStartedMs) this.finalizeCallee();
     const now = this.nowMs();
     this.callee.add(text, this.speechStartMs, now);
     this.writer.interim('callee', this.callee.text, this.callee.startMs ?? now);
@@ -84,7 +103,7 @@ export class AgentTranscript {
       utterance.endMs = this.output.playback.lastPlayedMs;
       this.agent = undefined;
       this.output.nextTurn();
-      this.writer.add(utterance.toEntry('all', this.nowMs()));
+      this.writeAgent(utterance.toEntry('all', this.nowMs()));
     }, AGENT_TRANSCRIPT_GRACE_MS);
   }
 
@@ -95,7 +114,7 @@ export class AgentTranscript {
     clearTimeout(this.finalizeTimer);
     if (!utterance) return;
     utterance.endMs = heard.lastPlayedMs;
-    this.writer.add(utterance.toEntry(heard.framesPlayed, this.nowMs()));
+    this.writeAgent(utterance.toEntry(heard.framesPlayed, this.nowMs()));
   }
 
   /** Stores both sides as they stand: the agent's turn up to `heardFrames`. */
@@ -105,7 +124,7 @@ export class AgentTranscript {
     this.agent = undefined;
     if (utterance) {
       utterance.endMs = this.output.playback.lastPlayedMs;
-      this.writer.add(utterance.toEntry(heardFrames, this.nowMs()));
+      this.writeAgent(utterance.toEntry(heardFrames, this.nowMs()));
     }
     this.finalizeCallee();
   }
@@ -126,14 +145,25 @@ export class AgentTranscript {
 
   private agentTurn(): AgentUtterance {
     if (!this.agent) {
-      this.finalizeCallee();
       this.agent = new AgentUtterance();
       this.agentTurnComplete = false;
+      this.agentStartedMs = this.nowMs();
+      clearTimeout(this.calleeTimer);
+      if (!this.callee.isEmpty) this.calleeTimer = setTimeout(() => this.finalizeCallee(), LATE_CALLEE_WORDS_MS);
     }
     return this.agent;
   }
 
+  /** Stores an agent entry, after the callee's pending utterance when that began first. */
+  private writeAgent(entry: NewTranscriptEntry | undefined): void {
+    if (!this.callee.isEmpty && (this.callee.startMs ?? Infinity) <= (entry?.startMs ?? Infinity))
+      this.finalizeCallee();
+    this.writer.add(entry);
+  }
+
+  /** Stores the callee's utterance as it stands. */
   private finalizeCallee(): void {
+    clearTimeout(this.calleeTimer);
     if (this.callee.isEmpty) return;
     const entry = this.callee.toEntry(this.lastVoiceMs);
     this.callee = new CalleeUtterance();

@@ -58,6 +58,11 @@ export class CallFactory implements MediaStreamPort {
     return session;
   }
 
+  /** A person answered a call whose stream runs here (an AMD verdict after the stream started). */
+  personAnswered(callId: string): void {
+    for (const session of this.running) if (session.callId === callId) session.personAnswered();
+  }
+
   /** Ends every stream on this instance (shutdown). */
   async finishAll(): Promise<void> {
     await Promise.all([...this.running].map((session) => session.finish()));

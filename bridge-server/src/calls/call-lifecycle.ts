@@ -18,6 +18,11 @@ export interface CallLifecycleOptions {
   journalMetrics?: JournalMetrics;
   /** How long `call.ended` waits for a media stream (on a dead instance) to flush its last transcript. */
   mediaFinishGraceMs?: number;
+  /**
+   * A person is on the line: at answer when detection is off, else at a human (or unknown) AMD
+   * verdict. The agent greets then, and not before, so calls nobody answers cost no output.
+   */
+  onPersonAnswered?: (call: CallRecord) => void;
 }
 
 /** Why a media stream may not carry a call, or the call it may carry. */
@@ -77,6 +82,8 @@ export class CallLifecycle {
     if (call.status !== observation.status || call.status === 'queued' || !(updated.changed || retry)) return call;
     if (updated.changed)
       this.options.log.info({ callId: id, status: call.status, endReason: call.endReason }, 'call status');
+    if (updated.changed && call.status === 'in-progress' && call.machineDetection === 'off')
+      this.options.onPersonAnswered?.(call);
     await this.options.events.publish(callEvent('call.status', await this.resource(call), `status:${call.status}`));
     if (isTerminal(call.status)) {
       await this.emitEndedIfDone(id);
@@ -91,6 +98,8 @@ export class CallLifecycle {
     );
     if (!('value' in outcome) || !outcome.value) return;
     this.options.log.info({ callId: id, answeredBy }, 'answering machine detection');
+    if (outcome.value.changed && (answeredBy === 'human' || answeredBy === 'unknown'))
+      this.options.onPersonAnswered?.(outcome.value.call);
     if (answeredBy !== 'human' && answeredBy !== 'unknown' && outcome.value.call.machineDetection === 'hangup')
       await this.endCall(id, 'machine');
   }

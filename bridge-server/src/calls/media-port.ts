@@ -52,6 +52,8 @@ export interface Conversation {
   media(track: MediaTrack, audio: Buffer, timestampMs: number): void;
   mark(name: string): void;
   dtmf(digit: string): void;
+  /** A person is on the line (an AMD verdict that came after the stream started). */
+  personAnswered(): void;
   /** The stream is over: wait (bounded) for the last results, store them, release resources. */
   finish(): Promise<void>;
 }

@@ -57,6 +57,14 @@ export class MediaStreamSession implements StreamHandle {
     return this.parts.streamSid;
   }
 
+  get callId(): string {
+    return this.parts.call.id;
+  }
+
+  personAnswered(): void {
+    this.conversation.personAnswered();
+  }
+
   media(track: MediaTrack, audio: Buffer, timestampMs: number): void {
     this.conversation.media(track, audio, timestampMs);
   }

@@ -43,6 +43,10 @@ export class TranscribeConversation implements Conversation {
     // Key presses are logged by the session; they are not part of a transcript.
   }
 
+  personAnswered(): void {
+    // Nothing speaks first in transcribe mode.
+  }
+
   async finish(): Promise<void> {
     this.finished = true;
     await Promise.all([this.streams.inbound.finish(), this.streams.outbound.finish()]);

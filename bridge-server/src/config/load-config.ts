@@ -5,7 +5,10 @@
 
 import { allowedHostProblems } from './allowed-hosts';
 
-export const DEFAULT_GEMINI_MODEL = 'gemini-2.5-flash-native-audio-preview-09-2025';
+/** Google's default for voice agents (stable since September 2026). */
+export const DEFAULT_GEMINI_MODEL = 'gemini-3.8-live';
+/** The Live API is documented on v1beta (the SDK would otherwise use v1). */
+export const DEFAULT_GEMINI_API_VERSION = 'v1beta';
 
 export interface TwilioSettings {
   readonly accountSid: string;
@@ -19,7 +22,7 @@ export interface GeminiSettings {
   readonly apiKey: string;
   readonly model: string;
   readonly baseUrl?: string;
-  readonly apiVersion?: string;
+  readonly apiVersion: string;
 }
 
 export interface SpeechSettings {
@@ -59,6 +62,8 @@ export interface BridgeConfig {
   readonly webhookAllowedHosts?: readonly string[];
   /** Viewers of /v1/live at once. */
   readonly liveMaxViewers: number;
+  /** Connecting to Gemini Live plus its `setupComplete` must take no longer than this. */
+  readonly geminiSetupTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -160,8 +165,12 @@ function readTwilio(r: Reader): TwilioSettings | undefined {
 function readGemini(r: Reader): GeminiSettings | undefined {
   const apiKey = r.text('GEMINI_API_KEY');
   const baseUrl = r.url('GEMINI_BASE_URL', ['http:', 'https:', 'ws:', 'wss:']);
-  const apiVersion = r.text('GEMINI_API_VERSION');
+  const apiVersion = r.text('GEMINI_API_VERSION') ?? DEFAULT_GEMINI_API_VERSION;
   const model = r.text('GEMINI_MODEL') ?? DEFAULT_GEMINI_MODEL;
+  if (/^(models\/)?gemini-live-/.test(model))
+    r.problems.push(
+      `GEMINI_MODEL "${model}" is a Vertex AI model id; this bridge speaks to the Gemini API only (use a Gemini API model such as ${DEFAULT_GEMINI_MODEL})`,
+    );
   if (!apiKey) {
     if (baseUrl || r.text('GEMINI_MODEL'))
       r.problems.push('GEMINI_API_KEY is required when other GEMINI_* settings are given');
@@ -197,6 +206,11 @@ export function loadConfig(env: Env = process.env): BridgeConfig {
     if (!publicUrl && !r.problems.some((p) => p.startsWith('PUBLIC_URL')))
       r.problems.push('PUBLIC_URL is required in live mode (Twilio must reach the bridge)');
     if (!apiKey) r.problems.push('BRIDGE_API_KEY is required in live mode');
+    // Twilio opens media streams only over wss (error 31922), which an http PUBLIC_URL cannot give.
+    if (publicUrl && !publicUrl.startsWith('https:'))
+      r.problems.push(
+        `PUBLIC_URL must be https in live mode (Twilio requires wss:// media streams, error 31922); got ${publicUrl}`,
+      );
   }
   const webhookAllowedHosts = r.list('WEBHOOK_ALLOWED_HOSTS');
   if (webhookAllowedHosts)
@@ -223,6 +237,7 @@ export function loadConfig(env: Env = process.env): BridgeConfig {
     deliveryLeaseSec: r.number('DELIVERY_LEASE_SEC', 30, 1, 55),
     webhookAllowedHosts,
     liveMaxViewers: r.number('LIVE_MAX_VIEWERS', 100, 1, 10_000),
+    geminiSetupTimeoutMs: r.number('GEMINI_SETUP_TIMEOUT_SEC', 5, 0.1, 60, false) * 1000,
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze(config);

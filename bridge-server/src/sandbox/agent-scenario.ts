@@ -17,6 +17,12 @@ export interface AgentScenario {
   dropAfterTurns?: number;
   /** After this many agent turns, the connection dies with no way to resume. */
   failAfterTurns?: number;
+  /** The server sends `goAway` in the middle of this reply (index), and closes when its time is up. */
+  goAwayDuringReply?: number;
+  /** `setupComplete` comes this late (ms of simulated time; Infinity: never). */
+  setupDelayMs?: number;
+  /** The callee's last words are transcribed only after the agent's reply has started. */
+  lateCalleeWords?: boolean;
   /** Refuse the connection outright (Gemini unreachable). */
   refuse?: boolean;
   /** Load testing: speak without pause, in real-time 100 ms chunks, never interrupted. */

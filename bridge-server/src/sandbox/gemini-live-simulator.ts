@@ -5,11 +5,15 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../shared/logger';
 import { DEMO_SCENARIO, scenarioName, type AgentScenario } from './agent-scenario';
 import type { FrameTelemetry } from './frame-telemetry';
+import { familyOf, messageRefusal, setupRefusal, type Refusal, type SimulatedFamily } from './live-model-rules';
 import type { ConversationPosition, SimulatedSessionRecord } from './session-record';
 import { SimulatedAgentSession } from './simulated-agent-session';
 
-/** The SDK asks for `<base>/ws/google.ai.generativelanguage.<version>.GenerativeService.BidiGenerateContent?key=...`. */
-const BIDI_PATH = /^\/+ws\/google\.ai\.generativelanguage\.[\w]+\.GenerativeService\.BidiGenerateContent$/;
+/**
+ * The SDK asks for `<base>/ws/google.ai.generativelanguage.<version>.GenerativeService.BidiGenerateContent?key=...`;
+ * the Live API is served on v1beta only, as documented.
+ */
+const BIDI_PATH = /^\/+ws\/google\.ai\.generativelanguage\.v1beta\.GenerativeService\.BidiGenerateContent$/;
 
 export interface GeminiSimulatorOptions {
   log: Logger;
@@ -26,6 +30,8 @@ export interface GeminiSimulatorOptions {
 export class GeminiLiveSimulator {
   readonly sessions: SimulatedSessionRecord[] = [];
   readonly scenarios = new Map<string, AgentScenario>();
+  /** Every request refused, as the service would have closed it. */
+  readonly refusals: Refusal[] = [];
   /** Answer every upgrade with 503, as an unreachable Gemini would fail. */
   refuseConnections = false;
   speed: number;
@@ -71,15 +77,33 @@ export class GeminiLiveSimulator {
       } catch {
         return ws.close(1007, 'invalid JSON');
       }
-      if (session) return session.handle(message);
+      if (session) {
+        const refusal = messageRefusal(session.family, message);
+        return refusal ? this.refuse(ws, refusal) : session.handle(message);
+      }
       const setup = message.setup as Record<string, unknown> | undefined;
       if (!setup) return ws.close(1008, 'setup must come first');
-      session = this.start(ws, setup);
+      const family = familyOf(setup);
+      if (typeof family !== 'string') return this.refuse(ws, family);
+      const refusal = setupRefusal(family, setup);
+      if (refusal) return this.refuse(ws, refusal);
+      session = this.start(ws, setup, family);
     });
     ws.on('close', () => session?.close());
   }
 
-  private start(ws: WebSocket, setup: Record<string, unknown>): SimulatedAgentSession | undefined {
+  /** Closes as the service does on a request it refuses, and remembers it for tests. */
+  private refuse(ws: WebSocket, refusal: Refusal): void {
+    this.refusals.push(refusal);
+    this.log.debug(refusal, 'simulated Gemini refused a request');
+    ws.close(refusal.code, refusal.reason);
+  }
+
+  private start(
+    ws: WebSocket,
+    setup: Record<string, unknown>,
+    family: SimulatedFamily,
+  ): SimulatedAgentSession | undefined {
     const handle = (setup.sessionResumption as { handle?: string } | undefined)?.handle;
     const known = handle ? this.conversations.get(handle) : undefined;
     if (handle && !known) {
@@ -111,6 +135,7 @@ export class GeminiLiveSimulator {
       this.options.telemetry && telemetryKey ? { report: this.options.telemetry, key: telemetryKey } : undefined;
     const session = new SimulatedAgentSession({
       ws,
+      family,
       scenario,
       state,
       record,
@@ -122,8 +147,13 @@ export class GeminiLiveSimulator {
       },
       telemetry,
     });
-    send({ setupComplete: {} });
-    rememberAs(`handle_${randomBytes(8).toString('hex')}`);
+    const setUp = () => {
+      send({ setupComplete: {} });
+      rememberAs(`handle_${randomBytes(8).toString('hex')}`);
+    };
+    // A scenario may answer the set-up late, or never (an overloaded service).
+    if (scenario.setupDelayMs === undefined) setUp();
+    else if (Number.isFinite(scenario.setupDelayMs)) setTimeout(setUp, scenario.setupDelayMs / this.speed);
     return session;
   }
 

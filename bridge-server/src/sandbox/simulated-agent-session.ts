@@ -4,6 +4,8 @@ import type { Logger } from '../shared/logger';
 import { DEFAULT_GREETING, fragmentsOf, type AgentScenario } from './agent-scenario';
 import type { FrameTelemetry } from './frame-telemetry';
 import { VOICEMAIL_GREETING } from './callee-script';
+import { speakContinuously } from './continuous-speech';
+import type { SimulatedFamily } from './live-model-rules';
 import type { ConversationPosition, SimulatedSessionRecord } from './session-record';
 import { framePitchHz, isVoicedPcm, pcmOfBase64, toneShare } from './simulated-hearing';
 import { speakingTimeMs, voicedPcm } from './speech-synth';
@@ -20,6 +22,7 @@ const AGENT_AUDIO_MIME = 'audio/pcm;rate=24000';
 
 export interface SimulatedAgentSessionOptions {
   ws: WebSocket;
+  family: SimulatedFamily;
   scenario: AgentScenario;
   /** Where the conversation is (kept across resumption). */
   state: ConversationPosition;
@@ -45,25 +48,34 @@ export class SimulatedAgentSession {
   /** When the current reply will have finished playing at the callee (real time). */
   private speakingUntil = 0;
   private replyTimer?: NodeJS.Timeout;
+  private stopSpeaking?: () => void;
   private replyId = 0;
+  /** The callee's last transcription piece, held back to arrive after the reply starts. */
+  private lateCalleeWords?: string;
 
   constructor(private readonly options: SimulatedAgentSessionOptions) {}
+
+  get family(): SimulatedFamily {
+    return this.options.family;
+  }
 
   private send(message: object): void {
     if (this.options.ws.readyState === this.options.ws.OPEN) this.options.ws.send(JSON.stringify(message));
   }
 
   handle(message: Record<string, unknown>): void {
-    const clientContent = message.clientContent as { turns?: { parts?: { text?: string }[] }[] } | undefined;
-    const realtime = message.realtimeInput as { audio?: { data?: string }; audioStreamEnd?: boolean } | undefined;
+    const clientContent = message.clientContent as
+      { turns?: { parts?: { text?: string }[] }[]; turnComplete?: boolean } | undefined;
+    const realtime = message.realtimeInput as
+      { audio?: { data?: string }; audioStreamEnd?: boolean; text?: string } | undefined;
     const toolResponse = message.toolResponse as { functionResponses?: { id?: string; name?: string }[] } | undefined;
-    if (clientContent)
-      this.onText(
-        clientContent.turns
-          ?.flatMap((t) => t.parts ?? [])
-          .map((p) => p.text ?? '')
-          .join('') ?? '',
-      );
+    if (clientContent) {
+      const text = (clientContent.turns ?? []).flatMap((t) => t.parts ?? []).map((p) => p.text ?? '');
+      // turnComplete: true interrupts whatever the model is saying, unconditionally.
+      if (clientContent.turnComplete && performance.now() < this.speakingUntil) this.interrupt();
+      this.onText(text.join(''), clientContent.turnComplete === true);
+    }
+    if (realtime?.text) this.onText(realtime.text, true);
     if (realtime?.audio?.data) this.onAudio(realtime.audio.data);
     if (realtime?.audioStreamEnd) {
       this.options.record.audioStreamEnded = true;
@@ -73,10 +85,14 @@ export class SimulatedAgentSession {
       this.options.record.toolResponses.push({ id: response.id ?? '', name: response.name ?? '' });
   }
 
-  private onText(text: string): void {
+  private onText(text: string, answerNow: boolean): void {
     this.options.record.textTurns.push(text);
-    if (text.startsWith('(The callee pressed')) return;
-    if (this.options.scenario.continuousSpeech) return this.speakContinuously();
+    if (text.startsWith('(The callee pressed') || !answerNow) return;
+    if (this.options.scenario.continuousSpeech) {
+      const { ws, speed, telemetry } = this.options;
+      this.stopSpeaking = speakContinuously(ws, speed, telemetry);
+      return;
+    }
     // The greeting is said word for word, quotes and all: everything between the first quote
     // after "exactly:" and the instruction's last one.
     this.greeting = /exactly: "([\s\S]*)"\s*$/.exec(text)?.[1] ?? DEFAULT_GREETING;
@@ -146,13 +162,26 @@ export class SimulatedAgentSession {
       ? ((speech.lastVoiceAt - speech.startedAt) * this.options.speed) / speakingTimeMs(line)
       : 1;
     const said = Math.max(1, Math.min(pieces.length, Math.ceil(spokenFraction * pieces.length)));
-    for (let i = speech.sent; i < said; i++) this.send({ serverContent: { inputTranscription: { text: pieces[i] } } });
+    // Input transcription has no guaranteed order: its last piece may come after the reply starts.
+    const late = this.options.scenario.lateCalleeWords && !hungUp && said > speech.sent ? pieces[said - 1] : undefined;
+    for (let i = speech.sent; i < (late ? said - 1 : said); i++)
+      this.send({ serverContent: { inputTranscription: { text: pieces[i] } } });
+    this.lateCalleeWords = late;
     // A machine is not talked back to: the message waits for the beep.
     if (speech.machine) return;
     const reply = this.options.scenario.replies[this.options.state.calleeTurn];
     this.options.state.calleeTurn++;
-    if (reply && !hungUp)
-      this.reply(reply, this.options.scenario.endCallAfterReply === this.options.state.calleeTurn - 1);
+    const index = this.options.state.calleeTurn - 1;
+    if (reply && !hungUp) this.reply(reply, this.options.scenario.endCallAfterReply === index, index);
+  }
+
+  /** `goAway` with time left, once per conversation: this connection still works until then. */
+  private goAwayMidTurn(): void {
+    const { state, ws } = this.options;
+    if (state.fired.has('goAwayMidTurn')) return;
+    state.fired.add('goAwayMidTurn');
+    this.send({ goAway: { timeLeft: '10s' } });
+    setTimeout(() => ws.close(1000, 'going away'), 10_000 / this.options.speed);
   }
 
   private interrupt(): void {
@@ -165,7 +194,7 @@ export class SimulatedAgentSession {
   }
 
   /** Streams a reply at twice real time: audio chunks, each followed by its transcription. */
-  private reply(text: string, thenEndCall: boolean): void {
+  private reply(text: string, thenEndCall: boolean, replyIndex = -1): void {
     const id = ++this.replyId;
     const durationMs = speakingTimeMs(text);
     const pcm = voicedPcm(durationMs, 24000, 190, this.options.state.agentTurns + 3);
@@ -181,6 +210,11 @@ export class SimulatedAgentSession {
         const data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64');
         this.send({ serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: AGENT_AUDIO_MIME, data } }] } } });
         if (words[index]) this.send({ serverContent: { outputTranscription: { text: words[index] } } });
+        if (index === 0 && this.lateCalleeWords) {
+          this.send({ serverContent: { inputTranscription: { text: this.lateCalleeWords } } });
+          this.lateCalleeWords = undefined;
+        }
+        if (index === 2 && replyIndex === this.options.scenario.goAwayDuringReply) this.goAwayMidTurn();
         index++;
         this.replyTimer = setTimeout(next, CHUNK_MS / 2 / this.options.speed);
         return;
@@ -205,43 +239,9 @@ export class SimulatedAgentSession {
     next();
   }
 
-  /** Load testing: 100 ms of 24 kHz audio every 100 ms, until the connection closes. */
-  private speakContinuously(): void {
-    const chunkSamples = (24000 * CHUNK_MS) / 1000;
-    const pcm = voicedPcm(1000, 24000, 190, 5);
-    const chunks = Array.from({ length: 10 }, (_, i) => {
-      const part = pcm.subarray(i * chunkSamples, (i + 1) * chunkSamples);
-      return JSON.stringify({
-        serverContent: {
-          modelTurn: {
-            parts: [
-              {
-                inlineData: {
-                  mimeType: 'audio/pcm;rate=24000',
-                  data: Buffer.from(part.buffer, part.byteOffset, part.byteLength).toString('base64'),
-                },
-              },
-            ],
-          },
-        },
-      });
-    });
-    const started = performance.now();
-    let sent = 0;
-    const tick = () => {
-      // Catch up on the wall clock, so timer drift neither starves nor floods the bridge.
-      const due = Math.floor(((performance.now() - started) * this.options.speed) / CHUNK_MS) + 1;
-      for (; sent < due && this.options.ws.readyState === this.options.ws.OPEN; sent++) {
-        this.options.telemetry?.report.agentAudioSent(this.options.telemetry.key, CHUNK_MS / 20);
-        this.options.ws.send(chunks[sent % chunks.length]);
-      }
-      this.replyTimer = setTimeout(tick, CHUNK_MS / 2 / this.options.speed);
-    };
-    tick();
-  }
-
   close(): void {
     clearTimeout(this.replyTimer);
+    this.stopSpeaking?.();
     this.replyId++;
   }
 }

@@ -1,4 +1,4 @@
-import type { BridgeConfig } from '../config/load-config';
+import { DEFAULT_GEMINI_API_VERSION, DEFAULT_GEMINI_MODEL, type BridgeConfig } from '../config/load-config';
 import type { ServiceSettings } from '../config/service-settings';
 import type { Logger } from '../shared/logger';
 import { GeminiLiveSimulator } from './gemini-live-simulator';
@@ -42,7 +42,13 @@ export async function startSandbox(config: BridgeConfig, log: Logger): Promise<S
   if (!geminiSettings && config.sandbox) {
     gemini = new GeminiLiveSimulator({ log, speed: config.sandboxSpeed });
     opened.push(gemini);
-    geminiSettings = { apiKey: 'sandbox', model: 'sandbox-live', baseUrl: await gemini.listen() };
+    // The simulator is a gemini-3.8-live on the documented API version, and refuses like one.
+    geminiSettings = {
+      apiKey: 'sandbox',
+      model: DEFAULT_GEMINI_MODEL,
+      apiVersion: DEFAULT_GEMINI_API_VERSION,
+      baseUrl: await gemini.listen(),
+    };
   }
   let speechSettings = config.speech;
   if (!speechSettings && config.sandbox) {

@@ -4,6 +4,7 @@ import { GoogleGenAI } from '@google/genai';
 import { GeminiLiveSession } from '../../../bridge-server/src/agent/gemini-live-session';
 import type { AgentEvent } from '../../../bridge-server/src/agent/live-events';
 import { greetingInstruction, liveConnectConfig } from '../../../bridge-server/src/agent/live-session-config';
+import { profileFor } from '../../../bridge-server/src/agent/model-profiles';
 import { GeminiLiveSimulator } from '../../../bridge-server/src/sandbox/gemini-live-simulator';
 import { silentLogger } from '../../../bridge-server/src/shared/logger';
 
@@ -15,12 +16,17 @@ const until = async (done: () => boolean, timeoutMs = 5000) => {
   }
 };
 
-function sessionTo(baseUrl: string, firstText?: string): GeminiLiveSession {
+const MODEL = 'gemini-3.8-live';
+
+function sessionTo(baseUrl: string, greeting = greetingInstruction(undefined), model = MODEL): GeminiLiveSession {
+  const profile = profileFor(model);
   return new GeminiLiveSession({
     ai: new GoogleGenAI({ apiKey: 'test', httpOptions: { baseUrl, apiVersion: 'v1beta' } }),
-    model: 'sandbox-live',
-    config: (handle) => liveConnectConfig({ prompt: 'You confirm appointments.' }, 'en-US', handle),
-    firstText,
+    model,
+    profile,
+    config: (handle) => liveConnectConfig({ prompt: 'You confirm appointments.' }, 'en-US', profile, handle),
+    greeting,
+    setupTimeoutMs: 1000,
     log: silentLogger(),
   });
 }
@@ -38,8 +44,23 @@ describe('GeminiLiveSession: one call’s Gemini Live session through the real S
     await simulator.close();
   });
 
-  it('keeps what the agent said before anyone listened (the pre-warmed greeting) and hands it over in order', async () => {
+  it('says nothing until asked to greet (a call nobody answers costs no output), then greets once', async () => {
+    const before = simulator.sessions.length;
+    const session = sessionTo(baseUrl, greetingInstruction('Hi from the test.'));
+    await until(() => simulator.sessions.length > before);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(simulator.sessions[before].textTurns).toEqual([]);
+    session.greet();
+    session.greet();
+    await until(() => simulator.sessions[before].textTurns.length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(simulator.sessions[before].textTurns).toEqual([greetingInstruction('Hi from the test.')]);
+    session.close();
+  });
+
+  it('keeps what the agent said before anyone listened (a greeting asked for at answer) and hands it over in order', async () => {
     const session = sessionTo(baseUrl, greetingInstruction('Hello there.'));
+    session.greet();
     await until(() => simulator.sessions.some((s) => s.textTurns.some((t) => t.includes('Hello there.'))));
     await new Promise((resolve) => setTimeout(resolve, 300));
     const events: AgentEvent[] = [];

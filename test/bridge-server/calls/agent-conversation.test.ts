@@ -71,7 +71,7 @@ describe('agent mode: a Gemini Live voice agent on the phone (real SDK, simulate
   it('sets the session up from the call: prompt, voice, language, transcription, activity detection, compression, resumption and the end_call tool', async () => {
     const { sessions } = await converse('demo');
     const setup = sessions[0].setup as Record<string, any>;
-    expect(setup.model).toBe('models/sandbox-live');
+    expect(setup.model).toBe('models/gemini-3.8-live');
     expect(setup.systemInstruction.parts[0].text).toContain('You confirm appointments.');
     expect(setup.generationConfig.responseModalities).toEqual(['AUDIO']);
     expect(setup.generationConfig.speechConfig).toEqual({

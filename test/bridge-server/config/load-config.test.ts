@@ -41,7 +41,7 @@ describe('loadConfig', () => {
       apiKey: 'g',
       model: DEFAULT_GEMINI_MODEL,
       baseUrl: undefined,
-      apiVersion: undefined,
+      apiVersion: 'v1beta',
     });
   });
 
@@ -86,5 +86,16 @@ describe('loadConfig', () => {
     expect(problems({ GEMINI_BASE_URL: 'http://127.0.0.1:9' })).toEqual([
       expect.stringContaining('GEMINI_API_KEY is required'),
     ]);
+  });
+  it('refuses an http PUBLIC_URL in live mode (Twilio streams media only over wss, error 31922)', () => {
+    expect(() =>
+      loadConfig({
+        TWILIO_ACCOUNT_SID: 'AC' + '1'.repeat(32),
+        TWILIO_AUTH_TOKEN: 't',
+        TWILIO_FROM_NUMBER: '+15557650000',
+        BRIDGE_API_KEY: 'k',
+        PUBLIC_URL: 'http://bridge.example.com',
+      }),
+    ).toThrow(/PUBLIC_URL must be https in live mode .*31922/);
   });
 });
