@@ -136,7 +136,11 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
 
   const conversations: Partial<Record<CallMode, ConversationFactory>> = {
     ...(connector ? { agent: (context) => new AgentConversation(context, { connector }) } : {}),
-    ...(speechClient ? { transcribe: (context) => new TranscribeConversation(context, speechClient) } : {}),
+    ...(speechClient
+      ? {
+          transcribe: (context) => new TranscribeConversation(context, speechClient, { model: services.speech?.model }),
+        }
+      : {}),
   };
   const streams = new CallFactory({ lifecycle, conversations, live: parts.live, metrics });
   const subscriptions = new SubscriptionService(deliveryStore, targetPolicy);

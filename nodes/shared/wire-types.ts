@@ -55,6 +55,8 @@ export interface CallResource {
   metadata: Record<string, unknown>;
   /** Present when the call was placed with speaker labels. */
   labels?: SpeakerLabels;
+  /** Present when Speech-to-Text refused a track for good: why (the call went on without it). */
+  transcriptionError?: string;
   transcript: TranscriptEntry[];
 }
 

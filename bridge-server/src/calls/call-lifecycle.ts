@@ -92,6 +92,15 @@ export class CallLifecycle {
     return call;
   }
 
+  /** Speech-to-Text refused a track for good: the call goes on, and says why (the first reason). */
+  async transcriptionFailed(id: string, reason: string): Promise<void> {
+    await this.journal.submit(id, 'transcription error', () =>
+      this.options.store.updateCall(id, (call) =>
+        call.transcriptionError ? undefined : { ...call, transcriptionError: reason },
+      ),
+    );
+  }
+
   async onAnsweredBy(id: string, answeredBy: AnsweredBy): Promise<void> {
     const outcome = await this.journal.submit(id, 'answered by', () =>
       this.options.store.updateCall(id, (call) => applyAnsweredBy(call, answeredBy)),

@@ -45,6 +45,8 @@ export interface ConversationContext extends TranscriptSink {
   elapsedMs(): number;
   /** Ends the call through Twilio, recording why. */
   endCall(reason: EndReason): Promise<void>;
+  /** Speech-to-Text refused a track for good; recorded on the call, which goes on. */
+  transcriptionFailed(reason: string): void;
 }
 
 /** What runs on a call's media: the Gemini agent, or Speech-to-Text on both tracks. */

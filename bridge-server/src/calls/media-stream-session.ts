@@ -45,6 +45,10 @@ export class MediaStreamSession implements StreamHandle {
         await lifecycle.addTranscript(call.id, entries);
       },
       endCall: (reason) => this.endCall(reason),
+      transcriptionFailed: (reason) =>
+        void lifecycle
+          .transcriptionFailed(call.id, reason)
+          .catch((error: unknown) => parts.log.error({ err: error }, 'could not record the transcription error')),
       interim: (speaker, text, startMs) =>
         live?.interim({ callId: call.id, speaker, text, startMs: Math.round(startMs) }),
     });

@@ -4,6 +4,7 @@ import { TranscriptWriter } from './transcript-writer';
 import type { MediaTrack } from '../model/media-track';
 import type { Speaker } from '../shared/wire-types';
 import { EndlessSpeechStream } from '../stt/endless-speech-stream';
+import { speechModelFor } from '../stt/speech-models';
 
 /**
  * Transcribe mode: both tracks of a two-party call, each through its own endless Speech-to-Text
@@ -15,17 +16,18 @@ export class TranscribeConversation implements Conversation {
   private readonly writer: TranscriptWriter;
   private finished = false;
 
-  constructor(context: ConversationContext, client: SpeechClient) {
+  constructor(context: ConversationContext, client: SpeechClient, options: { model?: string } = {}) {
     this.writer = new TranscriptWriter(context);
+    const { language, id } = context.call;
+    const model = speechModelFor(language, options.model);
     const stream = (speaker: Speaker) =>
       new EndlessSpeechStream(
-        client,
-        { languageCode: context.call.language, audioTopic: `Phone call ${context.call.id}, ${speaker} side` },
+        { client, log: context.log, languageCode: language, model, audioTopic: `Phone call ${id}, ${speaker} side` },
         {
           interim: (text, startMs) => this.writer.interim(speaker, text, startMs),
           final: (entry) => this.writer.add({ speaker, ...entry }),
+          failed: (reason) => context.transcriptionFailed(`${speaker} side: ${reason}`),
         },
-        context.log,
       );
     this.streams = { inbound: stream('callee'), outbound: stream('party') };
   }

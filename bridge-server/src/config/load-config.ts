@@ -31,6 +31,13 @@ export interface SpeechSettings {
   /** Plaintext gRPC and no credentials (local test servers only). */
   readonly insecure: boolean;
   readonly credentialsFile?: string;
+  /**
+   * GOOGLE_STT_ADC: Application Default Credentials (workload identity on GCP, `gcloud auth
+   * application-default login` elsewhere) instead of a key file.
+   */
+  readonly applicationDefaultCredentials?: boolean;
+  /** SPEECH_MODEL: one recognition model for every call; unset, each language's telephony model. */
+  readonly model?: string;
 }
 
 export interface BridgeConfig {
@@ -192,8 +199,12 @@ function readSpeech(r: Reader): SpeechSettings | undefined {
   }
   if (insecure && !rawEndpoint)
     r.problems.push('GOOGLE_STT_INSECURE needs GOOGLE_STT_ENDPOINT (plaintext is only for a local server)');
-  if (!credentialsFile && !rawEndpoint) return undefined;
-  return { endpoint, insecure, credentialsFile };
+  const applicationDefaultCredentials = r.flag('GOOGLE_STT_ADC');
+  if (applicationDefaultCredentials && credentialsFile)
+    r.problems.push('GOOGLE_STT_ADC and GOOGLE_APPLICATION_CREDENTIALS are alternatives: set one');
+  const model = r.text('SPEECH_MODEL');
+  if (!credentialsFile && !rawEndpoint && !applicationDefaultCredentials) return undefined;
+  return { endpoint, insecure, credentialsFile, applicationDefaultCredentials, model };
 }
 
 export function loadConfig(env: Env = process.env): BridgeConfig {

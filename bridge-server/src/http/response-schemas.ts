@@ -58,6 +58,10 @@ export const callResource = z.object({
   durationSec: z.number().int().nullable(),
   metadata: z.record(z.string(), z.unknown()),
   labels: labels.optional(),
+  transcriptionError: z
+    .string()
+    .optional()
+    .describe('present when Speech-to-Text refused a track for good: why (the call went on without it)'),
   transcript: z.array(transcriptEntry).describe('in spoken order'),
 });
 

@@ -59,6 +59,7 @@ export function toResource(call: CallRecord, transcript: TranscriptEntry[]): Cal
     durationSec: call.durationSec,
     metadata: call.metadata,
     ...(call.labels ? { labels: call.labels } : {}),
+    ...(call.transcriptionError ? { transcriptionError: call.transcriptionError } : {}),
     transcript: call.labels ? transcript.map((entry) => labelled(entry, call.labels!)) : transcript,
   };
 }

@@ -14,6 +14,29 @@ const VOICE_PEAK = 1500;
 const END_OF_SEGMENT_MS = 400;
 const BYTES_PER_MS = 8;
 
+/** Languages the service offers the (older) phone_call model for. */
+const PHONE_CALL_LANGUAGES = new Set(['en-US', 'en-GB', 'es-US', 'fr-FR', 'ja-JP', 'ru-RU']);
+/** Languages the service has no telephony model for (the sandbox's examples). */
+const NO_TELEPHONY_LANGUAGES = new Set(['sw-KE', 'is-IS', 'mt-MT', 'zu-ZA']);
+
+/** The INVALID_ARGUMENT the service answers for a model a language does not have. */
+function modelRefusal(model: string | undefined, language: string | undefined): string | undefined {
+  const lang = language ?? '';
+  if (model === 'phone_call' && !PHONE_CALL_LANGUAGES.has(lang))
+    return `The requested model is currently not supported for language : ${lang}.`;
+  if (model === 'telephony' && NO_TELEPHONY_LANGUAGES.has(lang))
+    return `The requested model is currently not supported for language : ${lang}.`;
+  return undefined;
+}
+
+/** Streams that fail at once with a gRPC status, as the service does on a bad credential or an outage. */
+export interface InjectedFailure {
+  code: grpc.status;
+  details: string;
+  /** How many streams fail (Infinity: every one). */
+  times: number;
+}
+
 export interface SpeechSimulatorOptions {
   log: Logger;
   /** End each stream with OUT_OF_RANGE after this much audio (exercises restarts). */
@@ -43,6 +66,8 @@ export class SpeechSimulator {
   /** Lines per side; tests may replace them. */
   lines: Record<'callee' | 'party', string[]> = { callee: DEFAULT_CALLEE_LINES, party: DEFAULT_PARTY_LINES };
   outOfRangeAfterMs?: number;
+  /** Every stream opened fails like this while `times` lasts. */
+  failure?: InjectedFailure;
   /** Lines already reported, per call and side: survives stream restarts, as Google's would not need to. */
   private readonly progress = new Map<string, number>();
   readonly streamsOpened: string[] = [];
@@ -133,11 +158,25 @@ export class SpeechSimulator {
     };
     call.on(
       'data',
-      (request: { streamingConfig?: { config?: { metadata?: { audioTopic?: string } } }; audioContent?: Buffer }) => {
+      (request: {
+        streamingConfig?: { config?: { model?: string; languageCode?: string; metadata?: { audioTopic?: string } } };
+        audioContent?: Buffer;
+      }) => {
         if (closed) return;
         if (request.streamingConfig) {
-          topic = request.streamingConfig.config?.metadata?.audioTopic ?? 'unknown';
+          const config = request.streamingConfig.config;
+          topic = config?.metadata?.audioTopic ?? 'unknown';
           this.streamsOpened.push(topic);
+          const refusal = modelRefusal(config?.model, config?.languageCode);
+          const failure = this.failure && this.failure.times > 0 ? this.failure : undefined;
+          if (failure) failure.times--;
+          if (refusal || failure) {
+            closed = true;
+            call.emit('error', {
+              code: failure?.code ?? grpc.status.INVALID_ARGUMENT,
+              details: failure?.details ?? refusal,
+            });
+          }
           return;
         }
         const audio = request.audioContent;
