@@ -106,7 +106,7 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
   const connector = services.gemini ? new AgentConnector(services.gemini, log, config.geminiSetupTimeoutMs) : undefined;
   const speechClient = services.speech ? createSpeechClient(services.speech) : undefined;
 
-  const carrier = new TwilioRestCarrier(services.twilio);
+  const carrier = new TwilioRestCarrier(services.twilio, log);
   const lifecycle = new CallLifecycle({
     store: parts.store,
     carrier,

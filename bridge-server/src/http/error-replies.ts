@@ -10,6 +10,7 @@ export function installErrorReplies(app: FastifyInstance, log: Logger): void {
     // A drain's refusals and a store outage are expected states, each logged where it is noticed.
     if (bridgeError.code === 'INTERNAL')
       log.error({ err: error, method: request.method, path: request.url.split('?')[0] }, 'request failed');
+    if (bridgeError.retryAfterSec !== undefined) void reply.header('retry-after', String(bridgeError.retryAfterSec));
     void reply.status(bridgeError.status).send(bridgeError.toJSON());
   });
   app.setNotFoundHandler((request, reply) => {

@@ -31,6 +31,8 @@ export class SandboxCarrier {
   /** Scripts for particular numbers; others follow `scriptForNumber`. */
   readonly scripts = new Map<string, CalleeScript>();
   speed: number;
+  /** Requests answered 429 (Twilio's rate limit) before the carrier takes calls again. */
+  rateLimitedRequests = 0;
   private readonly server: Server;
   private readonly log: Logger;
 
@@ -61,6 +63,10 @@ export class SandboxCarrier {
     const match = CALLS_PATH.exec((req.url ?? '').split('?')[0]);
     if (!match) return reply(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
     if (!this.authorized(req, match[1])) return reply(res, 401, { code: 20003, message: 'Authenticate', status: 401 });
+    if (this.rateLimitedRequests > 0) {
+      this.rateLimitedRequests--;
+      return reply(res, 429, { code: 20429, message: 'Too Many Requests', status: 429 });
+    }
     const form = new URLSearchParams(await readBody(req));
     const sid = match[2];
     if (!sid && req.method === 'POST') return this.create(form, res);

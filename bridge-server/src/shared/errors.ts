@@ -33,6 +33,10 @@ export const ERROR_CODES = {
   TWILIO_SIGNATURE_INVALID: { status: 403, message: 'Missing or invalid X-Twilio-Signature.' },
   CARRIER_REJECTED: { status: 422, message: 'Twilio refused the request.' },
   CARRIER_UNAVAILABLE: { status: 503, message: 'Twilio could not be reached.' },
+  CARRIER_AUTH_FAILED: {
+    status: 502,
+    message: "Twilio refused the bridge's credentials; check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN.",
+  },
   STORE_UNAVAILABLE: { status: 503, message: 'The store (Redis) is not reachable.' },
   TOO_MANY_LIVE_VIEWERS: { status: 503, message: 'The live feed has as many viewers as it takes; try again later.' },
   SHUTTING_DOWN: { status: 503, message: 'The bridge is shutting down and takes no new calls.' },
@@ -54,6 +58,8 @@ export class BridgeError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly details?: ErrorDetail[];
+  /** Sent as Retry-After: when the request may usefully be tried again. */
+  retryAfterSec?: number;
 
   constructor(code: ErrorCode, message: string = ERROR_CODES[code].message, details?: ErrorDetail[]) {
     super(message);

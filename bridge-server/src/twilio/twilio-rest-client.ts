@@ -1,5 +1,6 @@
 import twilio from 'twilio';
 import { BridgeError } from '../shared/errors';
+import type { Logger } from '../shared/logger';
 import type { TwilioSettings } from '../config/load-config';
 
 /** Twilio errors that mean "that call has already ended", which for a hang-up is success. */
@@ -34,12 +35,32 @@ function asFailure(error: unknown): TwilioFailure {
   return typeof error === 'object' && error !== null ? (error as TwilioFailure) : {};
 }
 
-function toBridgeError(error: unknown): BridgeError {
+/** Twilio still answered 429 after the SDK's own retries: the caller may try again after this. */
+const RATE_LIMITED_RETRY_AFTER_SEC = 5;
+
+function toBridgeError(error: unknown, log: Logger): BridgeError {
   const failure = asFailure(error);
+  const twilioError = failure.code ? ` (Twilio error ${failure.code})` : '';
+  if (failure.status === 401) {
+    // Not the call's fault: every call will fail until the configuration is fixed.
+    log.error(
+      { twilioError: failure.code },
+      'Twilio refused the credentials (HTTP 401): check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN; no call can be placed',
+    );
+    return new BridgeError('CARRIER_AUTH_FAILED');
+  }
+  if (failure.status === 429) {
+    const limited = new BridgeError(
+      'CARRIER_UNAVAILABLE',
+      `Twilio is limiting requests${twilioError}; try again shortly.`,
+    );
+    limited.retryAfterSec = RATE_LIMITED_RETRY_AFTER_SEC;
+    return limited;
+  }
   if (typeof failure.status === 'number' && failure.status >= 400 && failure.status < 500) {
     return new BridgeError(
       'CARRIER_REJECTED',
-      `Twilio refused the call: ${failure.message ?? 'no reason given'}${failure.code ? ` (Twilio error ${failure.code})` : ''}.`,
+      `Twilio refused the call: ${failure.message ?? 'no reason given'}${twilioError}.`,
     );
   }
   return new BridgeError('CARRIER_UNAVAILABLE', `Twilio could not be reached: ${failure.message ?? String(error)}.`);
@@ -49,7 +70,10 @@ function toBridgeError(error: unknown): BridgeError {
 export class TwilioRestCarrier implements Carrier {
   private readonly client: twilio.Twilio;
 
-  constructor(settings: TwilioSettings) {
+  constructor(
+    settings: TwilioSettings,
+    private readonly log: Logger,
+  ) {
     this.client = twilio(settings.accountSid, settings.authToken, { autoRetry: true, maxRetries: 3, timeout: 15_000 });
     if (settings.apiBaseUrl) this.client.api.baseUrl = settings.apiBaseUrl;
   }
@@ -77,7 +101,7 @@ export class TwilioRestCarrier implements Carrier {
       });
       return { sid: created.sid };
     } catch (error) {
-      throw toBridgeError(error);
+      throw toBridgeError(error, this.log);
     }
   }
 
@@ -87,7 +111,7 @@ export class TwilioRestCarrier implements Carrier {
       await this.client.calls(sid).update({ status: 'completed' });
     } catch (error) {
       if (ALREADY_ENDED.has(asFailure(error).code ?? 0)) return;
-      throw toBridgeError(error);
+      throw toBridgeError(error, this.log);
     }
   }
 }
