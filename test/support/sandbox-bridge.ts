@@ -51,6 +51,10 @@ export async function startTestBridge(
     PORT: '0',
     HOST: '127.0.0.1',
     SANDBOX_SPEED: '4',
+    // Media as Twilio's really comes: in bursts of three frames, and a 60 ms gap every 3 s.
+    SANDBOX_MEDIA_BURST_FRAMES: '3',
+    SANDBOX_MEDIA_GAP_EVERY: '150',
+    SANDBOX_MEDIA_GAP_FRAMES: '3',
     ...(options.redis === false ? {} : { REDIS_URL, REDIS_KEY_PREFIX: prefix }),
     ...env,
   });

@@ -4,6 +4,7 @@ import type { BridgeMetrics } from '../shared/metrics';
 import type { MediaTrack } from '../model/media-track';
 import type { EndReason } from '../shared/wire-types';
 import type { CallRecord } from '../model/call-record';
+import { MediaTimeline, SILENT_FRAME } from '../twilio/media-timeline';
 import type { MediaSink } from '../twilio/telephony-output';
 import type { CallLifecycle } from './call-lifecycle';
 import type { Conversation, ConversationFactory, StreamHandle } from './media-port';
@@ -31,6 +32,8 @@ export class MediaStreamSession implements StreamHandle {
   private readonly startedAt = performance.now();
   private readonly maxDurationTimer: NodeJS.Timeout;
   private finishing?: Promise<void>;
+  /** Gaps in each track's media are filled with silence, so both stay time-true. */
+  private readonly timelines = { inbound: new MediaTimeline(), outbound: new MediaTimeline() };
 
   constructor(private readonly parts: MediaStreamSessionParts) {
     const { call, lifecycle, live } = parts;
@@ -70,6 +73,8 @@ export class MediaStreamSession implements StreamHandle {
   }
 
   media(track: MediaTrack, audio: Buffer, timestampMs: number): void {
+    const missing = this.timelines[track].missingBefore(timestampMs, audio.length);
+    for (let i = missing; i > 0; i--) this.conversation.media(track, SILENT_FRAME, timestampMs - i * 20);
     this.conversation.media(track, audio, timestampMs);
   }
 

@@ -72,6 +72,8 @@ export interface BridgeConfig {
   readonly liveMaxViewers: number;
   /** Connecting to Gemini Live plus its `setupComplete` must take no longer than this. */
   readonly geminiSetupTimeoutMs: number;
+  /** The sandbox carrier's media network: frames per burst, and a gap of `gapFrames` every `gapEvery`. */
+  readonly sandboxMedia: { readonly burstFrames: number; readonly gapEvery: number; readonly gapFrames: number };
 }
 
 export class ConfigError extends Error {
@@ -179,6 +181,11 @@ export function loadConfig(env: Env = process.env): BridgeConfig {
     webhookAllowedHosts,
     liveMaxViewers: r.number('LIVE_MAX_VIEWERS', 100, 1, 10_000),
     geminiSetupTimeoutMs: r.number('GEMINI_SETUP_TIMEOUT_SEC', 5, 0.1, 60, false) * 1000,
+    sandboxMedia: {
+      burstFrames: r.number('SANDBOX_MEDIA_BURST_FRAMES', 1, 1, 50),
+      gapEvery: r.number('SANDBOX_MEDIA_GAP_EVERY', 0, 0, 100_000),
+      gapFrames: r.number('SANDBOX_MEDIA_GAP_FRAMES', 0, 0, 250),
+    },
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze(config);

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../shared/logger';
 import { scriptForNumber, type CalleeScript } from './callee-script';
 import type { FrameTelemetry } from './frame-telemetry';
+import type { MediaConditions } from './media-network';
 import { SimulatedCall } from './simulated-call';
 
 const CALLS_PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Calls(?:\/(CA[0-9a-f]{32}))?\.json$/;
@@ -18,6 +19,8 @@ export interface SandboxCarrierOptions {
   telemetry?: FrameTelemetry;
   /** Script for numbers without one of their own (default: by the last four digits). */
   defaultScript?: (to: string) => CalleeScript;
+  /** Bursts and gaps in the media sent to the bridge. */
+  media?: MediaConditions;
 }
 
 /**
@@ -118,7 +121,7 @@ export class SandboxCarrier {
         timeLimitSec: Number(form.get('TimeLimit') ?? 14400),
       },
       this.scripts.get(to) ?? (this.options.defaultScript ?? scriptForNumber)(to),
-      { speed: this.speed, log: this.log, telemetry: this.options.telemetry },
+      { speed: this.speed, log: this.log, telemetry: this.options.telemetry, media: this.options.media },
     );
     this.calls.set(call.sid, call);
     call.start();

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../shared/logger';
 import { isTerminal, TERMINAL_STATUSES } from '../model/call-record';
 import { Latch } from '../shared/latch';
+import type { MediaConditions } from './media-network';
 import { signTwilioRequest } from '../twilio/twilio-signature';
 import type { CalleeScript } from './callee-script';
 import type { FrameTelemetry } from './frame-telemetry';
@@ -43,7 +44,7 @@ export class SimulatedCall {
   constructor(
     readonly params: SimulatedCallParams,
     readonly script: CalleeScript,
-    private readonly simulation: { speed: number; log: Logger; telemetry?: FrameTelemetry },
+    private readonly simulation: { speed: number; log: Logger; telemetry?: FrameTelemetry; media?: MediaConditions },
   ) {}
 
   /** Resolves once the call has ended and its last callback was sent. */
@@ -95,6 +96,7 @@ export class SimulatedCall {
       authToken: this.params.authToken,
       script: this.script,
       speed: this.simulation.speed,
+      media: this.simulation.media,
       onCalleeHangup: () => void this.end('completed'),
       telemetry: this.simulation.telemetry ? { report: this.simulation.telemetry, key: this.params.to } : undefined,
     });

@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { signTwilioRequest } from '../twilio/twilio-signature';
 import type { CalleeScript } from './callee-script';
 import { voicedMulawFrames } from './speech-synth';
+import { MediaNetwork, SMOOTH_MEDIA, type MediaConditions } from './media-network';
 import { SimulatedCaller } from './simulated-caller';
 import type { FrameTelemetry } from './frame-telemetry';
 import type { StreamInstruction } from './twiml-reader';
@@ -10,6 +11,8 @@ import type { StreamInstruction } from './twiml-reader';
 /** What the simulated phone heard and did, for tests and the load test. */
 export interface StreamStats {
   framesSent: number;
+  /** Frames the media network lost in gaps (never sent). */
+  framesLost: number;
   agentFramesPlayed: number;
   marksEchoed: number;
   clearsReceived: number;
@@ -35,6 +38,8 @@ export interface SimulatedStreamOptions {
   speed: number;
   /** The simulated callee hangs up (script done or timed hang-up). */
   onCalleeHangup: () => void;
+  /** Bursts and gaps on the way to the bridge (default: smooth). */
+  media?: MediaConditions;
   /** Load testing: counts and times every frame, keyed by the number called. */
   telemetry?: { report: FrameTelemetry; key: string };
 }
@@ -59,14 +64,21 @@ export class SimulatedMediaStream {
   private chunk = 0;
   private done = false;
   private readonly caller: SimulatedCaller;
+  private readonly network: MediaNetwork;
 
   constructor(private readonly options: SimulatedStreamOptions) {
+    // Load tests time every frame, so their media is smooth.
+    const conditions = options.telemetry ? SMOOTH_MEDIA : (options.media ?? SMOOTH_MEDIA);
+    this.network = new MediaNetwork(conditions, (message) => {
+      if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(message);
+    });
     this.caller = new SimulatedCaller(options.script, options.instruction.bidirectional, {
       dtmf: (digit) => this.emit('dtmf', { dtmf: { track: 'inbound_track', digit } }),
       hangUp: () => this.calleeHangsUp(),
     });
     this.stats = {
       framesSent: 0,
+      framesLost: 0,
       agentFramesPlayed: 0,
       marksEchoed: 0,
       clearsReceived: 0,
@@ -100,7 +112,7 @@ export class SimulatedMediaStream {
   }
 
   private send(message: object): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+    this.network.other(JSON.stringify(message));
   }
 
   /** A stream message as Twilio numbers and addresses it. */
@@ -152,8 +164,11 @@ export class SimulatedMediaStream {
   }
 
   private sendMedia(track: string, payload: string, timestamp: string): void {
-    this.stats.framesSent++;
-    this.emit('media', { media: { track, chunk: String(this.chunk), timestamp, payload } });
+    const media = { track, chunk: String(this.chunk), timestamp, payload };
+    const sequenceNumber = String(this.stats.framesSent + 1);
+    const message = JSON.stringify({ event: 'media', sequenceNumber, streamSid: this.streamSid, media });
+    if (this.network.media(this.ticks, message)) this.stats.framesSent++;
+    else this.stats.framesLost++;
   }
 
   private playOneFrame(): void {

@@ -29,7 +29,7 @@ export async function startSandbox(config: BridgeConfig, log: Logger): Promise<S
   let speech: SpeechSimulator | undefined;
   let twilioSettings = config.twilio;
   if (!twilioSettings) {
-    carrier = new SandboxCarrier({ log, speed: config.sandboxSpeed });
+    carrier = new SandboxCarrier({ log, speed: config.sandboxSpeed, media: config.sandboxMedia });
     opened.push(carrier);
     twilioSettings = {
       accountSid: carrier.accountSid,

@@ -58,6 +58,17 @@ describe('agent calls as the real Gemini Live service behaves', () => {
     expect(received).toBeGreaterThanOrEqual(stream!.stats.framesSent - 2);
   });
 
+  it('fills the gaps in the callee’s media with silence, so Gemini hears the call time-true', async () => {
+    t.sandbox.gemini!.scenarios.set('gaps', DEMO_SCENARIO);
+    const { call: ended, sessions, stream } = await call('gaps');
+    expect(ended.endReason).toBe('agent-hangup');
+    expect(stream!.stats.framesLost).toBeGreaterThan(0);
+    // Every frame sent, and one of silence for every frame the network lost.
+    const expected = stream!.stats.framesSent + stream!.stats.framesLost;
+    expect(sessions[0].audioChunksReceived).toBeGreaterThanOrEqual(expected - 4);
+    expect(sessions[0].audioChunksReceived).toBeLessThanOrEqual(expected);
+  });
+
   it('when set-up never completes, gives up at the deadline: the callee hears the apology and the call ends with error', async () => {
     t.sandbox.gemini!.scenarios.set('no-setup', { ...DEMO_SCENARIO, setupDelayMs: Infinity });
     const started = Date.now();
