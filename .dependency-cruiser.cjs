@@ -17,7 +17,7 @@ const LAYERS = [
   ['calls'],
   ['http'],
 ];
-const TOP = `${SRC}(bridge|storage|main)\\.ts$`;
+const TOP = `${SRC}(bridge|storage|main|doctor|doctor-checks)\\.ts$`;
 
 const folder = (name) => `${SRC}${name}/`;
 const above = (index) => [

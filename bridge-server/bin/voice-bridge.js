@@ -7,4 +7,5 @@ if (major < 22) {
   );
   process.exit(1);
 }
-require('../dist/main.js').main();
+if (process.argv[2] === 'doctor') require('../dist/doctor.js').doctorMain();
+else require('../dist/main.js').main();

@@ -3,9 +3,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../shared/logger';
 import { scriptForNumber, type CalleeScript } from './callee-script';
+import { accountReply, accountSidOf } from './carrier-account';
 import type { FrameTelemetry } from './frame-telemetry';
 import type { MediaConditions } from './media-network';
 import { SimulatedCall } from './simulated-call';
+
+/** Twilio's magic test number, the sandbox's default caller id. */
+export const SANDBOX_FROM_NUMBER = '+15005550006';
 
 const CALLS_PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Calls(?:\/(CA[0-9a-f]{32}))?\.json$/;
 
@@ -34,6 +38,8 @@ export class SandboxCarrier {
   /** Scripts for particular numbers; others follow `scriptForNumber`. */
   readonly scripts = new Map<string, CalleeScript>();
   speed: number;
+  /** The account's incoming numbers (what a from-number must be). */
+  readonly ownedNumbers = new Set([SANDBOX_FROM_NUMBER]);
   /** Requests answered 429 (Twilio's rate limit) before the carrier takes calls again. */
   rateLimitedRequests = 0;
   private readonly server: Server;
@@ -63,7 +69,15 @@ export class SandboxCarrier {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const match = CALLS_PATH.exec((req.url ?? '').split('?')[0]);
+    const [path, query = ''] = (req.url ?? '').split('?');
+    const accountSid = accountSidOf(path);
+    if (accountSid && req.method === 'GET') {
+      if (!this.authorized(req, accountSid))
+        return reply(res, 401, { code: 20003, message: 'Authenticate', status: 401 });
+      const answer = accountReply(path, new URLSearchParams(query), this.ownedNumbers);
+      return reply(res, answer.status, answer.body);
+    }
+    const match = CALLS_PATH.exec(path);
     if (!match) return reply(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
     if (!this.authorized(req, match[1])) return reply(res, 401, { code: 20003, message: 'Authenticate', status: 401 });
     if (this.rateLimitedRequests > 0) {

@@ -113,7 +113,10 @@ export class SimulatedCall {
     this.timers.clear();
     this.stream?.stop();
     const durationSec = wasAnswered ? Math.round(((Date.now() - this.answeredAt) * this.simulation.speed) / 1000) : 0;
-    await this.report(this.status, { CallDuration: String(durationSec) });
+    // Like Twilio, a status callback nobody takes is logged, not retried: the call has ended anyway.
+    await this.report(this.status, { CallDuration: String(durationSec) }).catch((error: unknown) =>
+      this.simulation.log.debug({ err: error, callSid: this.sid }, 'final status callback not delivered'),
+    );
     this.done.open();
   }
 

@@ -2,11 +2,8 @@ import { DEFAULT_GEMINI_API_VERSION, DEFAULT_GEMINI_MODEL, type BridgeConfig } f
 import type { ServiceSettings } from '../config/service-settings';
 import type { Logger } from '../shared/logger';
 import { GeminiLiveSimulator } from './gemini-live-simulator';
-import { SandboxCarrier } from './sandbox-carrier';
+import { SANDBOX_FROM_NUMBER, SandboxCarrier } from './sandbox-carrier';
 import { SpeechSimulator } from './speech-simulator';
-
-/** Twilio's magic test number, the sandbox's default caller id. */
-export const SANDBOX_FROM_NUMBER = '+15005550006';
 
 export interface Sandbox {
   readonly services: ServiceSettings;

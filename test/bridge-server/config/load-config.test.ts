@@ -75,7 +75,16 @@ describe('loadConfig', () => {
       endpoint: { host: '127.0.0.1', port: 50051 },
       insecure: true,
       credentialsFile: undefined,
+      applicationDefaultCredentials: false,
+      model: undefined,
     });
+    expect(loadConfig({ GOOGLE_STT_ADC: '1', SPEECH_MODEL: 'latest_long' }).speech).toMatchObject({
+      applicationDefaultCredentials: true,
+      model: 'latest_long',
+    });
+    expect(problems({ GOOGLE_STT_ADC: '1', GOOGLE_APPLICATION_CREDENTIALS: '/key.json' })).toEqual([
+      expect.stringContaining('alternatives'),
+    ]);
     expect(problems({ GOOGLE_STT_ENDPOINT: 'localhost' })).toEqual([
       expect.stringContaining('GOOGLE_STT_ENDPOINT must be host:port'),
     ]);
