@@ -16,7 +16,10 @@ export type EndReason =
   | 'busy'
   | 'failed'
   | 'canceled'
-  | 'error';
+  | 'error'
+  | 'party-no-answer'
+  | 'party-busy'
+  | 'party-failed';
 export type MachineDetection = 'off' | 'hangup' | 'continue';
 export type AnsweredBy = 'human' | 'machine' | 'fax' | 'unknown';
 export type Speaker = 'agent' | 'callee' | 'party';

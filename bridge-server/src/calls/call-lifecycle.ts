@@ -25,6 +25,13 @@ export interface CallLifecycleOptions {
   onPersonAnswered?: (call: CallRecord) => void;
 }
 
+/** Twilio's DialCallStatus for a party who was not reached, as an end reason. */
+const PARTY_OUTCOMES: Record<string, EndReason | undefined> = {
+  'no-answer': 'party-no-answer',
+  busy: 'party-busy',
+  failed: 'party-failed',
+};
+
 /** Why a media stream may not carry a call, or the call it may carry. */
 export type StreamClaim =
   | { call: CallRecord }
@@ -90,6 +97,19 @@ export class CallLifecycle {
       if (call.media === 'streaming') this.scheduleForcedFinish(id);
     }
     return call;
+  }
+
+  /**
+   * How the dial to the party ended (transcribe mode's `<Dial>` action). A party who did not
+   * answer, was busy or could not be dialled becomes the call's end reason; the call then ends.
+   */
+  async dialEnded(id: string, dialStatus: string): Promise<void> {
+    const reason = PARTY_OUTCOMES[dialStatus];
+    if (!reason) return;
+    this.options.log.info({ callId: id, dialStatus }, 'the party was not reached');
+    await this.journal.submit(id, 'dial outcome', () =>
+      this.options.store.updateCall(id, (call) => requestEnd(call, reason)),
+    );
   }
 
   /** Speech-to-Text refused a track for good: the call goes on, and says why (the first reason). */

@@ -122,6 +122,7 @@ export class CallService {
             connectTo: call.connectTo ?? '',
             callerId: call.from,
             ringTimeoutSec: call.ringTimeoutSec,
+            dialActionUrl: `${publicUrl}/twilio/dial?callId=${call.id}`,
           });
     return {
       to: call.to,

@@ -50,6 +50,9 @@ export const callResource = z.object({
       'failed',
       'canceled',
       'error',
+      'party-no-answer',
+      'party-busy',
+      'party-failed',
     ])
     .nullable(),
   createdAt: isoTime,

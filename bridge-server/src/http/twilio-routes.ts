@@ -6,6 +6,7 @@ import { BridgeError } from '../shared/errors';
 import { isId } from '../shared/ids';
 import { routeSchema } from './openapi';
 import type { TwilioForm } from './twilio-scope';
+import { hangupTwiml } from '../twilio/twiml';
 
 const callbackQuery = z.object({ callId: z.string().describe('the call the bridge placed') });
 
@@ -55,5 +56,19 @@ export function registerTwilioRoutes(twilio: FastifyInstance, calls: CallLifecyc
     if (!answeredBy) throw new BridgeError('VALIDATION_FAILED', 'AnsweredBy is missing.');
     await calls.onAnsweredBy(callId, answeredBy);
     return reply.status(204).send();
+  });
+  const dialDoc = {
+    schema: routeSchema({
+      summary: 'The <Dial> action of a transcribe call: how the dial to the party ended (TwiML reply: hang up)',
+      tags: ['twilio'],
+      auth: 'twilio-signature',
+      querystring: callbackQuery,
+      response: { 200: null },
+    }),
+  };
+  twilio.post('/dial', dialDoc, async (request, reply) => {
+    const { callId, form } = callbackCall(request);
+    await calls.dialEnded(callId, form.DialCallStatus ?? '');
+    return reply.type('text/xml').send(hangupTwiml());
   });
 }

@@ -26,6 +26,8 @@ export interface CalleeScript {
   hangUpAfterMs?: number;
   /** Hang up once every line is said and the agent has finished its turn after the last. */
   hangUpWhenDone: boolean;
+  /** Transcribe calls: what the party at connectTo does when dialled (default: answers). */
+  partyOutcome?: 'answer' | 'busy' | 'no-answer' | 'failed';
   /** Load testing: talk without pause (quietly, below the agent's barge-in threshold). */
   continuousSpeech?: boolean;
   /**

@@ -40,6 +40,8 @@ export class SimulatedCall {
   private sequence = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly done = new Latch();
+  /** The `<Dial>` action URL until it has been told how the dial ended. */
+  private dialAction?: string;
 
   constructor(
     readonly params: SimulatedCallParams,
@@ -89,6 +91,14 @@ export class SimulatedCall {
     if (this.params.amdCallback) this.after(900, () => this.reportAmd());
     const instruction = readStreamInstruction(this.params.twiml);
     if (!instruction) return;
+    this.dialAction = instruction.dial ? instruction.dialAction : undefined;
+    const partyOutcome = this.script.partyOutcome ?? 'answer';
+    // A party who is not reached: the dial ends, its action is told, and its TwiML hangs up.
+    if (this.dialAction && partyOutcome !== 'answer')
+      this.after(partyOutcome === 'no-answer' ? 2000 : 300, async () => {
+        await this.reportDial(partyOutcome);
+        await this.end('completed');
+      });
     this.stream = new SimulatedMediaStream({
       instruction,
       callSid: this.sid,
@@ -112,12 +122,27 @@ export class SimulatedCall {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.stream?.stop();
+    if (wasAnswered && this.dialAction && (this.script.partyOutcome ?? 'answer') === 'answer')
+      await this.reportDial('completed').catch(() => undefined);
     const durationSec = wasAnswered ? Math.round(((Date.now() - this.answeredAt) * this.simulation.speed) / 1000) : 0;
     // Like Twilio, a status callback nobody takes is logged, not retried: the call has ended anyway.
     await this.report(this.status, { CallDuration: String(durationSec) }).catch((error: unknown) =>
       this.simulation.log.debug({ err: error, callSid: this.sid }, 'final status callback not delivered'),
     );
     this.done.open();
+  }
+
+  /** The `<Dial>` action callback, as Twilio posts it when the dial ends. */
+  private async reportDial(dialStatus: string): Promise<void> {
+    const url = this.dialAction;
+    this.dialAction = undefined;
+    if (!url) return;
+    await this.post(url, {
+      CallSid: this.sid,
+      AccountSid: this.params.accountSid,
+      DialCallStatus: dialStatus,
+      DialCallDuration: '0',
+    });
   }
 
   private async reportAmd(): Promise<void> {

@@ -8,6 +8,8 @@ export interface StreamInstruction {
   parameters: Record<string, string>;
   /** `<Dial>` target after `<Start><Stream>`, if any. */
   dial?: string;
+  /** The `<Dial>`'s action URL: told how the dial ended. */
+  dialAction?: string;
 }
 
 function unescapeXml(text: string): string {
@@ -34,12 +36,15 @@ export function readStreamInstruction(twiml: string): StreamInstruction | undefi
     if (name) parameters[name] = attribute(tag, 'value') ?? '';
   }
   const track = (attribute(streamTag, 'track') ?? 'inbound_track') as StreamInstruction['track'];
-  const dial = /<Dial\b[^>]*>([^<]+)<\/Dial>/.exec(twiml)?.[1];
+  const dialMatch = /<Dial\b[^>]*>([^<]+)<\/Dial>/.exec(twiml);
+  const dial = dialMatch?.[1];
+  const dialTag = /<Dial\b[^>]*>/.exec(twiml)?.[0];
   return {
     url,
     bidirectional: twiml.includes('<Connect>'),
     track,
     parameters,
     dial: dial ? unescapeXml(dial.trim()) : undefined,
+    dialAction: dialTag ? attribute(dialTag, 'action') : undefined,
   };
 }

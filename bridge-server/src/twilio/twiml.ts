@@ -32,10 +32,22 @@ export function agentTwiml(mediaStreamUrl: string, binding: StreamBinding): stri
 export function transcribeTwiml(
   mediaStreamUrl: string,
   binding: StreamBinding,
-  options: { connectTo: string; callerId: string; ringTimeoutSec: number },
+  options: { connectTo: string; callerId: string; ringTimeoutSec: number; dialActionUrl: string },
 ): string {
   const response = new twilio.twiml.VoiceResponse();
   addParameters(response.start().stream({ url: mediaStreamUrl, track: 'both_tracks' }), binding);
-  response.dial({ callerId: options.callerId, timeout: options.ringTimeoutSec }, options.connectTo);
+  // The action URL hears how the dial ended: without it, a party who never answered would look
+  // like the callee hanging up.
+  response.dial(
+    { callerId: options.callerId, timeout: options.ringTimeoutSec, action: options.dialActionUrl, method: 'POST' },
+    options.connectTo,
+  );
+  return response.toString();
+}
+
+/** What the call does after the dial has ended (the dial action's answer). */
+export function hangupTwiml(): string {
+  const response = new twilio.twiml.VoiceResponse();
+  response.hangup();
   return response.toString();
 }

@@ -68,3 +68,35 @@ describe('transcribe mode when Speech-to-Text refuses or fails', () => {
     }
   });
 });
+
+describe('transcribe mode when the party at connectTo is not reached', () => {
+  let t: TestBridge;
+  let next = 700;
+
+  beforeAll(async () => {
+    t = await startTestBridge();
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it.each([
+    ['no-answer', 'party-no-answer'],
+    ['busy', 'party-busy'],
+    ['failed', 'party-failed'],
+  ] as const)('records a party who %s as endReason %s, not as the callee hanging up', async (outcome, endReason) => {
+    const to = `+1555111${next++}`;
+    t.sandbox.carrier!.scripts.set(to, humanScript({ partyOutcome: outcome }));
+    const placed = await t.placeCall({ to, mode: 'transcribe', connectTo: '+15559870000' });
+    const ended = await t.waitForEnd(placed.id, 40_000);
+    expect(ended).toMatchObject({ status: 'completed', endReason });
+  });
+
+  it('a party who answers leaves the end reason to whoever hangs up', async () => {
+    const to = `+1555111${next++}`;
+    t.sandbox.carrier!.scripts.set(to, humanScript());
+    const placed = await t.placeCall({ to, mode: 'transcribe', connectTo: '+15559870000' });
+    expect(await t.waitForEnd(placed.id, 40_000)).toMatchObject({ status: 'completed', endReason: 'callee-hangup' });
+  });
+});

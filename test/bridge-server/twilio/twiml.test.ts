@@ -15,16 +15,23 @@ describe('TwiML and Twilio signatures', () => {
     expect(twiml.length).toBeLessThan(MAX_INLINE_TWIML_CHARS);
   });
 
-  it('forks both tracks and then dials connectTo in transcribe mode', () => {
+  it('forks both tracks and then dials connectTo in transcribe mode, with an action that hears how the dial ended', () => {
     const twiml = transcribeTwiml(
       'wss://b/twilio/media',
       { callId: 'call_2', streamToken: 'tok2' },
-      { connectTo: '+15559870000', callerId: '+15557650000', ringTimeoutSec: 25 },
+      {
+        connectTo: '+15559870000',
+        callerId: '+15557650000',
+        ringTimeoutSec: 25,
+        dialActionUrl: 'https://b/twilio/dial?callId=call_2',
+      },
     );
     expect(twiml).toContain(
       '<Start><Stream url="wss://b/twilio/media" track="both_tracks"><Parameter name="callId" value="call_2"/><Parameter name="streamToken" value="tok2"/></Stream></Start>',
     );
-    expect(twiml).toContain('<Dial callerId="+15557650000" timeout="25">+15559870000</Dial>');
+    expect(twiml).toContain(
+      '<Dial callerId="+15557650000" timeout="25" action="https://b/twilio/dial?callId=call_2" method="POST">+15559870000</Dial>',
+    );
   });
 
   it('derives the media URL from PUBLIC_URL (https -> wss, http -> ws)', () => {
