@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { callEvent, type EventPublisher } from '../delivery/event-publisher';
 import { isId } from '../shared/ids';
 import type { Logger } from '../shared/logger';
@@ -7,7 +7,8 @@ import type { Carrier } from '../twilio/twilio-rest-client';
 import type { AnsweredBy, CallResource, EndReason } from '../shared/wire-types';
 import { CallJournal, type JournalMetrics } from './call-journal';
 import { isTerminal, toResource, type CallRecord } from '../model/call-record';
-import { applyAnsweredBy, applyStatus, requestEnd, type StatusObservation } from './call-state';
+import { applyAnsweredBy, applyStatus, partyEndReason, requestEnd, type StatusObservation } from './call-state';
+import { claimStream, type StreamClaim, type StreamRefusal } from './stream-claim';
 import { OwnedCalls } from './owned-calls';
 
 export interface CallLifecycleOptions {
@@ -25,25 +26,8 @@ export interface CallLifecycleOptions {
   onPersonAnswered?: (call: CallRecord) => void;
 }
 
-/** Twilio's DialCallStatus for a party who was not reached, as an end reason. */
-const PARTY_OUTCOMES: Record<string, EndReason | undefined> = {
-  'no-answer': 'party-no-answer',
-  busy: 'party-busy',
-  failed: 'party-failed',
-};
-
-/** Why a media stream may not carry a call, or the call it may carry. */
-export type StreamClaim =
-  | { call: CallRecord }
-  | { refused: 'unknown call' | 'wrong stream token' | 'call has ended' | 'call already has a media stream' };
-
 /** What became of a status Twilio reported: applied, about no call we know, or held for a store outage. */
 export type ObservationOutcome = 'applied' | 'unknown-call' | 'held';
-
-function tokensMatch(expected: string, given: string | undefined): boolean {
-  if (!given || given.length !== expected.length) return false;
-  return timingSafeEqual(Buffer.from(given), Buffer.from(expected));
-}
 
 /**
  * What happens to a call after it is placed: Twilio's status and machine-detection reports, the
@@ -104,7 +88,7 @@ export class CallLifecycle {
    * answer, was busy or could not be dialled becomes the call's end reason; the call then ends.
    */
   async dialEnded(id: string, dialStatus: string): Promise<void> {
-    const reason = PARTY_OUTCOMES[dialStatus];
+    const reason = partyEndReason(dialStatus);
     if (!reason) return;
     this.options.log.info({ callId: id, dialStatus }, 'the party was not reached');
     await this.journal.submit(id, 'dial outcome', () =>
@@ -140,13 +124,11 @@ export class CallLifecycle {
    */
   async claimMediaStream(id: string | undefined, streamToken: string | undefined): Promise<StreamClaim> {
     if (!isId('call', id)) return { refused: 'unknown call' };
-    let refused: Exclude<StreamClaim, { call: CallRecord }>['refused'] = 'unknown call';
+    let refused: StreamRefusal = 'unknown call';
     const updated = await this.options.store.updateCall(id, (call) => {
-      if (!tokensMatch(call.streamToken, streamToken)) refused = 'wrong stream token';
-      else if (isTerminal(call.status)) refused = 'call has ended';
-      else if (call.media !== 'none') refused = 'call already has a media stream';
-      else return { ...call, media: 'streaming' };
-      return undefined;
+      const claimed = claimStream(call, streamToken);
+      if ('refused' in claimed) refused = claimed.refused;
+      return 'refused' in claimed ? undefined : claimed.call;
     });
     if (!updated) return { refused: 'unknown call' };
     if (!updated.changed) return { refused };

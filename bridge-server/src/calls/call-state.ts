@@ -101,3 +101,17 @@ export function requestEnd(call: CallRecord, reason: EndReason): CallRecord | un
 export function applyAnsweredBy(call: CallRecord, answeredBy: AnsweredBy): CallRecord | undefined {
   return call.answeredBy === answeredBy ? undefined : { ...call, answeredBy };
 }
+
+/** Twilio's DialCallStatus for a party who was not reached, as an end reason. */
+const PARTY_OUTCOMES: Record<string, EndReason | undefined> = {
+  'no-answer': 'party-no-answer',
+  busy: 'party-busy',
+  failed: 'party-failed',
+};
+
+/** Why a media stream may not carry a call, or the call it may carry. */
+
+/** The end reason for a dial to the party that ended with Twilio's `DialCallStatus`, if it was not reached. */
+export function partyEndReason(dialStatus: string): EndReason | undefined {
+  return PARTY_OUTCOMES[dialStatus];
+}
