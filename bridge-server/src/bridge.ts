@@ -200,25 +200,30 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
     },
     async shutdown(graceMs = config.shutdownGraceSec * 1000) {
       calls.stopAccepting();
+      const step = async (name: string, run: () => unknown) => {
+        const started = performance.now();
+        await run();
+        log.debug({ step: name, ms: Math.round(performance.now() - started) }, 'shutdown step done');
+      };
       // Calls already here go on (Twilio's callbacks and media are still taken) until they end
       // or the grace period is over; then they are hung up, and ended here if Twilio is silent.
       if (!(await settlesWithin(lifecycle.owned.drained(), graceMs))) {
         log.warn({ calls: lifecycle.owned.size }, 'shutdown grace period is over; hanging up the calls still going');
-        await lifecycle.hangUpOwned('error');
-        await settlesWithin(lifecycle.owned.drained(), HANGUP_CONFIRM_MS);
-        await streams.finishAll();
-        await lifecycle.forceEndOwned();
+        await step('hang up', () => lifecycle.hangUpOwned('error'));
+        await step('confirm', () => settlesWithin(lifecycle.owned.drained(), HANGUP_CONFIRM_MS));
+        await step('finish streams', () => streams.finishAll());
+        await step('force end', () => lifecycle.forceEndOwned());
       }
-      await streams.finishAll();
+      await step('streams', () => streams.finishAll());
       media.close();
       connector?.close();
       lifecycle.close();
       waiters.stop();
-      await worker.stop();
-      await app.close();
-      await parts.live.close();
-      await speechClient?.close();
-      await parts.redis?.quit();
+      await step('delivery worker', () => worker.stop());
+      await step('http', () => app.close());
+      await step('live feed', () => parts.live.close());
+      await step('speech client', () => speechClient?.close());
+      await step('redis', () => parts.redis?.quit());
     },
   };
 }

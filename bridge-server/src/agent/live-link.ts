@@ -152,6 +152,9 @@ export class LiveLink {
 
   private dropped(generation: number, code: number, reason: string): void {
     if (this.closed || generation !== this.established || generation !== this.generation || this.switching) return;
+    // The service closes with 1007 (invalid argument) or 1008 (policy) for what it will refuse again.
+    if (code === 1007 || code === 1008)
+      return this.fail(new Error(`Gemini Live closed the session: ${code} ${reason || 'no reason given'}`));
     this.options.log.warn({ code, reason }, 'Gemini Live connection dropped; resuming');
     void this.switchConnection();
   }

@@ -37,6 +37,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
     routerOptions: { maxParamLength: HTTP_LIMITS.paramChars },
     // Calls in progress keep sending Twilio callbacks while the bridge drains.
     return503OnClosing: false,
+    // Closing comes after the drain: a keep-alive connection that carried one last callback
+    // after the idle ones were closed must not hold the exit for the 72 s keep-alive timeout.
+    forceCloseConnections: true,
     clientErrorHandler: replyToClientError,
     frameworkErrors: replyToFrameworkError,
   });

@@ -78,15 +78,18 @@ describe('each profile’s set-up and messages, against a simulator that refuses
     await simulator.close();
   });
 
+  let opened = 0;
+
   function open(model: string, profile: ModelProfile = profileFor(model), apiVersion = 'v1beta') {
     const events: AgentEvent[] = [];
-    const before = simulator.sessions.length;
+    const marker = `#test:${++opened}`;
     const refusalsBefore = simulator.refusals.length;
     const session = new GeminiLiveSession({
       ai: new GoogleGenAI({ vertexai: false, apiKey: 'k', httpOptions: { baseUrl, apiVersion } }),
       model,
       profile,
-      config: (handle) => liveConnectConfig({ prompt: 'You confirm appointments.' }, 'de-DE', profile, handle),
+      config: (handle) =>
+        liveConnectConfig({ prompt: `You confirm appointments. ${marker}` }, 'de-DE', profile, handle),
       greeting: greetingInstruction('Guten Tag.'),
       setupTimeoutMs: 2000,
       log: silentLogger(),
@@ -95,7 +98,7 @@ describe('each profile’s set-up and messages, against a simulator that refuses
     return {
       session,
       events,
-      record: () => simulator.sessions[before],
+      record: () => simulator.sessions.find((s) => JSON.stringify(s.setup).includes(`${marker}\\n`))!,
       refusals: () => simulator.refusals.slice(refusalsBefore),
     };
   }
