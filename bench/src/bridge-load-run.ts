@@ -104,7 +104,7 @@ export async function runBridgeLoad(
       TWILIO_FROM_NUMBER: '+15005550006',
       TWILIO_API_BASE_URL: carrierUrl,
       GEMINI_API_KEY: 'load',
-      GEMINI_MODEL: 'load-live',
+      GEMINI_MODEL: 'gemini-3.8-live',
       GEMINI_BASE_URL: geminiUrl,
     },
     stdio: ['ignore', process.env.LOADTEST_BRIDGE_STDOUT ? 'inherit' : 'ignore', 'inherit'],

@@ -139,6 +139,11 @@ function readSpeech(r: Reader): SpeechSettings | undefined {
   return { endpoint, insecure, credentialsFile, applicationDefaultCredentials, model };
 }
 
+function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
 export function loadConfig(env: Env = process.env): BridgeConfig {
   const r = new Reader(env);
   const sandbox = r.flag('SANDBOX') || !r.text('TWILIO_ACCOUNT_SID');
@@ -150,7 +155,8 @@ export function loadConfig(env: Env = process.env): BridgeConfig {
       r.problems.push('PUBLIC_URL is required in live mode (Twilio must reach the bridge)');
     if (!apiKey) r.problems.push('BRIDGE_API_KEY is required in live mode');
     // Twilio opens media streams only over wss (error 31922), which an http PUBLIC_URL cannot give.
-    if (publicUrl && !publicUrl.startsWith('https:'))
+    // A loopback address is never Twilio's to reach: it serves a local carrier (load tests), so it may be http.
+    if (publicUrl && !publicUrl.startsWith('https:') && !isLoopbackUrl(publicUrl))
       r.problems.push(
         `PUBLIC_URL must be https in live mode (Twilio requires wss:// media streams, error 31922); got ${publicUrl}`,
       );

@@ -106,5 +106,15 @@ describe('loadConfig', () => {
         PUBLIC_URL: 'http://bridge.example.com',
       }),
     ).toThrow(/PUBLIC_URL must be https in live mode .*31922/);
+    // Loopback is only ever a local carrier's (the load test): http is fine there.
+    expect(
+      loadConfig({
+        TWILIO_ACCOUNT_SID: 'AC' + '1'.repeat(32),
+        TWILIO_AUTH_TOKEN: 't',
+        TWILIO_FROM_NUMBER: '+15557650000',
+        BRIDGE_API_KEY: 'k',
+        PUBLIC_URL: 'http://127.0.0.1:8080',
+      }).publicUrl,
+    ).toBe('http://127.0.0.1:8080');
   });
 });
