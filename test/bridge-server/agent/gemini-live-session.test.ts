@@ -7,14 +7,7 @@ import { greetingInstruction, liveConnectConfig } from '../../../bridge-server/s
 import { profileFor } from '../../../bridge-server/src/agent/model-profiles';
 import { GeminiLiveSimulator } from '../../../bridge-server/src/sandbox/gemini-live-simulator';
 import { silentLogger } from '../../../bridge-server/src/shared/logger';
-
-const until = async (done: () => boolean, timeoutMs = 5000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
+import { until } from '../../support/webhook-receiver';
 
 const MODEL = 'gemini-3.8-live';
 
@@ -47,12 +40,12 @@ describe('GeminiLiveSession: one call’s Gemini Live session through the real S
   it('says nothing until asked to greet (a call nobody answers costs no output), then greets once', async () => {
     const before = simulator.sessions.length;
     const session = sessionTo(baseUrl, greetingInstruction('Hi from the test.'));
-    await until(() => simulator.sessions.length > before);
+    await until(() => simulator.sessions.length > before, 5000, 'the session');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(simulator.sessions[before].textTurns).toEqual([]);
     session.greet();
     session.greet();
-    await until(() => simulator.sessions[before].textTurns.length > 0);
+    await until(() => simulator.sessions[before].textTurns.length > 0, 5000, 'the session');
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(simulator.sessions[before].textTurns).toEqual([greetingInstruction('Hi from the test.')]);
     session.close();
@@ -61,7 +54,11 @@ describe('GeminiLiveSession: one call’s Gemini Live session through the real S
   it('keeps what the agent said before anyone listened (a greeting asked for at answer) and hands it over in order', async () => {
     const session = sessionTo(baseUrl, greetingInstruction('Hello there.'));
     session.greet();
-    await until(() => simulator.sessions.some((s) => s.textTurns.some((t) => t.includes('Hello there.'))));
+    await until(
+      () => simulator.sessions.some((s) => s.textTurns.some((t) => t.includes('Hello there.'))),
+      5000,
+      'the session',
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     const events: AgentEvent[] = [];
     session.listen((event) => events.push(event));
@@ -75,7 +72,11 @@ describe('GeminiLiveSession: one call’s Gemini Live session through the real S
     const session = sessionTo(baseUrl);
     session.listen(() => undefined);
     for (let i = 0; i < 5; i++) session.sendAudio(Buffer.alloc(640, i));
-    await until(() => simulator.sessions.length > before && simulator.sessions[before].audioChunksReceived >= 5);
+    await until(
+      () => simulator.sessions.length > before && simulator.sessions[before].audioChunksReceived >= 5,
+      5000,
+      'the session',
+    );
     expect(simulator.sessions[before].audioChunksReceived).toBe(5);
     session.close();
   });
@@ -84,7 +85,7 @@ describe('GeminiLiveSession: one call’s Gemini Live session through the real S
     const before = simulator.sessions.length;
     const session = sessionTo(baseUrl);
     session.listen(() => undefined);
-    await until(() => simulator.sessions.length > before);
+    await until(() => simulator.sessions.length > before, 5000, 'the session');
     await new Promise((resolve) => setTimeout(resolve, 100));
     let started = performance.now();
     await session.finishInput({ limitMs: 2000, quietMs: 100, haveWords: true });
@@ -121,12 +122,12 @@ describe('GeminiLiveSession when Gemini cannot be reached', () => {
 
   it('tries the first connection once more when the call claims the session, then reports it failed', async () => {
     const session = sessionTo(baseUrl);
-    await until(() => upgrades === 1);
+    await until(() => upgrades === 1, 5000, 'the session');
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(upgrades).toBe(1);
     const events: AgentEvent[] = [];
     session.listen((event) => events.push(event));
-    await until(() => events.length > 0);
+    await until(() => events.length > 0, 5000, 'the session');
     expect(upgrades).toBe(2);
     expect(events.map((e) => e.type)).toEqual(['failed']);
     session.close();

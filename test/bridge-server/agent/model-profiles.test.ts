@@ -13,14 +13,7 @@ import type { CallRecord } from '../../../bridge-server/src/model/call-record';
 import { GeminiLiveSimulator } from '../../../bridge-server/src/sandbox/gemini-live-simulator';
 import { silentLogger } from '../../../bridge-server/src/shared/logger';
 import { capturingLogger } from '../../support/log-capture';
-
-const until = async (done: () => boolean, timeoutMs = 5000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
+import { until } from '../../support/webhook-receiver';
 
 describe('model profiles', () => {
   it('defaults to gemini-3.8-live on the documented API version (v1beta)', () => {
@@ -106,7 +99,7 @@ describe('each profile’s set-up and messages, against a simulator that refuses
   it('gemini-3.8-live: language in speechConfig, no proactivity, affective dialog or thinking; greeting as client content', async () => {
     const { session, record, refusals } = open('gemini-3.8-live');
     session.greet();
-    await until(() => record()?.textTurns.length > 0);
+    await until(() => record()?.textTurns.length > 0, 5000, 'the session');
     const setup = record().setup as Record<string, any>;
     expect(setup.model).toBe('models/gemini-3.8-live');
     expect(setup.generationConfig.responseModalities).toEqual(['AUDIO']);
@@ -122,11 +115,11 @@ describe('each profile’s set-up and messages, against a simulator that refuses
   it('gemini-3.1-flash-live-preview: every text as realtime input (client content would close with 1007), keys held to the turn’s end', async () => {
     const { session, record, refusals, events } = open('gemini-3.1-flash-live-preview');
     session.greet();
-    await until(() => events.some((e) => e.type === 'audio'));
+    await until(() => events.some((e) => e.type === 'audio'), 5000, 'the session');
     session.sendNote('(The callee pressed 1 on their keypad.)');
     expect(record().textTurns).toEqual([greetingInstruction('Guten Tag.')]);
-    await until(() => events.some((e) => e.type === 'turn-complete'));
-    await until(() => record().textTurns.length === 2);
+    await until(() => events.some((e) => e.type === 'turn-complete'), 5000, 'the session');
+    await until(() => record().textTurns.length === 2, 5000, 'the session');
     expect(record().textTurns[1]).toBe('(The callee pressed 1 on their keypad.)');
     expect(refusals()).toEqual([]);
     expect(events.some((e) => e.type === 'failed')).toBe(false);
@@ -137,7 +130,7 @@ describe('each profile’s set-up and messages, against a simulator that refuses
     const clientContent = { ...profileFor('gemini-3.1-flash-live-preview'), textInput: 'client-content' as const };
     const { session, refusals } = open('gemini-3.1-flash-live-preview', clientContent);
     session.greet();
-    await until(() => refusals().length > 0);
+    await until(() => refusals().length > 0, 5000, 'the session');
     expect(refusals()[0]).toMatchObject({ code: 1007 });
     session.close();
   });
@@ -146,14 +139,14 @@ describe('each profile’s set-up and messages, against a simulator that refuses
     const model = 'gemini-2.5-flash-native-audio-preview-09-2025';
     const { session, record, refusals } = open(model);
     session.greet();
-    await until(() => record()?.textTurns.length > 0);
+    await until(() => record()?.textTurns.length > 0, 5000, 'the session');
     const setup = record().setup as Record<string, any>;
     expect(setup.generationConfig.speechConfig.languageCode).toBeUndefined();
     expect(setup.systemInstruction.parts[0].text).toContain('BCP-47 tag de-DE');
     expect(refusals()).toEqual([]);
     session.close();
     const withLanguage = open(model, { ...profileFor(model), languageCode: true });
-    await until(() => withLanguage.refusals().length > 0);
+    await until(() => withLanguage.refusals().length > 0, 5000, 'the session');
     expect(withLanguage.refusals()[0]).toMatchObject({ code: 1007, reason: expect.stringContaining('language_code') });
     withLanguage.session.close();
   });
@@ -161,13 +154,13 @@ describe('each profile’s set-up and messages, against a simulator that refuses
   it('serves the Live API only on v1beta, as documented: the SDK’s own default (v1) fails', async () => {
     const { events, session } = open('gemini-3.8-live', profileFor('gemini-3.8-live'), 'v1');
     session.greet();
-    await until(() => events.some((e) => e.type === 'failed'), 8000);
+    await until(() => events.some((e) => e.type === 'failed'), 8000, 'the session');
     session.close();
   });
 
   it('closes an unknown model with 1008, as the service does', async () => {
     const { refusals, session } = open('gemini-0.1-imaginary');
-    await until(() => refusals().length > 0);
+    await until(() => refusals().length > 0, 5000, 'the session');
     expect(refusals()[0]).toMatchObject({ code: 1008, reason: expect.stringContaining('not found') });
     session.close();
   });
@@ -186,7 +179,11 @@ describe('each profile’s set-up and messages, against a simulator that refuses
       const session = connector.claim(call, silentLogger());
       session.listen(() => undefined);
       session.greet();
-      await until(() => simulator.sessions.length > before && simulator.sessions[before].textTurns.length > 0);
+      await until(
+        () => simulator.sessions.length > before && simulator.sessions[before].textTurns.length > 0,
+        5000,
+        'the session',
+      );
       session.close();
       connector.close();
     } finally {
