@@ -1,9 +1,10 @@
-import { GoogleGenAI } from '@google/genai';
 import twilio from 'twilio';
+import { createGenAI } from './agent/genai-client';
 import { liveConnectConfig } from './agent/live-session-config';
 import { profileFor } from './agent/model-profiles';
 import type { GeminiSettings, SpeechSettings, TwilioSettings } from './config/load-config';
 import { silentLogger } from './shared/logger';
+import { withDeadline } from './shared/with-deadline';
 import { connectRedis, redisReady } from './store/redis-connection';
 import { createSpeechClient } from './stt/speech-client';
 
@@ -23,13 +24,9 @@ const describe = (error: unknown): string => {
   return `${failure.details ?? failure.message ?? String(error)}${parts.length ? ` (${parts.join(', ')})` : ''}`;
 };
 
-function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${TIMEOUT_MS / 1000} s`)), TIMEOUT_MS);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+/** `promise`, or a failure naming `what` after the doctor's timeout. */
+const withTimeout = <T>(promise: Promise<T>, what: string): Promise<T> =>
+  withDeadline(promise, TIMEOUT_MS, `${what} did not answer within ${TIMEOUT_MS / 1000} s`);
 
 export function checkPublicUrl(publicUrl: string | undefined): CheckResult {
   const fix = 'set PUBLIC_URL to the https address Twilio reaches the bridge at (a tunnel for local trials)';
@@ -89,14 +86,7 @@ export async function checkTwilio(settings: TwilioSettings): Promise<CheckResult
 /** A short Live connection: the key and the model are good when the set-up completes. */
 export async function checkGemini(settings: GeminiSettings): Promise<CheckResult> {
   const profile = profileFor(settings.model);
-  const ai = new GoogleGenAI({
-    vertexai: false,
-    apiKey: settings.apiKey,
-    httpOptions: {
-      baseUrl: settings.baseUrl ?? 'https://generativelanguage.googleapis.com',
-      apiVersion: settings.apiVersion,
-    },
-  });
+  const ai = createGenAI(settings);
   const name = 'Gemini Live';
   const fix =
     'check GEMINI_API_KEY (Google AI Studio → API keys) and GEMINI_MODEL (a Live model such as gemini-3.8-live)';

@@ -1,7 +1,8 @@
-import { GoogleGenAI } from '@google/genai';
+import type { GoogleGenAI } from '@google/genai';
 import type { CallRecord } from '../model/call-record';
 import type { GeminiSettings } from '../config/load-config';
 import type { Logger } from '../shared/logger';
+import { createGenAI } from './genai-client';
 import { GeminiLiveSession } from './gemini-live-session';
 import { greetingInstruction, liveConnectConfig } from './live-session-config';
 import { profileFor, type ModelProfile } from './model-profiles';
@@ -20,9 +21,6 @@ const SDK_ENVIRONMENT = [
   'GOOGLE_GEMINI_BASE_URL',
   'GOOGLE_GENAI_API_VERSION',
 ];
-
-/** Google's public Gemini API endpoint, named so no environment variable can move it. */
-const GEMINI_API_BASE_URL = 'https://generativelanguage.googleapis.com';
 
 /**
  * Opens Gemini Live sessions for agent calls. `prewarm` connects one while the phone rings;
@@ -56,11 +54,7 @@ export class AgentConnector {
         'ignoring Google SDK environment variables: the bridge talks to the Gemini API as configured',
       );
     log.info({ model: settings.model, family: this.profile.family, apiVersion: settings.apiVersion }, 'Gemini Live');
-    this.ai = new GoogleGenAI({
-      vertexai: false,
-      apiKey: settings.apiKey,
-      httpOptions: { baseUrl: settings.baseUrl ?? GEMINI_API_BASE_URL, apiVersion: settings.apiVersion },
-    });
+    this.ai = createGenAI(settings);
   }
 
   prewarm(call: CallRecord): void {

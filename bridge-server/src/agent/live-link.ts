@@ -1,5 +1,6 @@
 import type { GoogleGenAI, LiveConnectConfig, LiveServerMessage, Session } from '@google/genai';
 import type { Logger } from '../shared/logger';
+import { withDeadline } from '../shared/with-deadline';
 
 export interface LiveLinkOptions {
   ai: GoogleGenAI;
@@ -82,13 +83,6 @@ export class LiveLink {
     const generation = ++this.generation;
     let setUp!: () => void;
     const setupComplete = new Promise<void>((resolve) => (setUp = resolve));
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`Gemini Live set-up took longer than ${this.options.setupTimeoutMs} ms`)),
-        this.options.setupTimeoutMs,
-      );
-    });
     const connecting = this.options.ai.live.connect({
       model: this.options.model,
       config: this.options.config(this.handle),
@@ -102,27 +96,25 @@ export class LiveLink {
       },
     });
     try {
-      const session = await Promise.race([connecting, deadline]);
-      try {
-        await Promise.race([setupComplete, deadline]);
-      } catch (error) {
-        session.close();
-        throw error;
-      }
-      if (this.closed) {
-        session.close();
-        throw new Error('the session was closed while connecting');
-      }
+      // One deadline for connecting and for the set-up to complete.
+      const session = await withDeadline(
+        connecting.then(async (opened) => {
+          await setupComplete;
+          return opened;
+        }),
+        this.options.setupTimeoutMs,
+        `Gemini Live set-up took longer than ${this.options.setupTimeoutMs} ms`,
+      );
+      if (this.closed) throw new Error('the session was closed while connecting');
       this.established = generation;
       return session;
     } catch (error) {
+      // Whenever the connection comes (or came), it is not wanted.
       void connecting.then(
         (late) => late.close(),
         () => undefined,
       );
       throw error;
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -1,0 +1,17 @@
+import { GoogleGenAI } from '@google/genai';
+import type { GeminiSettings } from '../config/load-config';
+
+/** Google's public Gemini API endpoint, named so no environment variable can move it. */
+const GEMINI_API_BASE_URL = 'https://generativelanguage.googleapis.com';
+
+/**
+ * The SDK client for the Gemini API, told everything explicitly (the Gemini API rather than
+ * Vertex AI, the key, the endpoint, the version), so the environment cannot redirect it.
+ */
+export function createGenAI(settings: GeminiSettings): GoogleGenAI {
+  return new GoogleGenAI({
+    vertexai: false,
+    apiKey: settings.apiKey,
+    httpOptions: { baseUrl: settings.baseUrl ?? GEMINI_API_BASE_URL, apiVersion: settings.apiVersion },
+  });
+}
