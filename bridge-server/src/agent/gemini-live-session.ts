@@ -89,6 +89,11 @@ export class GeminiLiveSession {
       this.greeting = 'sent';
       this.sendText(this.options.greeting, true);
     }
+    if (this.held.length > 0)
+      this.options.log.info(
+        { heldChunks: this.held.length, droppedChunks: this.held.dropped },
+        'sending the caller audio held while Gemini Live was connecting',
+      );
     for (const pcm of this.held.drain()) this.sendAudio(pcm);
     this.sendNotes();
   }
