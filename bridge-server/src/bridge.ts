@@ -1,7 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { AgentConnector } from './agent/agent-connector';
-import { AgentConversation } from './calls/agent-conversation';
+import { AgentMode } from './calls/agent-mode';
+import { placeCallRequestParser } from './calls/call-request';
+import { CallTransfers } from './calls/call-transfers';
+import { RegisteredTools } from './calls/registered-tools';
+import { targetUrlSchema } from './delivery/delivery-request';
+import { policyFetch } from './delivery/policy-fetch';
+import { registerToolRoutes } from './http/tool-routes';
 import { CallFactory } from './calls/call-factory';
 import { CallLifecycle } from './calls/call-lifecycle';
 import { CallService } from './calls/call-service';
@@ -103,7 +109,10 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
     ...(services.gemini ? (['agent'] as const) : []),
     ...(services.speech ? (['transcribe'] as const) : []),
   ];
-  const connector = services.gemini ? new AgentConnector(services.gemini, log, config.geminiSetupTimeoutMs) : undefined;
+  const outbound = policyFetch(targetPolicy);
+  const agents = services.gemini
+    ? new AgentMode(new AgentConnector(services.gemini, log, config.geminiSetupTimeoutMs), outbound.fetch, log)
+    : undefined;
   const speechClient = services.speech ? createSpeechClient(services.speech) : undefined;
 
   const carrier = new TwilioRestCarrier(services.twilio, log);
@@ -114,7 +123,7 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
     log,
     journalMetrics: { pending: metrics.heldStoreWrites, dropped: metrics.droppedStoreWrites },
     onPersonAnswered: (call) => {
-      connector?.greet(call.id);
+      agents?.greet(call.id);
       streams.personAnswered(call.id);
     },
   });
@@ -128,21 +137,24 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
     },
     defaultFrom: services.twilio.fromNumber,
     modes: new Set(modes),
+    parseRequest: placeCallRequestParser(targetUrlSchema(targetPolicy)),
+    tools: parts.tools,
     onCallPlaced: (call) => {
       metrics.callsPlaced.inc({ mode: call.mode });
-      connector?.prewarm(call);
+      agents?.prewarm(call);
     },
   });
 
   const conversations: Partial<Record<CallMode, ConversationFactory>> = {
-    ...(connector ? { agent: (context) => new AgentConversation(context, { connector }) } : {}),
+    ...(agents ? { agent: (context) => agents.conversation(context) } : {}),
     ...(speechClient
       ? {
           transcribe: (context) => new TranscribeConversation(context, speechClient, { model: services.speech?.model }),
         }
       : {}),
   };
-  const streams = new CallFactory({ lifecycle, conversations, live: parts.live, metrics });
+  const transfers = new CallTransfers({ store: parts.store, carrier, lifecycle, publicUrl: () => publicUrl, log });
+  const streams = new CallFactory({ lifecycle, conversations, live: parts.live, metrics, transfers });
   const subscriptions = new SubscriptionService(deliveryStore, targetPolicy);
   const authToken = () => services.twilio.authToken;
   const media = new MediaSocketServer({ streams, authToken, publicUrl: () => publicUrl, log, metrics });
@@ -164,6 +176,7 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
     },
     apiRoutes: (v1) => {
       registerCallRoutes(v1, calls);
+      registerToolRoutes(v1, new RegisteredTools(parts.tools, targetUrlSchema(targetPolicy)));
       registerDeliveryRoutes(v1, { subscriptions, waiters, store: deliveryStore, wakeWorker });
       registerLiveRoutes(v1, {
         feed: parts.live,
@@ -171,7 +184,7 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
         maxBufferedBytes: LIVE_MAX_BUFFERED_BYTES,
       });
     },
-    twilioRoutes: (twilioScope) => registerTwilioRoutes(twilioScope, lifecycle),
+    twilioRoutes: (twilioScope) => registerTwilioRoutes(twilioScope, lifecycle, transfers),
   });
   media.attach(app.server);
   // A call's end may be recorded by another instance: its event releases the call here too.
@@ -216,7 +229,8 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
       }
       await step('streams', () => streams.finishAll());
       media.close();
-      connector?.close();
+      agents?.close();
+      outbound.close();
       lifecycle.close();
       waiters.stop();
       await step('delivery worker', () => worker.stop());

@@ -12,6 +12,7 @@ import { MemoryDeliveryStore } from './store/memory-delivery-store';
 import { RedisCallStore } from './store/redis-call-store';
 import { RedisDeliveryStore } from './store/redis-delivery-store';
 import { connectRedis, redisReady } from './store/redis-connection';
+import { MemoryToolRegistry, RedisToolRegistry, type ToolRegistry } from './store/tool-registry';
 
 /** How long start-up waits for Redis before it gives up with one clear line. */
 const REDIS_STARTUP_TIMEOUT_MS = 5000;
@@ -21,6 +22,7 @@ export interface Storage {
   store: CallStore;
   deliveryStore: DeliveryStore;
   live: LiveFeed;
+  tools: ToolRegistry;
   /** Set when the storage is Redis (shared by every instance); unset: memory, this process only. */
   redis?: Redis;
 }
@@ -49,5 +51,6 @@ export async function openStorage(config: BridgeConfig, log: Logger): Promise<St
   const deliveryStore: DeliveryStore = redis
     ? new RedisDeliveryStore(redis, config.redisKeyPrefix)
     : new MemoryDeliveryStore((event) => memoryFeed!.event(event));
-  return { store, deliveryStore, live, redis };
+  const tools = redis ? new RedisToolRegistry(redis, config.redisKeyPrefix) : new MemoryToolRegistry();
+  return { store, deliveryStore, live, tools, redis };
 }

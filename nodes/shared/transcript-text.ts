@@ -4,10 +4,12 @@ const LABELS: Record<Speaker, string> = { agent: 'Agent', callee: 'Callee', part
 
 /**
  * The transcript as plain lines, ready for a CRM note: "Agent: …\nCallee: …", or with the call's
- * speaker labels ("Rep: …\nLead: …") when it was placed with them.
+ * speaker labels ("Rep: …\nLead: …") when it was placed with them. Tool uses are left out (they
+ * are in `transcript`, as `kind: "tool"` entries).
  */
 export function transcriptText(call: Pick<CallResource, 'transcript'>): string {
 	return call.transcript
+		.filter((entry) => entry.kind !== 'tool')
 		.map((entry) => `${entry.label ?? LABELS[entry.speaker] ?? entry.speaker}: ${entry.text}`)
 		.join('\n');
 }

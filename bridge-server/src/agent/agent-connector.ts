@@ -4,8 +4,9 @@ import type { GeminiSettings } from '../config/load-config';
 import type { Logger } from '../shared/logger';
 import { createGenAI } from './genai-client';
 import { GeminiLiveSession } from './gemini-live-session';
-import { greetingInstruction, liveConnectConfig } from './live-session-config';
+import { greetingInstruction, liveConnectConfig, transferReturnInstruction } from './live-session-config';
 import { profileFor, type ModelProfile } from './model-profiles';
+import type { DeclaredTool } from './tool-declarations';
 
 interface Prepared {
   session: GeminiLiveSession;
@@ -57,9 +58,10 @@ export class AgentConnector {
     this.ai = createGenAI(settings);
   }
 
-  prewarm(call: CallRecord): void {
+  /** Opens the call's session while it rings, declaring `tools` once they are known. */
+  prewarm(call: CallRecord, tools: Promise<DeclaredTool[]> = Promise.resolve([])): void {
     if (call.mode !== 'agent' || !call.agent || this.prepared.has(call.id)) return;
-    const session = this.open(call, this.log.child({ callId: call.id }));
+    const session = this.open(call, this.log.child({ callId: call.id }), tools);
     // An unanswered call never claims its session.
     const expiry = setTimeout(() => this.discard(call.id), (call.ringTimeoutSec + 60) * 1000);
     expiry.unref();
@@ -71,23 +73,28 @@ export class AgentConnector {
     this.prepared.get(callId)?.session.greet();
   }
 
-  /** The call's session: the pre-warmed one, else a new one. */
-  claim(call: CallRecord, log: Logger): GeminiLiveSession {
+  /** The call's session: the pre-warmed one, else a new one (declaring `tools`). */
+  claim(call: CallRecord, log: Logger, tools: Promise<DeclaredTool[]> = Promise.resolve([])): GeminiLiveSession {
     const prepared = this.prepared.get(call.id);
-    if (!prepared) return this.open(call, log);
+    if (!prepared) return this.open(call, log, tools);
     this.prepared.delete(call.id);
     clearTimeout(prepared.expiry);
     return prepared.session;
   }
 
-  private open(call: CallRecord, log: Logger): GeminiLiveSession {
+  private open(call: CallRecord, log: Logger, tools: Promise<DeclaredTool[]>): GeminiLiveSession {
     const agent = call.agent ?? { prompt: '' };
+    let declared: DeclaredTool[] = [];
     return new GeminiLiveSession({
       ai: this.ai,
       model: this.settings.model,
       profile: this.profile,
-      config: (handle) => liveConnectConfig(agent, call.language, this.profile, handle),
-      greeting: greetingInstruction(agent.greeting),
+      ready: tools.then((known) => void (declared = known)),
+      config: (handle) => liveConnectConfig(agent, call.language, this.profile, handle, declared),
+      greeting:
+        call.transfer && call.transfer.outcome !== 'connecting' && call.transfer.outcome !== 'connected'
+          ? transferReturnInstruction(call.transfer)
+          : greetingInstruction(agent.greeting),
       setupTimeoutMs: this.setupTimeoutMs,
       log,
     });

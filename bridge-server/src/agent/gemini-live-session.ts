@@ -21,6 +21,8 @@ export interface GeminiLiveSessionOptions {
   setupTimeoutMs?: number;
   /** Caller audio held while there is no connection (5 s of 20 ms chunks). */
   maxHeldChunks?: number;
+  /** Settles once the set-up can be built (the call's MCP tools are listed); connecting waits for it. */
+  ready?: Promise<void>;
 }
 
 export interface FinishInputOptions {
@@ -69,7 +71,7 @@ export class GeminiLiveSession {
       onUp: () => this.up(),
       onFailed: (error) => this.emit({ type: 'failed', error }),
     });
-    void this.link.open(this.claim.opened);
+    void (options.ready ?? Promise.resolve()).then(() => this.link.open(this.claim.opened));
   }
 
   listen(listener: AgentEventListener): void {

@@ -1,21 +1,10 @@
-import { Modality, Type, type FunctionDeclaration, type LiveConnectConfig } from '@google/genai';
-import type { AgentSettings } from '../shared/wire-types';
+import { Modality, type LiveConnectConfig } from '@google/genai';
+import type { AgentSettings, TransferOutcome } from '../shared/wire-types';
 import type { ModelProfile } from './model-profiles';
+import { toolDeclarations, type DeclaredTool } from './tool-declarations';
 import { DEFAULT_VOICE } from './voices';
 
 /** Gemini Live session set-up for one call (pure: the tests read it back from the simulator). */
-
-export const END_CALL_TOOL_NAME = 'end_call';
-
-export const END_CALL_TOOL: FunctionDeclaration = {
-  name: END_CALL_TOOL_NAME,
-  description:
-    'Hang up the phone call. Call this only after you have said goodbye; the line is cut once your goodbye has finished playing to the callee.',
-  parameters: {
-    type: Type.OBJECT,
-    properties: { reason: { type: Type.STRING, description: 'Why the call is ending, in a few words.' } },
-  },
-};
 
 const PHONE_CONTEXT =
   'You are speaking with a person over a phone line. Keep replies short and natural for speech, and never use markdown or lists. When the conversation is over, say goodbye and then call the end_call tool.';
@@ -23,13 +12,15 @@ const PHONE_CONTEXT =
 /**
  * The session set-up for one call on `profile`'s model family: nothing the family refuses
  * (no proactivity or affective dialog anywhere: 3.8 has them fixed, 3.1 and 2.5 lack them), and
- * the language where the family takes it (speechConfig) or else in the instruction.
+ * the language where the family takes it (speechConfig) or else in the instruction. `tools` are
+ * the call's own and its MCP servers' (the built-ins come from `agent`).
  */
 export function liveConnectConfig(
   agent: AgentSettings,
   language: string,
   profile: ModelProfile,
   resumptionHandle?: string,
+  tools: readonly DeclaredTool[] = [],
 ): LiveConnectConfig {
   const languageRule = profile.languageCode
     ? ''
@@ -49,7 +40,7 @@ export function liveConnectConfig(
     // Without compression an audio session is capped at 15 minutes.
     contextWindowCompression: { slidingWindow: {} },
     sessionResumption: resumptionHandle ? { handle: resumptionHandle } : {},
-    tools: [{ functionDeclarations: [END_CALL_TOOL] }],
+    tools: [{ functionDeclarations: toolDeclarations(agent, tools, profile) }],
   };
 }
 
@@ -58,4 +49,16 @@ export function greetingInstruction(greeting: string | undefined): string {
   return greeting
     ? `The callee has just answered the phone. Greet them by saying exactly: "${greeting}"`
     : 'The callee has just answered the phone. Greet them and start the conversation.';
+}
+
+/** The turn for a caller back from a warm transfer nobody took: the agent says so and carries on. */
+export function transferReturnInstruction(transfer: TransferOutcome): string {
+  const why =
+    transfer.outcome === 'busy'
+      ? 'the line was busy'
+      : transfer.outcome === 'failed'
+        ? 'the call could not be placed'
+        : 'nobody answered';
+  const summary = transfer.summary ? ` Your summary of the call so far: ${transfer.summary}` : '';
+  return `You tried to transfer the caller to a person, but ${why}. The caller is back on the line with you: tell them, and ask how else you can help.${summary}`;
 }

@@ -4,16 +4,19 @@ import type { AgentConnector } from '../agent/agent-connector';
 import { apologyFrames } from '../agent/apology-audio';
 import type { GeminiLiveSession } from '../agent/gemini-live-session';
 import type { AgentEvent } from '../agent/live-events';
-import { END_CALL_TOOL_NAME } from '../agent/live-session-config';
 import type { MediaTrack } from '../model/media-track';
 import { TelephonyOutput } from '../twilio/telephony-output';
+import { AgentActions } from './agent-actions';
 import { AgentTranscript } from './agent-transcript';
+import type { CallToolbox } from './call-toolbox';
 import { nextState, TAKES, type ConversationHappening, type ConversationState } from './conversation-state';
 import type { Conversation, ConversationContext } from './media-port';
 import { TranscriptWriter } from './transcript-writer';
 
 export interface AgentConversationOptions {
   connector: AgentConnector;
+  /** The call's own and MCP tools. */
+  toolbox: CallToolbox;
   /** Longest wait at hang-up for the last transcriptions. */
   finishGraceMs?: number;
   /** Longest wait for the goodbye (or apology) to finish playing before hanging up anyway. */
@@ -37,8 +40,9 @@ export class AgentConversation implements Conversation {
   private readonly output: TelephonyOutput;
   private readonly transcript: AgentTranscript;
   private readonly session: GeminiLiveSession;
-  /** The `end_call` tool call being carried out, so its cancellation can be honoured. */
-  private endCallId?: string;
+  private readonly actions: AgentActions;
+  /** What a warm transfer's person hears first (the agent's summary). */
+  private transferSummary?: string;
   private hangUpTimer?: NodeJS.Timeout;
 
   constructor(
@@ -51,7 +55,23 @@ export class AgentConversation implements Conversation {
       this.transcript.agentPlaysFrom(at),
     );
     this.transcript = new AgentTranscript(this.writer, this.output, now);
-    this.session = options.connector.claim(context.call, context.log);
+    this.session = options.connector.claim(context.call, context.log, options.toolbox.declared);
+    this.actions = new AgentActions({
+      session: this.session,
+      output: this.output,
+      writer: this.writer,
+      toolbox: options.toolbox,
+      now,
+      log: context.log,
+      host: {
+        endCall: () => this.move('end-call'),
+        transfer: (summary) => {
+          this.transferSummary = summary;
+          return this.move('transfer');
+        },
+        exitCancelled: () => this.move('end-call-cancelled'),
+      },
+    });
     this.session.listen((event) => this.onAgentEvent(event));
     const { machineDetection, answeredBy } = context.call;
     if (machineDetection === 'off' || answeredBy === 'human' || answeredBy === 'unknown') this.session.greet();
@@ -75,8 +95,8 @@ export class AgentConversation implements Conversation {
   mark(name: string): void {
     if (!this.output.markEchoed(name) || !this.output.playback.drained) return;
     this.transcript.playedOut();
-    if (this.state === 'apologising' || (this.state === 'ending' && this.transcript.agentTurnSent))
-      this.move('played-out');
+    const leaving = this.state === 'ending' || this.state === 'transferring';
+    if (this.state === 'apologising' || (leaving && this.transcript.agentTurnSent)) this.move('played-out');
   }
 
   private onAgentEvent(event: AgentEvent): void {
@@ -102,10 +122,9 @@ export class AgentConversation implements Conversation {
         if (this.transcript.turnComplete()) this.output.endTurn();
         return;
       case 'tool-call':
-        return this.toolCall(event.id, event.name);
+        return this.actions.call(event.id, event.name, event.args);
       case 'tool-cancelled':
-        if (this.endCallId && event.ids.includes(this.endCallId)) this.move('end-call-cancelled');
-        return;
+        return this.actions.cancelled(event.ids);
     }
   }
 
@@ -116,25 +135,15 @@ export class AgentConversation implements Conversation {
     this.context.log.info({ heardFrames: heard.framesPlayed }, 'barge-in: agent audio cleared');
   }
 
-  private toolCall(id: string, name: string): void {
-    if (name !== END_CALL_TOOL_NAME) {
-      this.session.sendToolResponse(id, name, { error: `Unknown tool ${name}.` });
-      return;
-    }
-    this.context.log.info('agent asked to end the call');
-    this.session.sendToolResponse(id, name, { result: 'The call will end once your goodbye has played.' });
-    this.endCallId = id;
-    this.move('end-call');
-  }
-
   /** Takes the table's transition for `happening`, if any, and does what entering it means. */
   private move(happening: ConversationHappening): boolean {
     const from = this.state;
     const to = nextState(from, happening);
     if (!to) return false;
     this.state = to;
-    if (to === 'ending') this.ending();
-    else if (to === 'live') this.endCallCancelled();
+    if (to === 'ending' || to === 'transferring') this.ending();
+    else if (to === 'transferred') this.handOver();
+    else if (to === 'live') this.exitCancelled();
     else if (to === 'apologising') this.apologise();
     else if (to === 'hung-up') this.hangUp(from === 'apologising' ? 'error' : 'agent-hangup');
     return true;
@@ -145,10 +154,16 @@ export class AgentConversation implements Conversation {
     if (this.output.playback.drained && this.transcript.agentDone) this.move('played-out');
   }
 
-  private endCallCancelled(): void {
-    this.context.log.info('end_call was cancelled');
-    this.endCallId = undefined;
+  private exitCancelled(): void {
+    this.context.log.info('the agent cancelled ending or transferring the call');
     clearTimeout(this.hangUpTimer);
+  }
+
+  /** The announcement has played: the transcript so far is final, and Twilio dials the person. */
+  private handOver(): void {
+    clearTimeout(this.hangUpTimer);
+    this.transcript.finalizeAll(this.output.playback.drained ? 'all' : this.output.playback.framesPlayed);
+    void this.context.transfer(this.transferSummary);
   }
 
   /** Gemini is unreachable or gone: keep the transcript, apologise, then hang up with `error`. */
@@ -174,6 +189,8 @@ export class AgentConversation implements Conversation {
 
   async finish(): Promise<void> {
     clearTimeout(this.hangUpTimer);
+    this.actions.finish();
+    this.options.toolbox.close();
     if (!this.move('stream-ended')) return this.writer.flushed();
     // The callee may have hung up mid-sentence: wait (bounded) for their last words.
     const endedAt = this.context.elapsedMs();

@@ -4,6 +4,7 @@ import type { BridgeMetrics } from '../shared/metrics';
 import type { CallMode } from '../shared/wire-types';
 import type { MediaSink } from '../twilio/telephony-output';
 import type { CallLifecycle } from './call-lifecycle';
+import type { CallTransfers } from './call-transfers';
 import type { ConversationFactory, MediaStreamPort, StreamHandle, StreamStart } from './media-port';
 import { MediaStreamSession } from './media-stream-session';
 
@@ -13,6 +14,7 @@ export interface CallFactoryOptions {
   conversations: Partial<Record<CallMode, ConversationFactory>>;
   live?: LiveFeed;
   metrics: BridgeMetrics;
+  transfers?: CallTransfers;
 }
 
 /**
@@ -40,6 +42,7 @@ export class CallFactory implements MediaStreamPort {
     }
     const session = new MediaStreamSession({
       call,
+      transfers: this.options.transfers,
       streamSid: start.streamSid,
       callSid: start.callSid,
       sink,

@@ -153,9 +153,13 @@ export class CallLifecycle {
       await this.journal.submit(id, 'transcript entry', async () => {
         const stored = await this.options.store.appendTranscriptEntry(id, entryId, entry);
         const call = await this.options.store.getCall(id);
-        if (call)
+        if (!call) return;
+        await this.options.events.publish(
+          callEvent('call.transcript', toResource(call, [stored]), `entry:${entryId}`, stored),
+        );
+        if (stored.tool)
           await this.options.events.publish(
-            callEvent('call.transcript', toResource(call, [stored]), `entry:${entryId}`, stored),
+            callEvent('call.tool', toResource(call, [stored]), `tool:${entryId}`, undefined, stored.tool),
           );
       });
     }

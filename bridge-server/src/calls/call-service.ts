@@ -7,10 +7,11 @@ import type { Carrier } from '../twilio/twilio-rest-client';
 import { agentTwiml, transcribeTwiml } from '../twilio/twiml';
 import { mediaStreamUrl } from '../twilio/twilio-signature';
 import type { CallQuery } from '../store/call-query';
-import type { CallMode, CallResource, CallSettings, PlaceCallRequest } from '../shared/wire-types';
+import type { AgentSettings, CallMode, CallResource, CallSettings, PlaceCallRequest } from '../shared/wire-types';
 import type { CallLifecycle } from './call-lifecycle';
 import { isTerminal, type CallRecord } from '../model/call-record';
-import { LIMITS, parsePlaceCallRequest } from './call-request';
+import { LIMITS } from './call-request';
+import type { ToolRegistry } from '../store/tool-registry';
 
 export interface CallServiceOptions {
   store: CallStore;
@@ -20,8 +21,32 @@ export interface CallServiceOptions {
   publicUrl: string;
   defaultFrom: string;
   modes: ReadonlySet<CallMode>;
+  /** Validates `POST /v1/calls` (URLs by the target policy). */
+  parseRequest: (body: unknown) => PlaceCallRequest;
+  /** Tools registered with the bridge, for `agent.registeredTools`. */
+  tools: ToolRegistry;
   /** Called once a call is stored and before it is dialled: agent mode opens Gemini while it rings. */
   onCallPlaced?: (call: CallRecord) => void;
+}
+
+/** A call's agent settings as the API shows them: no tool secrets, no MCP headers (they carry credentials). */
+function publicAgentSettings(agent: AgentSettings): AgentSettings {
+  return {
+    ...agent,
+    ...(agent.tools ? { tools: agent.tools.map(({ secret: _secret, ...tool }) => tool) } : {}),
+    ...(agent.mcpServers
+      ? {
+          mcpServers: agent.mcpServers.map(({ url, headers }) => ({
+            url,
+            ...(headers ? { headers: redactedHeaders(headers) } : {}),
+          })),
+        }
+      : {}),
+  };
+}
+
+function redactedHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.keys(headers).map((name) => [name, '(redacted)']));
 }
 
 function fingerprint(body: unknown): string {
@@ -47,7 +72,7 @@ export class CallService {
 
   async placeCall(body: unknown, idempotencyKey?: string): Promise<{ call: CallResource; replayed: boolean }> {
     if (!this.accepting) throw new BridgeError('SHUTTING_DOWN');
-    const request = parsePlaceCallRequest(body);
+    const request = await this.withRegisteredTools(this.options.parseRequest(body));
     if (!this.options.modes.has(request.mode)) {
       throw new BridgeError(
         'MODE_NOT_CONFIGURED',
@@ -76,6 +101,26 @@ export class CallService {
       throw error;
     }
     return { call: await this.getCall(record.id), replayed: false };
+  }
+
+  /** `agent.registeredTools` resolved into the call's own tools (as registered now); unknown names are a 400. */
+  private async withRegisteredTools(request: PlaceCallRequest): Promise<PlaceCallRequest> {
+    const names = request.agent?.registeredTools ?? [];
+    if (!request.agent || names.length === 0) return request;
+    const found = await this.options.tools.get(names);
+    const own = new Set((request.agent.tools ?? []).map((tool) => tool.name));
+    const problems = [
+      ...names.filter((name) => !found.some((tool) => tool.name === name)).map((name) => `${name} is not registered`),
+      ...names.filter((name) => own.has(name)).map((name) => `${name} is also one of agent.tools`),
+    ];
+    if (problems.length > 0)
+      throw new BridgeError(
+        'VALIDATION_FAILED',
+        `Invalid call request: ${problems.join('; ')}.`,
+        problems.map((problem) => ({ field: 'agent.registeredTools', problem })),
+      );
+    const registered = found.map(({ registeredAt: _registeredAt, ...tool }) => tool);
+    return { ...request, agent: { ...request.agent, tools: [...(request.agent.tools ?? []), ...registered] } };
   }
 
   private newRecord(request: PlaceCallRequest): CallRecord {
@@ -161,7 +206,7 @@ export class CallService {
     return {
       id: call.id,
       mode: call.mode,
-      agent: call.agent,
+      agent: call.agent ? publicAgentSettings(call.agent) : null,
       language: call.language,
       labels: call.labels ?? null,
       maxDurationSec: call.maxDurationSec,

@@ -5,16 +5,20 @@
  *
  * - `live`: the agent and the caller talk.
  * - `ending`: the agent called `end_call`; its goodbye is playing out.
+ * - `transferring`: the agent called `transfer_call`; what it says to the caller is playing out.
+ * - `transferred`: the call has been handed to Twilio's `<Dial>`; only the caller's last words count.
  * - `apologising`: the agent is gone (Gemini failed); a recorded apology is playing out.
  * - `hung-up`: the hang-up has been asked of Twilio; only the caller's last words still count.
  * - `finishing`: the stream has ended; waiting (bounded) for the caller's last words.
  * - `finished`: nothing more is taken.
  */
-export type ConversationState = 'live' | 'ending' | 'apologising' | 'hung-up' | 'finishing' | 'finished';
+export type ConversationState =
+  'live' | 'ending' | 'transferring' | 'transferred' | 'apologising' | 'hung-up' | 'finishing' | 'finished';
 
 export type ConversationHappening =
   | 'end-call'
   | 'end-call-cancelled'
+  | 'transfer'
   | 'agent-failed'
   | 'played-out'
   | 'hang-up-deadline'
@@ -22,7 +26,7 @@ export type ConversationHappening =
   | 'last-words-in';
 
 const TRANSITIONS: Record<ConversationState, Partial<Record<ConversationHappening, ConversationState>>> = {
-  live: { 'end-call': 'ending', 'agent-failed': 'apologising', 'stream-ended': 'finishing' },
+  live: { 'end-call': 'ending', transfer: 'transferring', 'agent-failed': 'apologising', 'stream-ended': 'finishing' },
   ending: {
     'end-call-cancelled': 'live',
     'agent-failed': 'apologising',
@@ -30,6 +34,15 @@ const TRANSITIONS: Record<ConversationState, Partial<Record<ConversationHappenin
     'hang-up-deadline': 'hung-up',
     'stream-ended': 'finishing',
   },
+  // A lost agent does not stop a transfer: the caller still reaches the person.
+  transferring: {
+    'end-call-cancelled': 'live',
+    'played-out': 'transferred',
+    'hang-up-deadline': 'transferred',
+    'agent-failed': 'transferred',
+    'stream-ended': 'finishing',
+  },
+  transferred: { 'stream-ended': 'finishing' },
   apologising: { 'played-out': 'hung-up', 'hang-up-deadline': 'hung-up', 'stream-ended': 'finished' },
   'hung-up': { 'stream-ended': 'finishing' },
   finishing: { 'last-words-in': 'finished' },
@@ -45,6 +58,8 @@ export function nextState(state: ConversationState, happening: ConversationHappe
 export const TAKES: Record<ConversationState, { callerAudio: boolean; agentOutput: boolean; callerWords: boolean }> = {
   live: { callerAudio: true, agentOutput: true, callerWords: true },
   ending: { callerAudio: true, agentOutput: true, callerWords: true },
+  transferring: { callerAudio: true, agentOutput: true, callerWords: true },
+  transferred: { callerAudio: false, agentOutput: false, callerWords: true },
   apologising: { callerAudio: false, agentOutput: false, callerWords: false },
   'hung-up': { callerAudio: true, agentOutput: false, callerWords: true },
   finishing: { callerAudio: false, agentOutput: false, callerWords: true },

@@ -45,6 +45,8 @@ export interface ConversationContext extends TranscriptSink {
   elapsedMs(): number;
   /** Ends the call through Twilio, recording why. */
   endCall(reason: EndReason): Promise<void>;
+  /** Hands the call to a person (the agent's `transfer_call`); warm transfers carry the agent's summary. */
+  transfer(summary?: string): Promise<void>;
   /** Speech-to-Text refused a track for good; recorded on the call, which goes on. */
   transcriptionFailed(reason: string): void;
 }

@@ -7,10 +7,13 @@ import type { CallRecord } from '../model/call-record';
 import { MediaTimeline, SILENT_FRAME } from '../twilio/media-timeline';
 import type { MediaSink } from '../twilio/telephony-output';
 import type { CallLifecycle } from './call-lifecycle';
+import type { CallTransfers } from './call-transfers';
 import type { Conversation, ConversationFactory, StreamHandle } from './media-port';
 
 export interface MediaStreamSessionParts {
   call: CallRecord;
+  /** Hands the call to a person (an agent's `transfer_call`). */
+  transfers?: CallTransfers;
   streamSid: string;
   callSid: string;
   sink: MediaSink;
@@ -29,7 +32,7 @@ export interface MediaStreamSessionParts {
  */
 export class MediaStreamSession implements StreamHandle {
   private readonly conversation: Conversation;
-  private readonly startedAt = performance.now();
+  private readonly startedAt: number;
   private readonly maxDurationTimer: NodeJS.Timeout;
   private finishing?: Promise<void>;
   /** Gaps in each track's media are filled with silence, so both stay time-true. */
@@ -37,6 +40,8 @@ export class MediaStreamSession implements StreamHandle {
 
   constructor(private readonly parts: MediaStreamSessionParts) {
     const { call, lifecycle, live } = parts;
+    // A later stream of the same call (back from a transfer) continues the first one's clock.
+    this.startedAt = performance.now() - Math.max(0, Date.now() - (call.streamStartedAt ?? Date.now()));
     this.conversation = parts.conversation({
       call,
       streamSid: parts.streamSid,
@@ -48,6 +53,11 @@ export class MediaStreamSession implements StreamHandle {
         await lifecycle.addTranscript(call.id, entries);
       },
       endCall: (reason) => this.endCall(reason),
+      transfer: async (summary) => {
+        await parts.transfers
+          ?.start(call, parts.callSid, summary)
+          .catch((error: unknown) => parts.log.error({ err: error }, 'could not transfer the call'));
+      },
       transcriptionFailed: (reason) =>
         void lifecycle
           .transcriptionFailed(call.id, reason)

@@ -20,5 +20,5 @@ export function claimStream(call: CallRecord, streamToken: string | undefined): 
   if (!tokensMatch(call.streamToken, streamToken)) return { refused: 'wrong stream token' };
   if (isTerminal(call.status)) return { refused: 'call has ended' };
   if (call.media !== 'none') return { refused: 'call already has a media stream' };
-  return { call: { ...call, media: 'streaming' } };
+  return { call: { ...call, media: 'streaming', streamStartedAt: call.streamStartedAt ?? Date.now() } };
 }

@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { CallEvent, CallEventType, CallResource, DeliveredEvent, TranscriptEntry } from '../shared/wire-types';
+import type {
+  CallEvent,
+  CallEventType,
+  CallResource,
+  DeliveredEvent,
+  ToolUse,
+  TranscriptEntry,
+} from '../shared/wire-types';
 
 /**
  * Where the bridge's events go: written durably (the events stream and each subscriber's
@@ -23,6 +30,7 @@ export function callEvent(
   call: CallResource,
   happening: string,
   utterance?: TranscriptEntry,
+  tool?: ToolUse,
 ): CallEvent {
   return {
     id: eventIdFor(call.id, happening),
@@ -30,5 +38,6 @@ export function callEvent(
     createdAt: new Date().toISOString(),
     call,
     ...(utterance ? { utterance } : {}),
+    ...(tool ? { tool } : {}),
   };
 }

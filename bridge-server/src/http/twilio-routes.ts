@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { answeredByFromTwilio, statusFromTwilio } from '../calls/call-state';
 import type { CallLifecycle } from '../calls/call-lifecycle';
+import type { CallTransfers } from '../calls/call-transfers';
 import { BridgeError } from '../shared/errors';
 import { isId } from '../shared/ids';
 import { routeSchema } from './openapi';
@@ -19,7 +20,7 @@ function callbackCall(request: FastifyRequest): { callId: string; form: TwilioFo
 }
 
 /** Twilio's status and answering-machine callbacks (registered in the signed /twilio scope). */
-export function registerTwilioRoutes(twilio: FastifyInstance, calls: CallLifecycle): void {
+export function registerTwilioRoutes(twilio: FastifyInstance, calls: CallLifecycle, transfers: CallTransfers): void {
   const doc = (summary: string) => ({
     schema: routeSchema({
       summary,
@@ -71,4 +72,30 @@ export function registerTwilioRoutes(twilio: FastifyInstance, calls: CallLifecyc
     await calls.dialEnded(callId, form.DialCallStatus ?? '');
     return reply.type('text/xml').send(hangupTwiml());
   });
+
+  const twimlDoc = (summary: string) => ({
+    schema: routeSchema({
+      summary,
+      tags: ['twilio'],
+      auth: 'twilio-signature',
+      querystring: callbackQuery,
+      response: { 200: null },
+    }),
+  });
+  twilio.post(
+    '/transfer',
+    twimlDoc("A warm transfer's <Dial> action: nobody answered brings the caller back to the agent (TwiML reply)"),
+    async (request, reply) => {
+      const { callId, form } = callbackCall(request);
+      return reply.type('text/xml').send(await transfers.dialEnded(callId, form.DialCallStatus ?? ''));
+    },
+  );
+  twilio.post(
+    '/whisper',
+    twimlDoc("A warm transfer's <Number url>: the person answered and hears the agent's summary first (TwiML reply)"),
+    async (request, reply) => {
+      const { callId } = callbackCall(request);
+      return reply.type('text/xml').send(await transfers.whisper(callId));
+    },
+  );
 }

@@ -23,6 +23,8 @@ export interface CallRecord extends Omit<CallResource, 'transcript'> {
    * stream Twilio opened from this call's TwiML knows it. Never part of the public resource.
    */
   streamToken: string;
+  /** When the first media stream started (epoch ms): a later stream's transcript clock goes on from it. */
+  streamStartedAt?: number;
   /** Where the media stream is: `call.ended` waits until it has finished and flushed transcripts. */
   media: 'none' | 'streaming' | 'finished';
   /** Set once `call.ended` has been emitted, so it goes out exactly once across instances. */
@@ -60,6 +62,7 @@ export function toResource(call: CallRecord, transcript: TranscriptEntry[]): Cal
     metadata: call.metadata,
     ...(call.labels ? { labels: call.labels } : {}),
     ...(call.transcriptionError ? { transcriptionError: call.transcriptionError } : {}),
+    ...(call.transfer ? { transfer: call.transfer } : {}),
     transcript: call.labels ? transcript.map((entry) => labelled(entry, call.labels!)) : transcript,
   };
 }

@@ -27,6 +27,26 @@ export interface AgentScenario {
   refuse?: boolean;
   /** Load testing: speak without pause, in real-time 100 ms chunks, never interrupted. */
   continuousSpeech?: boolean;
+  /** Tool calls the agent makes, each after a callee line (instead of that line's reply). */
+  toolSteps?: ToolStep[];
+  /** Back from a warm transfer nobody answered: what the agent says, and the conversation after. */
+  afterTransfer?: { greeting: string; calleeLines: string[]; replies: string[]; endCallAfterReply?: number };
+}
+
+/** One tool call in a scenario. */
+export interface ToolStep {
+  /** After this callee line (index). */
+  afterLine: number;
+  name: string;
+  args: Record<string, unknown>;
+  /** Said while the tool runs (async families) or before calling it (blocking ones). */
+  filler?: string;
+  /** The agent's words once the result is in (default: it reads the result out). */
+  answer?: (response: Record<string, unknown>) => string;
+  /** After the answer, the agent calls `end_call`. */
+  thenEndCall?: boolean;
+  /** The model cancels the call this long (real ms) after making it (`toolCallCancellation`). */
+  cancelAfterMs?: number;
 }
 
 export const DEMO_SCENARIO: AgentScenario = {

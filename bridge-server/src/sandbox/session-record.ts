@@ -4,7 +4,7 @@ export interface SimulatedSessionRecord {
   resumedFrom?: string;
   audioChunksReceived: number;
   textTurns: string[];
-  toolResponses: { id: string; name: string }[];
+  toolResponses: { id: string; name: string; response: Record<string, unknown> }[];
   audioStreamEnded: boolean;
   /** performance.now() of each `interrupted` sent. */
   interruptedAt: number[];

@@ -2,20 +2,17 @@ import { randomBytes } from 'node:crypto';
 import type WebSocket from 'ws';
 import type { Logger } from '../shared/logger';
 import { DEFAULT_GREETING, fragmentsOf, type AgentScenario } from './agent-scenario';
+import { declaredBehaviors, endCallMessage, SimulatedToolUse } from './simulated-tool-use';
 import type { FrameTelemetry } from './frame-telemetry';
 import { VOICEMAIL_GREETING } from './callee-script';
 import { speakContinuously } from './continuous-speech';
 import type { SimulatedFamily } from './live-model-rules';
 import type { ConversationPosition, SimulatedSessionRecord } from './session-record';
-import { framePitchHz, isVoicedPcm, pcmOfBase64, toneShare } from './simulated-hearing';
+import { BeepWatch, framePitchHz, isVoicedPcm, pcmOfBase64 } from './simulated-hearing';
 import { speakingTimeMs, voicedPcm } from './speech-synth';
 
 /** A voice pitched above this is the voicemail greeting's (the sandbox's people speak lower). */
 const MACHINE_PITCH_HZ = 190;
-const BEEP_HZ = 1000;
-const TONE_SHARE = 0.7;
-/** 200 ms of the tone make a beep. */
-const BEEP_MIN_FRAMES = 10;
 const END_OF_SPEECH_MS = 500;
 const CHUNK_MS = 100;
 const AGENT_AUDIO_MIME = 'audio/pcm;rate=24000';
@@ -42,8 +39,7 @@ export interface SimulatedAgentSessionOptions {
 export class SimulatedAgentSession {
   private speech?: { startedAt: number; lastVoiceAt: number; sent: number; machine: boolean };
   private greeting = DEFAULT_GREETING;
-  /** Consecutive 20 ms frames of a steady beep tone. */
-  private toneFrames = 0;
+  private readonly beep = new BeepWatch();
   private voicemailLeft = false;
   /** When the current reply will have finished playing at the callee (real time). */
   private speakingUntil = 0;
@@ -52,8 +48,18 @@ export class SimulatedAgentSession {
   private replyId = 0;
   /** The callee's last transcription piece, held back to arrive after the reply starts. */
   private lateCalleeWords?: string;
+  /** The conversation followed (it changes when the caller comes back from a transfer). */
+  private scenario: AgentScenario;
+  private readonly tools: SimulatedToolUse;
 
-  constructor(private readonly options: SimulatedAgentSessionOptions) {}
+  constructor(private readonly options: SimulatedAgentSessionOptions) {
+    this.scenario = options.scenario;
+    this.tools = new SimulatedToolUse(options.family, declaredBehaviors(options.record.setup), {
+      send: (message) => this.send(message),
+      reply: (text, { thenEndCall, then }) => this.reply(text, thenEndCall, -1, then),
+      speakingForMs: () => Math.max(0, this.speakingUntil - performance.now()),
+    });
+  }
 
   get family(): SimulatedFamily {
     return this.options.family;
@@ -68,7 +74,6 @@ export class SimulatedAgentSession {
       { turns?: { parts?: { text?: string }[] }[]; turnComplete?: boolean } | undefined;
     const realtime = message.realtimeInput as
       { audio?: { data?: string }; audioStreamEnd?: boolean; text?: string } | undefined;
-    const toolResponse = message.toolResponse as { functionResponses?: { id?: string; name?: string }[] } | undefined;
     if (clientContent) {
       const text = (clientContent.turns ?? []).flatMap((t) => t.parts ?? []).map((p) => p.text ?? '');
       // turnComplete: true interrupts whatever the model is saying, unconditionally.
@@ -81,14 +86,18 @@ export class SimulatedAgentSession {
       this.options.record.audioStreamEnded = true;
       if (this.speech) this.endOfSpeech(true);
     }
-    for (const response of toolResponse?.functionResponses ?? [])
-      this.options.record.toolResponses.push({ id: response.id ?? '', name: response.name ?? '' });
+    if (message.toolResponse) this.tools.responses(message.toolResponse, this.options.record.toolResponses);
   }
 
   private onText(text: string, answerNow: boolean): void {
     this.options.record.textTurns.push(text);
     if (text.startsWith('(The callee pressed') || !answerNow) return;
-    if (this.options.scenario.continuousSpeech) {
+    const back = this.scenario.afterTransfer;
+    if (back && text.startsWith('You tried to transfer')) {
+      this.scenario = { ...this.scenario, ...back, toolSteps: [] };
+      return this.reply(back.greeting, false);
+    }
+    if (this.scenario.continuousSpeech) {
       const { ws, speed, telemetry } = this.options;
       this.stopSpeaking = speakContinuously(ws, speed, telemetry);
       return;
@@ -106,13 +115,9 @@ export class SimulatedAgentSession {
     const voiced = isVoicedPcm(pcm);
     const now = performance.now();
     if (this.voicemailLeft) return;
-    if (voiced && (this.toneFrames >= BEEP_MIN_FRAMES || toneShare(pcm, BEEP_HZ) > TONE_SHARE)) {
-      // The beep, and the ring of its end: nobody is speaking.
-      this.toneFrames++;
-      return;
-    }
-    if (this.toneFrames >= BEEP_MIN_FRAMES) return this.leaveVoicemail();
-    this.toneFrames = 0;
+    const beep = this.beep.hear(pcm, voiced);
+    if (beep === 'beeping') return;
+    if (beep === 'over') return this.leaveVoicemail();
     if (voiced) {
       this.speech ??= {
         startedAt: now,
@@ -130,7 +135,7 @@ export class SimulatedAgentSession {
 
   /** What the current speaker is saying: a voicemail greeting, or the callee's next line. */
   private heardLine(): string | undefined {
-    return this.speech?.machine ? VOICEMAIL_GREETING : this.options.scenario.calleeLines[this.options.state.calleeTurn];
+    return this.speech?.machine ? VOICEMAIL_GREETING : this.scenario.calleeLines[this.options.state.calleeTurn];
   }
 
   /** The beep after a voicemail greeting: the agent leaves its message and hangs up. */
@@ -163,16 +168,18 @@ export class SimulatedAgentSession {
       : 1;
     const said = Math.max(1, Math.min(pieces.length, Math.ceil(spokenFraction * pieces.length)));
     // Input transcription has no guaranteed order: its last piece may come after the reply starts.
-    const late = this.options.scenario.lateCalleeWords && !hungUp && said > speech.sent ? pieces[said - 1] : undefined;
+    const late = this.scenario.lateCalleeWords && !hungUp && said > speech.sent ? pieces[said - 1] : undefined;
     for (let i = speech.sent; i < (late ? said - 1 : said); i++)
       this.send({ serverContent: { inputTranscription: { text: pieces[i] } } });
     this.lateCalleeWords = late;
     // A machine is not talked back to: the message waits for the beep.
     if (speech.machine) return;
-    const reply = this.options.scenario.replies[this.options.state.calleeTurn];
-    this.options.state.calleeTurn++;
-    const index = this.options.state.calleeTurn - 1;
-    if (reply && !hungUp) this.reply(reply, this.options.scenario.endCallAfterReply === index, index);
+    const reply = this.scenario.replies[this.options.state.calleeTurn];
+    const index = this.options.state.calleeTurn++;
+    const step = this.tools.stepAfter(this.scenario.toolSteps, index);
+    if (hungUp) return;
+    if (step) this.tools.take(step);
+    else if (reply) this.reply(reply, this.scenario.endCallAfterReply === index, index);
   }
 
   /** `goAway` with time left, once per conversation: this connection still works until then. */
@@ -194,7 +201,7 @@ export class SimulatedAgentSession {
   }
 
   /** Streams a reply at twice real time: audio chunks, each followed by its transcription. */
-  private reply(text: string, thenEndCall: boolean, replyIndex = -1): void {
+  private reply(text: string, thenEndCall: boolean, replyIndex = -1, onSent?: () => void): void {
     const id = ++this.replyId;
     const durationMs = speakingTimeMs(text);
     const pcm = voicedPcm(durationMs, 24000, 190, this.options.state.agentTurns + 3);
@@ -214,23 +221,13 @@ export class SimulatedAgentSession {
           this.send({ serverContent: { inputTranscription: { text: this.lateCalleeWords } } });
           this.lateCalleeWords = undefined;
         }
-        if (index === 2 && replyIndex === this.options.scenario.goAwayDuringReply) this.goAwayMidTurn();
+        if (index === 2 && replyIndex === this.scenario.goAwayDuringReply) this.goAwayMidTurn();
         index++;
         this.replyTimer = setTimeout(next, CHUNK_MS / 2 / this.options.speed);
         return;
       }
-      if (thenEndCall)
-        this.send({
-          toolCall: {
-            functionCalls: [
-              {
-                id: `fc_${randomBytes(4).toString('hex')}`,
-                name: 'end_call',
-                args: { reason: 'conversation finished' },
-              },
-            ],
-          },
-        });
+      if (thenEndCall) this.send(endCallMessage());
+      onSent?.();
       this.send({ serverContent: { generationComplete: true } });
       this.send({ serverContent: { turnComplete: true } });
       this.options.state.agentTurns++;
@@ -240,6 +237,7 @@ export class SimulatedAgentSession {
   }
 
   close(): void {
+    this.tools.close();
     clearTimeout(this.replyTimer);
     this.stopSpeaking?.();
     this.replyId++;

@@ -60,3 +60,23 @@ export function isVoicedPcm(pcm: Int16Array): boolean {
   for (const sample of pcm) sum += sample * sample;
   return pcm.length > 0 && Math.sqrt(sum / pcm.length) >= VOICE_RMS;
 }
+
+/** 200 ms of a steady 1 kHz tone make a voicemail beep. */
+const BEEP_HZ = 1000;
+const BEEP_TONE_SHARE = 0.7;
+const BEEP_MIN_FRAMES = 10;
+
+/** Hears a voicemail beep: `beeping` while it (and the ring of its end) lasts, `over` when it has ended. */
+export class BeepWatch {
+  private toneFrames = 0;
+
+  hear(pcm: Int16Array, voiced: boolean): 'beeping' | 'over' | 'none' {
+    if (voiced && (this.toneFrames >= BEEP_MIN_FRAMES || toneShare(pcm, BEEP_HZ) > BEEP_TONE_SHARE)) {
+      this.toneFrames++;
+      return 'beeping';
+    }
+    const over = this.toneFrames >= BEEP_MIN_FRAMES;
+    this.toneFrames = 0;
+    return over ? 'over' : 'none';
+  }
+}

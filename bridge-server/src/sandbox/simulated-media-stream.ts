@@ -22,6 +22,8 @@ export interface StreamStats {
   firstAgentAudioMs: number | null;
   linesSpoken: string[];
   rejectedMessages: number;
+  /** When (stream ms) each agent frame played: silent gaps at the callee show between them. */
+  agentPlayedAtMs: number[];
 }
 
 /** Frames replayed at once after timer jitter; beyond this the simulated clock slips. */
@@ -86,6 +88,7 @@ export class SimulatedMediaStream {
       firstAgentAudioMs: null,
       linesSpoken: this.caller.linesSpoken,
       rejectedMessages: 0,
+      agentPlayedAtMs: [],
     };
   }
 
@@ -176,6 +179,7 @@ export class SimulatedMediaStream {
     if (this.playback[0]?.kind === 'audio') {
       this.playback.shift();
       this.stats.agentFramesPlayed++;
+      this.stats.agentPlayedAtMs.push(this.ticks * 20);
       this.caller.heard(true);
       this.echoLeadingMarks();
     } else {

@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   SUBSCRIPTION_NOT_FOUND: { status: 404, message: 'No subscription has that id.' },
   WAITER_NOT_FOUND: { status: 404, message: 'No waiter has that id.' },
   DEAD_LETTER_NOT_FOUND: { status: 404, message: 'No dead letter has that id.' },
+  TOOL_NOT_FOUND: { status: 404, message: 'No tool is registered with that name.' },
   CALL_ALREADY_ENDED: { status: 409, message: 'The call has already ended.' },
   SUBSCRIPTION_LIMIT_REACHED: {
     status: 422,

@@ -19,7 +19,8 @@ export type EndReason =
   | 'error'
   | 'party-no-answer'
   | 'party-busy'
-  | 'party-failed';
+  | 'party-failed'
+  | 'transferred';
 export type MachineDetection = 'off' | 'hangup' | 'continue';
 export type AnsweredBy = 'human' | 'machine' | 'fax' | 'unknown';
 export type Speaker = 'agent' | 'callee' | 'party';
@@ -33,6 +34,25 @@ export interface TranscriptEntry {
   endMs: number;
   /** The speaker's name from the call's `labels`, when it has them. */
   label?: string;
+  /** `tool`: the agent used a tool (the entry's `tool` says which, with what, and what came back). */
+  kind?: 'tool';
+  tool?: ToolUse;
+}
+
+/** One tool call the agent made, as the transcript and `call.tool` events carry it. */
+export interface ToolUse {
+  /** Gemini's tool-call id (the idempotency key of the tool request). */
+  id: string;
+  name: string;
+  source: 'webhook' | 'mcp' | 'built-in';
+  arguments: Record<string, unknown>;
+  /** The reply, when the tool answered. */
+  result?: unknown;
+  /** Why the tool failed (timeout, error status, unreachable), when it did. */
+  error?: string;
+  /** Cancelled by the model before it answered. */
+  cancelled?: boolean;
+  durationMs: number;
 }
 
 /** Names for the people on a transcribed call, used in transcripts instead of callee/party. */
@@ -60,7 +80,48 @@ export interface CallResource {
   labels?: SpeakerLabels;
   /** Present when Speech-to-Text refused a track for good: why (the call went on without it). */
   transcriptionError?: string;
+  /** Present once the agent has tried to transfer the call. */
+  transfer?: TransferOutcome;
   transcript: TranscriptEntry[];
+}
+
+/** A tool the agent may call mid-call: the bridge POSTs a signed request to `url`. */
+export interface AgentTool {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments (an object schema). */
+  parameters?: Record<string, unknown>;
+  url: string;
+  /** Longest wait for the reply (default 10 s). */
+  timeoutSec?: number;
+  /** The agent keeps talking while the tool runs (default true); false: it waits in silence. */
+  keepTalking?: boolean;
+  /** Signs the tool's requests; required in a call request, never returned. */
+  secret?: string;
+}
+
+/** An MCP server whose tools the agent may call (listed while the phone rings). */
+export interface McpServerSettings {
+  url: string;
+  headers?: Record<string, string>;
+}
+
+export interface TransferSettings {
+  /** The person's number. */
+  to: string;
+  /** cold: connect at once; warm: the person first hears the agent's summary of the call. */
+  mode?: 'cold' | 'warm';
+  /** What the agent says to the caller before connecting them. */
+  announce?: string;
+}
+
+export interface TransferOutcome {
+  to: string;
+  mode: 'cold' | 'warm';
+  /** connecting: dialling; connected: the person answered (the call left the bridge); else why not. */
+  outcome: 'connecting' | 'connected' | 'no-answer' | 'busy' | 'failed';
+  /** Warm transfers: what the person heard before being connected. */
+  summary?: string;
 }
 
 export interface AgentSettings {
@@ -68,6 +129,19 @@ export interface AgentSettings {
   greeting?: string;
   voice?: string;
   language?: string;
+  tools?: AgentTool[];
+  /** Names of tools registered with the bridge (`PUT /v1/tools/:name`, the Voice Agent Tool trigger). */
+  registeredTools?: string[];
+  mcpServers?: McpServerSettings[];
+  /** Enables the built-in `transfer_call` tool. */
+  transfer?: TransferSettings;
+  /** Enables the built-in `press_keys` tool (DTMF tones, for phone menus). */
+  pressKeys?: boolean;
+}
+
+/** A tool registered with the bridge, for any call to name in `agent.registeredTools`. */
+export interface RegisteredTool extends AgentTool {
+  registeredAt: string;
 }
 
 export interface PlaceCallRequest {
@@ -97,7 +171,7 @@ export interface CallSettings {
   record: boolean;
 }
 
-export type CallEventType = 'call.status' | 'call.transcript' | 'call.ended';
+export type CallEventType = 'call.status' | 'call.transcript' | 'call.tool' | 'call.ended';
 
 export interface CallEvent {
   id: string;
@@ -106,6 +180,8 @@ export interface CallEvent {
   call: CallResource;
   /** `call.transcript` only: the one new entry. */
   utterance?: TranscriptEntry;
+  /** `call.tool` only: the tool call, once it has its result (or failed, or was cancelled). */
+  tool?: ToolUse;
 }
 
 export interface WaiterDoneEvent {

@@ -18,11 +18,13 @@ export interface OutboundCall {
   amdCallbackUrl?: string;
 }
 
-/** The part of Twilio the bridge uses: place a call, end a call. */
+/** The part of Twilio the bridge uses: place a call, end a call, redirect a live call. */
 export interface Carrier {
   placeCall(call: OutboundCall): Promise<{ sid: string }>;
   /** Ends a call, ringing or answered. "Already ended" counts as done. */
   endCall(sid: string): Promise<void>;
+  /** Gives a live call new TwiML (a transfer's `<Dial>`); what it was doing stops, its stream too. */
+  redirectCall(sid: string, twiml: string): Promise<void>;
 }
 
 interface TwilioFailure {
@@ -111,6 +113,14 @@ export class TwilioRestCarrier implements Carrier {
       await this.client.calls(sid).update({ status: 'completed' });
     } catch (error) {
       if (ALREADY_ENDED.has(asFailure(error).code ?? 0)) return;
+      throw toBridgeError(error, this.log);
+    }
+  }
+
+  async redirectCall(sid: string, twiml: string): Promise<void> {
+    try {
+      await this.client.calls(sid).update({ twiml });
+    } catch (error) {
       throw toBridgeError(error, this.log);
     }
   }

@@ -51,3 +51,32 @@ export function hangupTwiml(): string {
   response.hangup();
   return response.toString();
 }
+
+export interface TransferDial {
+  to: string;
+  callerId: string;
+  ringTimeoutSec: number;
+  /** Warm transfers: told how the dial ended (the agent comes back if nobody answered). */
+  actionUrl?: string;
+  /** Warm transfers: fetched when the person answers; its TwiML (the summary) plays to them first. */
+  whisperUrl?: string;
+}
+
+/** The live call's new TwiML for a transfer: dial the person (`<Number url>` whispers to them first). */
+export function transferTwiml(dial: TransferDial): string {
+  const response = new twilio.twiml.VoiceResponse();
+  const verb = response.dial({
+    callerId: dial.callerId,
+    timeout: dial.ringTimeoutSec,
+    ...(dial.actionUrl ? { action: dial.actionUrl, method: 'POST' } : {}),
+  });
+  verb.number(dial.whisperUrl ? { url: dial.whisperUrl, method: 'POST' } : {}, dial.to);
+  return response.toString();
+}
+
+/** What the person taking a warm transfer hears before the caller is connected. */
+export function whisperTwiml(summary: string): string {
+  const response = new twilio.twiml.VoiceResponse();
+  response.say(summary);
+  return response.toString();
+}
