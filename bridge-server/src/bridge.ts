@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { AgentConnector } from './agent/agent-connector';
 import { AgentMode } from './calls/agent-mode';
+import { forceEndOwnedCalls, hangUpOwnedCalls } from './calls/call-drain';
 import { placeCallRequestParser } from './calls/call-request';
 import { CallTransfers } from './calls/call-transfers';
 import { RegisteredTools } from './calls/registered-tools';
@@ -222,10 +223,10 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
       // or the grace period is over; then they are hung up, and ended here if Twilio is silent.
       if (!(await settlesWithin(lifecycle.owned.drained(), graceMs))) {
         log.warn({ calls: lifecycle.owned.size }, 'shutdown grace period is over; hanging up the calls still going');
-        await step('hang up', () => lifecycle.hangUpOwned('error'));
+        await step('hang up', () => hangUpOwnedCalls(lifecycle, 'error', log));
         await step('confirm', () => settlesWithin(lifecycle.owned.drained(), HANGUP_CONFIRM_MS));
         await step('finish streams', () => streams.finishAll());
-        await step('force end', () => lifecycle.forceEndOwned());
+        await step('force end', () => forceEndOwnedCalls(lifecycle, parts.store, log));
       }
       await step('streams', () => streams.finishAll());
       media.close();

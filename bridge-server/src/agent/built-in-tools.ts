@@ -18,12 +18,13 @@ export const END_CALL_TOOL: FunctionDeclaration = {
 };
 
 /** Warm transfers take the agent's summary, which the person hears before being connected. */
-export function transferTool(warm: boolean): FunctionDeclaration {
+export function transferTool(warm: boolean, announce?: string): FunctionDeclaration {
+  const first = announce ? `First say to the caller: "${announce}"` : 'First tell the caller you are connecting them';
   return {
     name: TRANSFER_TOOL_NAME,
     description: warm
-      ? 'Transfer the caller to a person. First tell the caller you are connecting them and ask them to hold. The person hears your summary before they are connected; if nobody answers you will be told, and the caller is back with you.'
-      : 'Transfer the caller to a person. First tell the caller you are connecting them; the call leaves you once the transfer starts.',
+      ? `Transfer the caller to a person. ${first}, and ask them to hold. The person hears your summary before they are connected; if nobody answers you will be told, and the caller is back with you.`
+      : `Transfer the caller to a person. ${first}; the call leaves you once the transfer starts.`,
     parameters: {
       type: Type.OBJECT,
       properties: warm

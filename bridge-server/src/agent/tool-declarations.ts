@@ -22,9 +22,12 @@ export function toolDeclarations(
   tools: readonly DeclaredTool[],
   profile: ModelProfile,
 ): FunctionDeclaration[] {
+  // The model waits for these: a transfer must follow the announcement, a menu's reply the keys.
+  const blocking = profile.asyncFunctionCalls ? { behavior: Behavior.BLOCKING } : {};
   const declarations: FunctionDeclaration[] = [END_CALL_TOOL];
-  if (agent.transfer) declarations.push(transferTool(agent.transfer.mode === 'warm'));
-  if (agent.pressKeys) declarations.push(PRESS_KEYS_TOOL);
+  if (agent.transfer)
+    declarations.push({ ...transferTool(agent.transfer.mode === 'warm', agent.transfer.announce), ...blocking });
+  if (agent.pressKeys) declarations.push({ ...PRESS_KEYS_TOOL, ...blocking });
   for (const tool of tools)
     declarations.push({
       name: tool.name,

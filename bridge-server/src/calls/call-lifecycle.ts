@@ -136,11 +136,17 @@ export class CallLifecycle {
     return { call: updated.call };
   }
 
-  /** The media stream is over and its last transcript entries are written (or held). */
-  async mediaFinished(id: string): Promise<void> {
+  /**
+   * The media stream is over and its last transcript entries are written (or held). A stream
+   * that names its token counts only while it is the call's stream: one replaced after a
+   * transfer nobody took must not end the stream that carries the call now.
+   */
+  async mediaFinished(id: string, streamToken?: string): Promise<void> {
     await this.journal.submit(id, 'media finished', async () => {
       await this.options.store.updateCall(id, (call) =>
-        call.media === 'finished' ? undefined : { ...call, media: 'finished' },
+        call.media === 'finished' || (streamToken !== undefined && call.streamToken !== streamToken)
+          ? undefined
+          : { ...call, media: 'finished' },
       );
       await this.emitEndedIfDone(id);
     });
@@ -213,37 +219,6 @@ export class CallLifecycle {
     }, this.options.mediaFinishGraceMs ?? 15_000);
     timer.unref();
     this.finishTimers.add(timer);
-  }
-
-  /** A drain's grace is over: ask Twilio to end every owned call that is still going. */
-  async hangUpOwned(reason: EndReason): Promise<void> {
-    await Promise.all(
-      this.owned
-        .list()
-        .map((id) =>
-          this.endCall(id, reason).catch((error: unknown) =>
-            this.options.log.error({ err: error, callId: id }, 'could not hang up a call while shutting down'),
-          ),
-        ),
-    );
-  }
-
-  /**
-   * The last step of a drain: calls Twilio has not confirmed as ended are ended here, so each
-   * gets its `call.ended` (in the outbox, delivered by whichever instance runs next).
-   */
-  async forceEndOwned(): Promise<void> {
-    for (const id of this.owned.list()) {
-      try {
-        const call = await this.options.store.getCall(id);
-        if (call && !isTerminal(call.status))
-          await this.observe(id, { status: call.answeredAt ? 'completed' : 'canceled', at: new Date().toISOString() });
-        if (call) await this.mediaFinished(id);
-      } catch (error) {
-        this.options.log.error({ err: error, callId: id }, 'could not record the end of a call while shutting down');
-      }
-      this.owned.release(id);
-    }
   }
 
   close(): void {

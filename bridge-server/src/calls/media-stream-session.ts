@@ -115,7 +115,7 @@ export class MediaStreamSession implements StreamHandle {
       } catch (error) {
         this.parts.log.error({ err: error }, 'the conversation failed while finishing');
       }
-      await this.parts.lifecycle.mediaFinished(this.parts.call.id);
+      await this.parts.lifecycle.mediaFinished(this.parts.call.id, this.parts.call.streamToken);
       this.parts.log.info('media stream finished');
       this.parts.onFinished?.();
     })();

@@ -28,6 +28,8 @@ export interface CalleeScript {
   hangUpWhenDone: boolean;
   /** Transcribe calls: what the party at connectTo does when dialled (default: answers). */
   partyOutcome?: 'answer' | 'busy' | 'no-answer' | 'failed';
+  /** Back on the line after a transfer nobody took: what the callee says then. */
+  afterTransferLines?: string[];
   /** Load testing: talk without pause (quietly, below the agent's barge-in threshold). */
   continuousSpeech?: boolean;
   /**

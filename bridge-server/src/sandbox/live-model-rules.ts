@@ -21,8 +21,16 @@ export interface Refusal {
 
 const INVALID = (what: string): Refusal => ({ code: 1007, reason: `Request contains an invalid argument: ${what}` });
 
+interface FunctionDeclaration {
+  name?: unknown;
+  behavior?: unknown;
+  parameters?: unknown;
+  parametersJsonSchema?: { type?: unknown; properties?: Record<string, unknown> };
+}
+
 interface Setup {
   model?: unknown;
+  tools?: { functionDeclarations?: FunctionDeclaration[] }[];
   proactivity?: { proactiveAudio?: boolean };
   generationConfig?: {
     responseModalities?: unknown[];
@@ -58,6 +66,28 @@ export function setupRefusal(family: SimulatedFamily, setup: Setup): Refusal | u
     return INVALID('proactive audio and affective dialog are not supported');
   if (family === '2.5' && generation.speechConfig?.languageCode !== undefined)
     return INVALID('speech_config.language_code is not supported by native audio models');
+  for (const declaration of (setup.tools ?? []).flatMap((tool) => tool.functionDeclarations ?? [])) {
+    const refusal = declarationRefusal(family, declaration);
+    if (refusal) return refusal;
+  }
+  return undefined;
+}
+
+/** The service's rules for a function declaration (names, schemas, async behaviour by family). */
+function declarationRefusal(family: SimulatedFamily, declaration: FunctionDeclaration): Refusal | undefined {
+  const name = String(declaration.name ?? '');
+  if (!/^[a-zA-Z_][a-zA-Z0-9_.:-]{0,127}$/.test(name))
+    return INVALID(`function name ${JSON.stringify(name)} is invalid`);
+  if (declaration.parameters !== undefined && declaration.parametersJsonSchema !== undefined)
+    return INVALID('parameters and parameters_json_schema are mutually exclusive');
+  const schema = declaration.parametersJsonSchema;
+  if (schema !== undefined && schema.type !== 'object')
+    return INVALID(`${name}: parameters_json_schema must describe an object`);
+  for (const parameter of Object.keys(schema?.properties ?? {}))
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]{0,63}$/.test(parameter))
+      return INVALID(`${name}: parameter name ${parameter} is invalid`);
+  if (family !== '3.8' && declaration.behavior === 'NON_BLOCKING')
+    return INVALID('NON_BLOCKING function calls are not supported by this model');
   return undefined;
 }
 

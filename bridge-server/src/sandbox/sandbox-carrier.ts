@@ -96,10 +96,12 @@ export class SandboxCarrier {
       });
     if (req.method === 'GET') return reply(res, 200, call.toJson());
     const status = form.get('Status');
-    if (status === 'completed' || status === 'canceled') {
+    const twiml = form.get('Twiml');
+    if (status === 'completed' || status === 'canceled' || twiml) {
       if (call.ended)
         return reply(res, 400, { code: 21220, message: 'Call is not in-progress. Cannot redirect.', status: 400 });
-      await call.end(status);
+      if (twiml) void call.redirect(twiml).catch((error: unknown) => this.log.warn({ err: error }, 'redirect failed'));
+      else await call.end(status as 'completed' | 'canceled');
     }
     return reply(res, 200, call.toJson());
   }
@@ -135,7 +137,13 @@ export class SandboxCarrier {
         timeLimitSec: Number(form.get('TimeLimit') ?? 14400),
       },
       this.scripts.get(to) ?? (this.options.defaultScript ?? scriptForNumber)(to),
-      { speed: this.speed, log: this.log, telemetry: this.options.telemetry, media: this.options.media },
+      {
+        speed: this.speed,
+        log: this.log,
+        telemetry: this.options.telemetry,
+        media: this.options.media,
+        scriptFor: (number) => this.scripts.get(number) ?? (this.options.defaultScript ?? scriptForNumber)(number),
+      },
     );
     this.calls.set(call.sid, call);
     call.start();

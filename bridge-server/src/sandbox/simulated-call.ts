@@ -7,7 +7,8 @@ import { signTwilioRequest } from '../twilio/twilio-signature';
 import type { CalleeScript } from './callee-script';
 import type { FrameTelemetry } from './frame-telemetry';
 import { SimulatedMediaStream } from './simulated-media-stream';
-import { readStreamInstruction } from './twiml-reader';
+import { readStreamInstruction, type StreamInstruction } from './twiml-reader';
+import { carryOutRedirect, type SimulatedTransfer, type TransferHost } from './simulated-transfer';
 
 export type SimulatedStatus =
   'queued' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
@@ -46,8 +47,35 @@ export class SimulatedCall {
   constructor(
     readonly params: SimulatedCallParams,
     readonly script: CalleeScript,
-    private readonly simulation: { speed: number; log: Logger; telemetry?: FrameTelemetry; media?: MediaConditions },
+    private readonly simulation: {
+      speed: number;
+      log: Logger;
+      telemetry?: FrameTelemetry;
+      media?: MediaConditions;
+      /** Whoever answers a number this call dials (a transfer). */
+      scriptFor?: (to: string) => CalleeScript;
+    },
   ) {}
+
+  /** Transfers the bridge asked for (live-call redirects to `<Dial>`). */
+  readonly transfers: SimulatedTransfer[] = [];
+
+  /** Twilio's call update with new TwiML: what the call was doing stops (its stream too), the TwiML runs. */
+  async redirect(twiml: string): Promise<void> {
+    this.stream?.stop();
+    this.dialAction = undefined;
+    const host: TransferHost = {
+      sid: this.sid,
+      accountSid: this.params.accountSid,
+      from: this.params.from,
+      scriptFor: (to) => (to ? (this.simulation.scriptFor?.(to) ?? this.script) : this.script),
+      after: (ms, action) => this.after(ms, action),
+      post: (url, form) => this.post(url, form),
+      openStream: (instruction, script) => this.openStream(instruction, script),
+      end: () => this.end('completed'),
+    };
+    await carryOutRedirect(host, twiml, this.transfers);
+  }
 
   /** Resolves once the call has ended and its last callback was sent. */
   get finished(): Promise<void> {
@@ -99,12 +127,17 @@ export class SimulatedCall {
         await this.reportDial(partyOutcome);
         await this.end('completed');
       });
+    await this.openStream(instruction, this.script);
+  }
+
+  private async openStream(instruction: StreamInstruction, script: CalleeScript): Promise<void> {
+    if (this.ended) return;
     this.stream = new SimulatedMediaStream({
       instruction,
       callSid: this.sid,
       accountSid: this.params.accountSid,
       authToken: this.params.authToken,
-      script: this.script,
+      script,
       speed: this.simulation.speed,
       media: this.simulation.media,
       onCalleeHangup: () => void this.end('completed'),
@@ -176,7 +209,8 @@ export class SimulatedCall {
     });
   }
 
-  private async post(url: string, form: Record<string, string>): Promise<void> {
+  /** A signed callback, as Twilio posts them; resolves to the reply's body (TwiML, for those that answer with it). */
+  private async post(url: string, form: Record<string, string>): Promise<string> {
     const signature = signTwilioRequest(this.params.authToken, url, form);
     const response = await fetch(url, {
       method: 'POST',
@@ -185,6 +219,7 @@ export class SimulatedCall {
     });
     if (!response.ok)
       this.simulation.log.warn({ url, status: response.status }, 'sandbox carrier callback was refused');
+    return response.text();
   }
 
   toJson(): Record<string, unknown> {

@@ -104,10 +104,11 @@ export class SimulatedToolUse {
     const pending = this.pending.get(id);
     if (!pending) return;
     this.pending.delete(id);
-    const answer = () =>
-      this.hooks.reply(pending.step.answer?.(response) ?? spokenResult(response), {
-        thenEndCall: pending.step.thenEndCall === true,
-      });
+    const answer = () => {
+      const words = pending.step.answer?.(response) ?? spokenResult(response);
+      // A scenario's empty answer: the agent says nothing after this result (a transfer, a key press).
+      if (words) this.hooks.reply(words, { thenEndCall: pending.step.thenEndCall === true });
+    };
     if (!this.nonBlocking(pending.step.name)) return answer();
     if (scheduling === 'SILENT') return;
     if (scheduling === 'INTERRUPT') return answer();

@@ -48,3 +48,30 @@ export function readStreamInstruction(twiml: string): StreamInstruction | undefi
     dialAction: dialTag ? attribute(dialTag, 'action') : undefined,
   };
 }
+
+/** A transfer's `<Dial>`: `<Number url>` is what the person hears first (a warm transfer's whisper). */
+export interface DialInstruction {
+  to: string;
+  action?: string;
+  numberUrl?: string;
+  timeoutSec: number;
+}
+
+/** The `<Dial><Number>` of a redirect's TwiML, if it has one. */
+export function readDialInstruction(twiml: string): DialInstruction | undefined {
+  const dialTag = /<Dial\b[^>]*>/.exec(twiml)?.[0];
+  const number = /<Number\b([^>]*)>([^<]+)<\/Number>/.exec(twiml);
+  if (!dialTag || !number) return undefined;
+  return {
+    to: unescapeXml(number[2].trim()),
+    action: attribute(dialTag, 'action'),
+    numberUrl: attribute(` ${number[1]}`, 'url'),
+    timeoutSec: Number(attribute(dialTag, 'timeout') ?? 30),
+  };
+}
+
+/** The text of a `<Say>` (what a whisper says), if any. */
+export function readSay(twiml: string): string | undefined {
+  const said = /<Say\b[^>]*>([^<]*)<\/Say>/.exec(twiml)?.[1];
+  return said === undefined ? undefined : unescapeXml(said);
+}

@@ -66,7 +66,9 @@ describe('agent tools mid-call', () => {
     });
     const ended: CallResource = await t.waitForEnd(placed.id, 60_000);
     const stream = t.sandbox.carrier!.calls.get(ended.twilioCallSid ?? '')?.stream;
-    const sessions = t.sandbox.gemini!.sessions.filter((s) => JSON.stringify(s.setup).includes(`#scenario:${scenario}`));
+    const sessions = t.sandbox.gemini!.sessions.filter((s) =>
+      JSON.stringify(s.setup).includes(`#scenario:${scenario}`),
+    );
     return { call: ended, stream, sessions };
   }
 
@@ -80,13 +82,18 @@ describe('agent tools mid-call', () => {
           name: 'lookup_order',
           args: { orderId: 'A-1001' },
           filler: 'One moment while I look up your order, this will only take a second.',
-          answer: (response) => `Your order ${JSON.stringify((response.output as { status: string }).status)} and arrives Thursday.`,
+          answer: (response) =>
+            `Your order ${JSON.stringify((response.output as { status: string }).status)} and arrives Thursday.`,
           thenEndCall: false,
         },
       ],
     });
     try {
-      const { call: ended, stream, sessions } = await call('order-lookup', [
+      const {
+        call: ended,
+        stream,
+        sessions,
+      } = await call('order-lookup', [
         {
           name: 'lookup_order',
           description: 'Looks up an order by its id.',
@@ -99,7 +106,9 @@ describe('agent tools mid-call', () => {
       expect(tool.requests).toHaveLength(1);
       const request = tool.requests[0];
       const body = JSON.parse(request.body);
-      expect(verifyBridgeSignature(SECRET, request.body, String(request.headers['x-voice-bridge-signature']))).toBe(true);
+      expect(verifyBridgeSignature(SECRET, request.body, String(request.headers['x-voice-bridge-signature']))).toBe(
+        true,
+      );
       expect(request.headers['idempotency-key']).toBe(`${ended.id}:${body.id}`);
       expect(body).toMatchObject({ tool: 'lookup_order', arguments: { orderId: 'A-1001' }, call: { id: ended.id } });
       // Declared NON_BLOCKING on 3.8; the response is scheduled for when the agent is idle.
@@ -109,14 +118,22 @@ describe('agent tools mid-call', () => {
       expect(response?.response).toEqual({ output: { status: 'shipped', eta: 'Thursday' } });
       // The transcript: the tool entry, then the agent's words with the result.
       const toolEntry = ended.transcript.find((entry) => entry.kind === 'tool')!;
-      expect(toolEntry.tool).toMatchObject({ name: 'lookup_order', source: 'webhook', result: { status: 'shipped', eta: 'Thursday' } });
-      const after = ended.transcript.filter((entry) => entry.speaker === 'agent' && entry.kind !== 'tool' && entry.startMs > toolEntry.startMs);
+      expect(toolEntry.tool).toMatchObject({
+        name: 'lookup_order',
+        source: 'webhook',
+        result: { status: 'shipped', eta: 'Thursday' },
+      });
+      const after = ended.transcript.filter(
+        (entry) => entry.speaker === 'agent' && entry.kind !== 'tool' && entry.startMs > toolEntry.startMs,
+      );
       expect(after.map((entry) => entry.text).join(' ')).toContain('Your order "shipped" and arrives Thursday.');
       // No dead air while the tool ran: the filler covers it and the answer follows.
       const gap = longestGapMs(stream!.stats.agentPlayedAtMs, toolEntry.startMs, toolEntry.endMs + 1500);
       expect(toolEntry.endMs - toolEntry.startMs).toBeGreaterThanOrEqual(1000);
       expect(gap).toBeLessThan(1500);
-      console.log(`tool round trip ${toolEntry.tool!.durationMs} ms; longest silence at the callee while it ran ${gap} ms`);
+      console.log(
+        `tool round trip ${toolEntry.tool!.durationMs} ms; longest silence at the callee while it ran ${gap} ms`,
+      );
     } finally {
       await tool.close();
     }
