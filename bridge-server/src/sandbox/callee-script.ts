@@ -28,6 +28,8 @@ export interface CalleeScript {
   hangUpWhenDone: boolean;
   /** Transcribe calls: what the party at connectTo does when dialled (default: answers). */
   partyOutcome?: 'answer' | 'busy' | 'no-answer' | 'failed';
+  /** A phone menu answers: it says `menu`, listens for keys (DTMF), and only `keys` gets past it. */
+  ivr?: IvrMenu;
   /** Back on the line after a transfer nobody took: what the callee says then. */
   afterTransferLines?: string[];
   /** Load testing: talk without pause (quietly, below the agent's barge-in threshold). */
@@ -38,6 +40,23 @@ export interface CalleeScript {
    */
   voicemail?: boolean;
 }
+
+export interface IvrMenu {
+  menu: string;
+  /** The key sequence that gets through (e.g. "2101#"). */
+  keys: string;
+  /** Said once the right keys are in; then the script's lines follow (a person). */
+  connected: string;
+  /** Said for a wrong key, or when the keys are not all in within 15 s; then it hangs up. */
+  invalid: string;
+}
+
+export const DEMO_IVR: IvrMenu = {
+  menu: 'Thank you for calling Acme. For sales, press 2, then enter the extension 1 0 1, followed by the hash key.',
+  keys: '2101#',
+  connected: 'Connecting you to sales. Hi, this is Alex in sales, how can I help?',
+  invalid: 'Sorry, that is not a valid option. Goodbye.',
+};
 
 export const VOICEMAIL_GREETING =
   'Hi, you have reached Sam. I cannot take your call right now, so please leave a message after the tone.';
@@ -70,6 +89,8 @@ export function scriptForNumber(to: string): CalleeScript {
       return humanScript({ outcome: 'no-answer' });
     case '0004':
       return humanScript({ outcome: 'failed', ringMs: 0 });
+    case '0006':
+      return humanScript({ ivr: DEMO_IVR, lines: [{ text: 'Sure, I can help with that. Goodbye!' }] });
     case '0005':
       return humanScript({
         answeredBy: 'machine_start',

@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../shared/logger';
-import { DEMO_SCENARIO, scenarioName, type AgentScenario } from './agent-scenario';
+import { scenarioName, type AgentScenario } from './agent-scenario';
+import { demoScenarioFor } from './demo-scenarios';
 import type { FrameTelemetry } from './frame-telemetry';
 import { familyOf, messageRefusal, setupRefusal, type Refusal, type SimulatedFamily } from './live-model-rules';
 import type { ConversationPosition, SimulatedSessionRecord } from './session-record';
@@ -113,7 +114,7 @@ export class GeminiLiveSimulator {
     const instruction = ((setup.systemInstruction as { parts?: { text?: string }[] } | undefined)?.parts ?? [])
       .map((p) => p.text ?? '')
       .join('');
-    const scenario = this.scenarios.get(scenarioName(instruction) ?? '') ?? DEMO_SCENARIO;
+    const scenario = this.scenarios.get(scenarioName(instruction) ?? '') ?? demoScenarioFor(setup);
     const state: ConversationPosition = known ?? { calleeTurn: 0, agentTurns: 0, fired: new Set() };
     const record: SimulatedSessionRecord = {
       setup,

@@ -1,4 +1,5 @@
 import type { CalleeScript } from './callee-script';
+import { SimulatedIvr } from './simulated-ivr';
 import { mulawFrames, SILENT_MULAW_FRAME, speakingTimeMs, tonePcm, voicedMulawFrames } from './speech-synth';
 
 /** The simulated voices' pitches: the voicemail greeting is recognisably not a person. */
@@ -26,9 +27,10 @@ export class SimulatedCaller {
   private partySpeech: string[] = [];
   private nextLine = 0;
   private nextPartyLine = 0;
-  private agentPlayedSinceLine = false;
-  private quietTicks = 0;
-  private agentTurnTicks = 0;
+  /** What the callee has heard since their last line: agent audio, and for how long quiet / talking. */
+  private readonly since = { agentPlayed: false, quietTicks: 0, agentTurnTicks: 0 };
+  /** A phone menu answering instead of a person, until its keys are pressed. */
+  private readonly ivr?: SimulatedIvr;
   /** Silence between lines in a two-party call. */
   private gapTicks = 0;
 
@@ -37,16 +39,24 @@ export class SimulatedCaller {
     /** An agent call (the callee talks with the agent) rather than a two-party one. */
     private readonly withAgent: boolean,
     private readonly actions: CallerActions,
-  ) {}
+  ) {
+    if (script.ivr) this.ivr = new SimulatedIvr(script.ivr);
+  }
 
-  /** One 20 ms frame of the phone's playback: agent audio, or quiet. */
-  heard(agentAudio: boolean): void {
-    if (agentAudio) {
-      this.agentPlayedSinceLine = true;
-      this.agentTurnTicks++;
-      this.quietTicks = 0;
+  /** The keys the phone menu has heard (DTMF detected in the played audio). */
+  get keysHeard(): string[] {
+    return this.ivr?.receiver.keys ?? [];
+  }
+
+  /** One 20 ms frame of the phone's playback: agent audio (its payload), or quiet. */
+  heard(agentAudio: string | undefined): void {
+    if (agentAudio !== undefined) {
+      this.ivr?.hear(agentAudio);
+      this.since.agentPlayed = true;
+      this.since.agentTurnTicks++;
+      this.since.quietTicks = 0;
     } else {
-      this.quietTicks++;
+      this.since.quietTicks++;
     }
   }
 
@@ -70,7 +80,8 @@ export class SimulatedCaller {
     for (const { digit, atMs } of script.digits) if (elapsedMs === Math.round(atMs / 20) * 20) this.actions.dtmf(digit);
     if (script.hangUpAfterMs !== undefined && elapsedMs >= script.hangUpAfterMs) return this.actions.hangUp();
     if (script.continuousSpeech || this.calleeSpeech.length > 0 || this.partySpeech.length > 0) return;
-    if (this.withAgent) this.agentConversation();
+    if (this.ivr?.active) this.menu(elapsedMs);
+    else if (this.withAgent) this.agentConversation();
     else this.twoPartyConversation();
   }
 
@@ -81,19 +92,26 @@ export class SimulatedCaller {
       if (this.nextLine === 0) this.say(lines[this.nextLine++].text, 'machine');
       return;
     }
-    const agentTurnOver = this.agentPlayedSinceLine && this.quietTicks >= ticksFor(700);
-    const nobodySpoke = !this.agentPlayedSinceLine && this.quietTicks >= ticksFor(4000);
+    const agentTurnOver = this.since.agentPlayed && this.since.quietTicks >= ticksFor(700);
+    const nobodySpoke = !this.since.agentPlayed && this.since.quietTicks >= ticksFor(4000);
     const line = lines[this.nextLine];
     const bargeIn =
       line?.bargeInAfterMs !== undefined &&
-      this.agentPlayedSinceLine &&
-      this.agentTurnTicks >= ticksFor(line.bargeInAfterMs);
+      this.since.agentPlayed &&
+      this.since.agentTurnTicks >= ticksFor(line.bargeInAfterMs);
     if (line && (agentTurnOver || nobodySpoke || bargeIn)) {
       this.say(line.text, 'callee');
       this.nextLine++;
     } else if (!line && this.script.hangUpWhenDone && (agentTurnOver || nobodySpoke)) {
       this.actions.hangUp();
     }
+  }
+
+  /** The phone menu's turn: its menu, then (once keys are in) the person, or a refusal and a hang-up. */
+  private menu(elapsedMs: number): void {
+    if (this.ivr!.hangingUp) return this.actions.hangUp();
+    const step = this.ivr!.step(elapsedMs);
+    if (step) this.say(step, 'callee');
   }
 
   private twoPartyConversation(): void {
@@ -116,8 +134,8 @@ export class SimulatedCaller {
   }
 
   private listenForAgent(): void {
-    this.agentPlayedSinceLine = false;
-    this.agentTurnTicks = 0;
-    this.quietTicks = 0;
+    this.since.agentPlayed = false;
+    this.since.agentTurnTicks = 0;
+    this.since.quietTicks = 0;
   }
 }

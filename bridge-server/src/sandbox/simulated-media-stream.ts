@@ -7,29 +7,12 @@ import { MediaNetwork, SMOOTH_MEDIA, type MediaConditions } from './media-networ
 import { SimulatedCaller } from './simulated-caller';
 import type { FrameTelemetry } from './frame-telemetry';
 import type { StreamInstruction } from './twiml-reader';
-
-/** What the simulated phone heard and did, for tests and the load test. */
-export interface StreamStats {
-  framesSent: number;
-  /** Frames the media network lost in gaps (never sent). */
-  framesLost: number;
-  agentFramesPlayed: number;
-  marksEchoed: number;
-  clearsReceived: number;
-  /** performance.now() of each `clear` received. */
-  clearedAt: number[];
-  /** From `start` to the first agent audio frame arriving, in real ms. */
-  firstAgentAudioMs: number | null;
-  linesSpoken: string[];
-  rejectedMessages: number;
-  /** When (stream ms) each agent frame played: silent gaps at the callee show between them. */
-  agentPlayedAtMs: number[];
-}
+import { newStreamStats, type StreamStats } from './stream-stats';
 
 /** Frames replayed at once after timer jitter; beyond this the simulated clock slips. */
 const MAX_CATCH_UP_TICKS = 3;
 
-type PlaybackItem = { kind: 'audio' } | { kind: 'mark'; name: string };
+type PlaybackItem = { kind: 'audio'; payload: string } | { kind: 'mark'; name: string };
 
 export interface SimulatedStreamOptions {
   instruction: StreamInstruction;
@@ -78,18 +61,7 @@ export class SimulatedMediaStream {
       dtmf: (digit) => this.emit('dtmf', { dtmf: { track: 'inbound_track', digit } }),
       hangUp: () => this.calleeHangsUp(),
     });
-    this.stats = {
-      framesSent: 0,
-      framesLost: 0,
-      agentFramesPlayed: 0,
-      marksEchoed: 0,
-      clearsReceived: 0,
-      clearedAt: [],
-      firstAgentAudioMs: null,
-      linesSpoken: this.caller.linesSpoken,
-      rejectedMessages: 0,
-      agentPlayedAtMs: [],
-    };
+    this.stats = newStreamStats(this.caller);
   }
 
   private get frameMs(): number {
@@ -176,14 +148,15 @@ export class SimulatedMediaStream {
 
   private playOneFrame(): void {
     this.echoLeadingMarks();
-    if (this.playback[0]?.kind === 'audio') {
+    const item = this.playback[0];
+    if (item?.kind === 'audio') {
       this.playback.shift();
       this.stats.agentFramesPlayed++;
       this.stats.agentPlayedAtMs.push(this.ticks * 20);
-      this.caller.heard(true);
+      this.caller.heard(item.payload);
       this.echoLeadingMarks();
     } else {
-      this.caller.heard(false);
+      this.caller.heard(undefined);
     }
   }
 
@@ -221,7 +194,7 @@ export class SimulatedMediaStream {
       case 'media':
         if (this.stats.firstAgentAudioMs === null) this.stats.firstAgentAudioMs = performance.now() - this.startedAt;
         this.options.telemetry?.report.agentFrameReceived(this.options.telemetry.key);
-        this.playback.push({ kind: 'audio' });
+        this.playback.push({ kind: 'audio', payload: message.media?.payload ?? '' });
         break;
       case 'mark':
         this.playback.push({ kind: 'mark', name: message.mark?.name ?? '' });
