@@ -138,4 +138,98 @@ describe('agent tools mid-call', () => {
       await tool.close();
     }
   });
+
+  it('tells the model a tool failed, or timed out, and the agent says so; the transcript records why', async () => {
+    const failing = await toolServer(() => ({ message: 'database down' }), 0, 500);
+    const slow = await toolServer(() => ({ ok: true }), 3000);
+    t.sandbox.gemini!.scenarios.set('tool-failures', {
+      ...DEMO_SCENARIO,
+      toolSteps: [
+        { afterLine: 0, name: 'check_stock', args: {}, filler: 'Let me check.' },
+        { afterLine: 1, name: 'slow_tool', args: {}, filler: 'One more check.', thenEndCall: true },
+      ],
+    });
+    try {
+      const { call: ended, sessions } = await call('tool-failures', [
+        { name: 'check_stock', description: 'Stock levels.', url: failing.url, secret: SECRET },
+        { name: 'slow_tool', description: 'Takes long.', url: slow.url, secret: SECRET, timeoutSec: 1 },
+      ]);
+      const responses = sessions.flatMap((s) => s.toolResponses);
+      expect(responses.find((r) => r.name === 'check_stock')?.response).toEqual({ error: 'the tool answered HTTP 500' });
+      expect(responses.find((r) => r.name === 'slow_tool')?.response).toEqual({ error: 'the tool did not answer within 1 s' });
+      const uses = ended.transcript.filter((entry) => entry.kind === 'tool').map((entry) => entry.tool);
+      expect(uses).toEqual([
+        expect.objectContaining({ name: 'check_stock', error: 'the tool answered HTTP 500' }),
+        expect.objectContaining({ name: 'slow_tool', error: 'the tool did not answer within 1 s' }),
+      ]);
+      const words = ended.transcript.map((entry) => entry.text).join(' ');
+      expect(words).toContain("I'm sorry, that didn't work: the tool answered HTTP 500.");
+    } finally {
+      await failing.close();
+      await slow.close();
+    }
+  });
+
+  it("honours the model's toolCallCancellation: the request is aborted, no result is sent, the entry says cancelled", async () => {
+    const tool = await toolServer(() => ({ ok: true }), 5000);
+    t.sandbox.gemini!.scenarios.set('tool-cancelled', {
+      ...DEMO_SCENARIO,
+      toolSteps: [{ afterLine: 0, name: 'book_slot', args: { slot: 'ten' }, filler: 'Booking that now.', cancelAfterMs: 300 }],
+    });
+    try {
+      const { call: ended, sessions } = await call('tool-cancelled', [
+        { name: 'book_slot', description: 'Books a slot.', url: tool.url, secret: SECRET },
+      ]);
+      expect(tool.requests).toHaveLength(1);
+      expect(sessions.flatMap((s) => s.toolResponses).filter((r) => r.name === 'book_slot')).toEqual([]);
+      const use = ended.transcript.find((entry) => entry.kind === 'tool');
+      expect(use?.tool).toMatchObject({ name: 'book_slot', cancelled: true });
+      expect(use?.text).toBe('book_slot({"slot":"ten"}) → cancelled');
+    } finally {
+      await tool.close();
+    }
+  });
+
+  it('refuses bad tool definitions with 400, every problem listed', async () => {
+    const { status, body } = await t.api('/v1/calls', {
+      method: 'POST',
+      json: {
+        to: '+15554440999',
+        mode: 'agent',
+        agent: {
+          prompt: 'Hi',
+          tools: [
+            { name: '9lives', description: 'Bad name.', url: 'http://127.0.0.1:9/x', secret: SECRET },
+            { name: 'end_call', description: 'Taken.', url: 'http://127.0.0.1:9/x', secret: SECRET },
+            {
+              name: 'bad_schema',
+              description: 'Schema.',
+              parameters: { type: 'string', properties: { 'bad-name': { type: 'string' } } },
+              url: 'http://169.254.169.254/latest',
+              secret: 'short',
+            },
+            { name: 'twice', description: 'One.', url: 'http://127.0.0.1:9/x', secret: SECRET },
+            { name: 'twice', description: 'Two.', url: 'ftp://example.com/x', secret: SECRET },
+          ],
+          mcpServers: [{ url: 'http://metadata.google.internal/mcp' }],
+        },
+      },
+    });
+    expect(status).toBe(400);
+    expect(body.error.code).toBe('VALIDATION_FAILED');
+    const problems = body.error.details.map((d: { field: string; problem: string }) => `${d.field}: ${d.problem}`);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^agent\.tools\.0\.name: must start with a letter/),
+        'agent.tools.1.name: is the name of a built-in tool',
+        'agent.tools.2.parameters: must be an object schema ("type": "object")',
+        expect.stringMatching(/^agent\.tools\.2\.parameters: parameter name "bad-name"/),
+        expect.stringMatching(/^agent\.tools\.2\.url: .*(link-local|metadata)/),
+        'agent.tools.2.secret: must be at least 16 characters',
+        'agent.tools.4.name: twice is defined twice',
+        'agent.tools.4.url: must be an http or https URL',
+        expect.stringMatching(/^agent\.mcpServers\.0\.url: is a cloud metadata service/),
+      ]),
+    );
+  });
 });
