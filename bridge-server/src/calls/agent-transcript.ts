@@ -99,7 +99,7 @@ export class AgentTranscript {
     if (!utterance || !this.agentTurnComplete) return;
     clearTimeout(this.finalizeTimer);
     this.finalizeTimer = setTimeout(() => {
-      if (this.agent !== utterance) return;
+      if (this.agent !== utterance || !this.agentTurnComplete) return;
       utterance.endMs = this.output.playback.lastPlayedMs;
       this.agent = undefined;
       this.output.nextTurn();
@@ -144,6 +144,12 @@ export class AgentTranscript {
   }
 
   private agentTurn(): AgentUtterance {
+    if (this.agent && this.agentTurnComplete) {
+      // The model began another turn before the last one played out (a tool's result after
+      // "one moment"): it joins the same entry, as a new sentence.
+      this.agentTurnComplete = false;
+      this.agent.add(' ', this.output.playback.framesSent);
+    }
     if (!this.agent) {
       this.agent = new AgentUtterance();
       this.agentTurnComplete = false;

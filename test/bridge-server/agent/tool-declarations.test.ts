@@ -4,13 +4,21 @@ import { setupRefusal } from '../../../bridge-server/src/sandbox/live-model-rule
 
 const agent = { prompt: 'Hi', transfer: { to: '+15550001111', mode: 'warm' as const }, pressKeys: true };
 const tools = [
-  { name: 'lookup_order', description: 'Orders.', parameters: { type: 'object', properties: { id: { type: 'string' } } }, keepTalking: true },
+  {
+    name: 'lookup_order',
+    description: 'Orders.',
+    parameters: { type: 'object', properties: { id: { type: 'string' } } },
+    keepTalking: true,
+  },
   { name: 'charge_card', description: 'Payments.', keepTalking: false },
 ];
 
 function setupWith(model: string) {
   const declarations = toolDeclarations(agent, tools, profileFor(model));
-  return { declarations, setup: { generationConfig: { responseModalities: ['AUDIO'] }, tools: [{ functionDeclarations: declarations }] } };
+  return {
+    declarations,
+    setup: { generationConfig: { responseModalities: ['AUDIO'] }, tools: [{ functionDeclarations: declarations }] },
+  };
 }
 
 describe('tool declarations per model family', () => {
@@ -44,10 +52,13 @@ describe('tool declarations per model family', () => {
 
   it('the simulated service refuses names and schemas Gemini refuses, as the bridge’s validation does', () => {
     const base = { generationConfig: { responseModalities: ['AUDIO'] } };
-    const refused = (declaration: object) => setupRefusal('3.8', { ...base, tools: [{ functionDeclarations: [declaration] }] });
+    const refused = (declaration: object) =>
+      setupRefusal('3.8', { ...base, tools: [{ functionDeclarations: [declaration] }] });
     expect(refused({ name: '9lives' })?.code).toBe(1007);
     expect(refused({ name: 'ok', parametersJsonSchema: { type: 'string' } })?.code).toBe(1007);
-    expect(refused({ name: 'ok', parametersJsonSchema: { type: 'object', properties: { 'a-b': {} } } })?.code).toBe(1007);
+    expect(refused({ name: 'ok', parametersJsonSchema: { type: 'object', properties: { 'a-b': {} } } })?.code).toBe(
+      1007,
+    );
     expect(refused({ name: 'ok', parameters: {}, parametersJsonSchema: { type: 'object' } })?.code).toBe(1007);
     expect(refused({ name: 'ok.v2:lookup-order', parametersJsonSchema: { type: 'object' } })).toBeUndefined();
   });

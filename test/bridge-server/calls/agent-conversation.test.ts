@@ -90,7 +90,13 @@ describe('agent mode: a Gemini Live voice agent on the phone (real SDK, simulate
   it('hangs up with agent-hangup after end_call, once the goodbye has played, answering the tool call by id', async () => {
     const { call, sessions, stream } = await converse('demo');
     expect(call.endReason).toBe('agent-hangup');
-    expect(sessions[0].toolResponses).toEqual([{ id: expect.stringMatching(/^fc_/), name: 'end_call' }]);
+    expect(sessions[0].toolResponses).toEqual([
+      {
+        id: expect.stringMatching(/^fc_/),
+        name: 'end_call',
+        response: { output: 'The call will end once your goodbye has played.' },
+      },
+    ]);
     // Every frame the agent sent was played before the line was cut.
     expect(stream.stats.marksEchoed).toBeGreaterThan(0);
     expect(call.transcript[call.transcript.length - 1]).toMatchObject({

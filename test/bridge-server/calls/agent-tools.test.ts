@@ -155,8 +155,12 @@ describe('agent tools mid-call', () => {
         { name: 'slow_tool', description: 'Takes long.', url: slow.url, secret: SECRET, timeoutSec: 1 },
       ]);
       const responses = sessions.flatMap((s) => s.toolResponses);
-      expect(responses.find((r) => r.name === 'check_stock')?.response).toEqual({ error: 'the tool answered HTTP 500' });
-      expect(responses.find((r) => r.name === 'slow_tool')?.response).toEqual({ error: 'the tool did not answer within 1 s' });
+      expect(responses.find((r) => r.name === 'check_stock')?.response).toEqual({
+        error: 'the tool answered HTTP 500',
+      });
+      expect(responses.find((r) => r.name === 'slow_tool')?.response).toEqual({
+        error: 'the tool did not answer within 1 s',
+      });
       const uses = ended.transcript.filter((entry) => entry.kind === 'tool').map((entry) => entry.tool);
       expect(uses).toEqual([
         expect.objectContaining({ name: 'check_stock', error: 'the tool answered HTTP 500' }),
@@ -174,7 +178,9 @@ describe('agent tools mid-call', () => {
     const tool = await toolServer(() => ({ ok: true }), 5000);
     t.sandbox.gemini!.scenarios.set('tool-cancelled', {
       ...DEMO_SCENARIO,
-      toolSteps: [{ afterLine: 0, name: 'book_slot', args: { slot: 'ten' }, filler: 'Booking that now.', cancelAfterMs: 300 }],
+      toolSteps: [
+        { afterLine: 0, name: 'book_slot', args: { slot: 'ten' }, filler: 'Booking that now.', cancelAfterMs: 300 },
+      ],
     });
     try {
       const { call: ended, sessions } = await call('tool-cancelled', [
