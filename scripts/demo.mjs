@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run demo`: a real local n8n with this package installed and the three example workflows
+// `npm run demo`: a real local n8n with this package installed and the example workflows
 // published, beside a sandbox bridge. Prints where everything is and a curl that starts an AI
 // agent call; Ctrl-C stops everything it started.
 import { join } from 'node:path';
@@ -53,7 +53,7 @@ watch the call live in the dashboard. Ctrl-C stops everything.
   // The machine-readable line comes last, so a reader that waits for it has seen everything above.
   if (process.argv.includes('--json')) {
     process.stdout.write(
-      `${JSON.stringify({ ready: true, bridgeUrl: demo.bridgeUrl, n8nUrl: demo.n8n.url, n8nApiKey: demo.n8n.publicApi['X-N8N-API-KEY'], session: demo.n8n.session, workflows: Object.fromEntries(Object.entries(demo.workflows).map(([file, w]) => [file, w.id])), curl })}\n`,
+      `${JSON.stringify({ ready: true, bridgeUrl: demo.bridgeUrl, n8nUrl: demo.n8n.url, n8nApiKey: demo.n8n.publicApi['X-N8N-API-KEY'], session: demo.n8n.session, credentialId: demo.n8n.credentialId, workflows: Object.fromEntries(Object.entries(demo.workflows).map(([file, w]) => [file, w.id])), curl })}\n`,
     );
   }
 } catch (error) {

@@ -75,19 +75,16 @@ async function main() {
 
   const endedFlowId = state.workflows['call-ended-summary.json'];
   let endedSubscription;
-  await check(
-    'the demo printed its n8n URL, login and the curl, and published the three example workflows',
-    async () => {
-      const subscriptions = (await http(`${state.bridgeUrl}/v1/subscriptions`, { headers: bridgeApi })).body
-        .subscriptions;
-      endedSubscription = subscriptions.find((s) => s.url.includes('9a4f3b8e-1c2d-4e5f-8a9b-0c1d2e3f4a71'));
-      if (!endedSubscription)
-        throw new Error(`the Call Ended trigger registered no subscription: ${JSON.stringify(subscriptions)}`);
-      const printed = demo.output.join('\n');
-      for (const expected of [state.n8nUrl, 'owner@voice-bridge.test', state.curl, '/docs'])
-        if (!printed.includes(expected)) throw new Error(`the demo did not print ${expected}`);
-    },
-  );
+  await check('the demo printed its n8n URL, login and the curl, and published the example workflows', async () => {
+    const subscriptions = (await http(`${state.bridgeUrl}/v1/subscriptions`, { headers: bridgeApi })).body
+      .subscriptions;
+    endedSubscription = subscriptions.find((s) => s.url.includes('9a4f3b8e-1c2d-4e5f-8a9b-0c1d2e3f4a71'));
+    if (!endedSubscription)
+      throw new Error(`the Call Ended trigger registered no subscription: ${JSON.stringify(subscriptions)}`);
+    const printed = demo.output.join('\n');
+    for (const expected of [state.n8nUrl, 'owner@voice-bridge.test', state.curl, '/docs'])
+      if (!printed.includes(expected)) throw new Error(`the demo did not print ${expected}`);
+  });
 
   await check("the demo's curl completes an agent call whose CRM item appears in n8n's executions", async () => {
     const answer = execSync(state.curl, { encoding: 'utf8' });
@@ -157,6 +154,104 @@ async function main() {
     const [activity] = nodeOutput(done, 'Deal Activity');
     if (!activity || activity.dealId !== 'deal-9' || !activity.repSaid || !activity.leadSaid)
       throw new Error(`unexpected deal activity ${JSON.stringify(activity)}`);
+  });
+
+  const toolFlowId = state.workflows['agent-tool-order-lookup.json'];
+  await check('a published Voice Agent Tool workflow registers its tool, and Place Call lists it by name', async () => {
+    const { tools } = (await http(`${state.bridgeUrl}/v1/tools`, { headers: bridgeApi })).body;
+    const tool = tools.find((t) => t.name === 'lookup_order');
+    if (!tool || !tool.url.includes('/webhook/') || tool.secret)
+      throw new Error(`the tool is not registered as expected: ${JSON.stringify(tools)}`);
+    // What the editor asks for to fill Place Call's Registered Tools list.
+    const options = await http(`${state.n8nUrl}/rest/dynamic-node-parameters/options`, {
+      method: 'POST',
+      headers: state.session,
+      json: {
+        nodeTypeAndVersion: { name: 'n8n-nodes-voice-bridge.placeCall', version: 1 },
+        path: 'registeredTools',
+        methodName: 'getRegisteredTools',
+        currentNodeParameters: { mode: 'agent', to: '+15551230000', prompt: 'Hi' },
+        credentials: { voiceBridgeApi: { id: state.credentialId, name: 'Voice Bridge' } },
+      },
+    });
+    const listed = (options.body?.data ?? []).map((option) => option.name);
+    if (!listed.includes('lookup_order'))
+      throw new Error(`Place Call did not list the tool: ${options.status} ${JSON.stringify(options.body)}`);
+  });
+
+  await check(
+    "agent calls use the tool mid-call through n8n: its answer is in the agent's next words (round trip reported)",
+    async () => {
+      const CALLS = 20;
+      const placed = await Promise.all(
+        Array.from({ length: CALLS }, async (_, i) => {
+          const response = await http(`${state.bridgeUrl}/v1/calls`, {
+            method: 'POST',
+            headers: bridgeApi,
+            json: {
+              to: `+1555124${String(1000 + i)}`,
+              mode: 'agent',
+              agent: { prompt: 'You help customers with their orders.', registeredTools: ['lookup_order'] },
+            },
+          });
+          if (response.status !== 201)
+            throw new Error(`placing a call failed: ${response.status} ${JSON.stringify(response.body)}`);
+          return response.body.id;
+        }),
+      );
+      const ended = await Promise.all(
+        placed.map((id) =>
+          until(
+            `call ${id} to end`,
+            async () => {
+              const call = (await http(`${state.bridgeUrl}/v1/calls/${id}`, { headers: bridgeApi })).body;
+              return call.endedAt && call.status === 'completed' ? call : undefined;
+            },
+            120_000,
+            500,
+          ),
+        ),
+      );
+      const durations = [];
+      for (const call of ended) {
+        const entry = call.transcript.find((e) => e.kind === 'tool');
+        if (!entry || entry.tool.name !== 'lookup_order' || entry.tool.result?.status !== 'shipped')
+          throw new Error(`no tool result in ${JSON.stringify(call.transcript)}`);
+        const said = call.transcript
+          .filter((e) => e.speaker === 'agent' && e.kind !== 'tool')
+          .map((e) => e.text)
+          .join(' ');
+        if (!said.includes('Order A-1001 has shipped and arrives on Thursday'))
+          throw new Error(`the agent did not say the tool's answer: ${said}`);
+        durations.push(entry.tool.durationMs);
+      }
+      durations.sort((a, b) => a - b);
+      const at = (q) => durations[Math.min(durations.length - 1, Math.ceil(q * durations.length) - 1)];
+      const runs = (await executions(toolFlowId)).filter((e) => e.status === 'success');
+      if (runs.length < CALLS) throw new Error(`n8n ran the tool workflow ${runs.length} times, not ${CALLS}`);
+      log(
+        `tool round trip bridge -> n8n webhook -> reply -> functionResponse, ${CALLS} calls at once: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, min ${durations[0]} ms, max ${durations.at(-1)} ms`,
+      );
+      process.stdout.write(
+        `${JSON.stringify({ toolRoundTripMs: { calls: CALLS, p50: at(0.5), p99: at(0.99), min: durations[0], max: durations.at(-1) } })}\n`,
+      );
+    },
+  );
+
+  await check('unpublishing the Voice Agent Tool workflow removes its tool from the bridge', async () => {
+    const response = await http(`${state.n8nUrl}/api/v1/workflows/${toolFlowId}/deactivate`, {
+      method: 'POST',
+      headers: publicApi,
+    });
+    if (response.status >= 300) throw new Error(`unpublishing failed: ${response.status}`);
+    await until(
+      'the tool to go',
+      async () =>
+        !(await http(`${state.bridgeUrl}/v1/tools`, { headers: bridgeApi })).body.tools.some(
+          (t) => t.name === 'lookup_order',
+        ),
+      30_000,
+    );
   });
 
   await check('Call Ended unregisters its subscription when unpublished', async () => {

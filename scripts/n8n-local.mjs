@@ -16,7 +16,12 @@ export const N8N_VERSION = '2.40.7';
 const CACHE = process.env.VOICE_BRIDGE_CACHE ?? join(homedir(), '.cache', 'voice-bridge');
 const N8N_DIR = join(CACHE, `n8n-${N8N_VERSION}`);
 export const OWNER = { email: 'owner@voice-bridge.test', password: 'Demo-password-1' };
-export const EXAMPLES = ['agent-call-to-crm.json', 'transcribe-rep-lead-call.json', 'call-ended-summary.json'];
+export const EXAMPLES = [
+  'agent-call-to-crm.json',
+  'transcribe-rep-lead-call.json',
+  'call-ended-summary.json',
+  'agent-tool-order-lookup.json',
+];
 
 const children = [];
 
@@ -260,6 +265,7 @@ export async function startDemo({ bridgePort, n8nPort, bridgeEnv = {}, bridgeApi
   const n8n = {
     url: n8nUrl,
     session,
+    credentialId,
     publicApi,
     async createWorkflow(file) {
       const example = JSON.parse(

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INo
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { bridgeRequest, CREDENTIAL_TYPE } from '../shared/transport';
 import type { CallResource, PlaceCallRequest } from '../shared/wire-types';
+import { agentActionProperties, agentActionsOf, getRegisteredTools } from './agent-actions';
 import { placeCallProperties } from './description';
 
 function metadataOf(context: IExecuteFunctions, raw: unknown, itemIndex: number): Record<string, unknown> | undefined {
@@ -38,8 +39,10 @@ export class PlaceCall implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
-		properties: placeCallProperties,
+		properties: [...placeCallProperties, ...agentActionProperties],
 	};
+
+	methods = { loadOptions: { getRegisteredTools } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
@@ -71,6 +74,7 @@ export class PlaceCall implements INodeType {
 						...(greeting ? { greeting } : {}),
 						voice: String(this.getNodeParameter('voice', itemIndex, 'Puck')),
 						language,
+						...(await agentActionsOf(this, itemIndex)),
 					};
 				} else {
 					request.connectTo = String(this.getNodeParameter('connectTo', itemIndex)).trim();

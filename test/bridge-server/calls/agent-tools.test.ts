@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEMO_SCENARIO } from '../../../bridge-server/src/sandbox/agent-scenario';
 import { humanScript } from '../../../bridge-server/src/sandbox/callee-script';
-import type { CallEvent, CallResource } from '../../../bridge-server/src/shared/wire-types';
+import type { CallResource } from '../../../bridge-server/src/shared/wire-types';
 import { verifyBridgeSignature } from '../../../nodes/shared/webhook-signature';
 import { startTestBridge, type TestBridge } from '../../support/sandbox-bridge';
 
@@ -131,8 +131,8 @@ describe('agent tools mid-call', () => {
       const gap = longestGapMs(stream!.stats.agentPlayedAtMs, toolEntry.startMs, toolEntry.endMs + 1500);
       expect(toolEntry.endMs - toolEntry.startMs).toBeGreaterThanOrEqual(1000);
       expect(gap).toBeLessThan(1500);
-      console.log(
-        `tool round trip ${toolEntry.tool!.durationMs} ms; longest silence at the callee while it ran ${gap} ms`,
+      process.stdout.write(
+        `tool round trip ${toolEntry.tool!.durationMs} ms; longest silence at the callee while it ran ${gap} ms\n`,
       );
     } finally {
       await tool.close();

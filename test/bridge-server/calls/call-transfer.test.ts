@@ -15,12 +15,7 @@ describe('transferring a call to a person', () => {
   let nextNumber = 5000;
 
   beforeAll(async () => {
-    t = await startTestBridge(
-      {},
-      process.env.DEBUG_LOG
-        ? { log: require('pino')({ level: 'debug' }, require('pino').destination('/tmp/transfer.log')) }
-        : {},
-    );
+    t = await startTestBridge();
     t.sandbox.gemini!.scenarios.set('transfer', {
       ...DEMO_SCENARIO,
       calleeLines: [ASK],
