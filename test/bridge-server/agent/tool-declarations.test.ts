@@ -15,10 +15,14 @@ const tools = [
 
 function setupWith(model: string) {
   const declarations = toolDeclarations(agent, tools, profileFor(model));
-  return {
-    declarations,
-    setup: { generationConfig: { responseModalities: ['AUDIO'] }, tools: [{ functionDeclarations: declarations }] },
-  };
+  // As the simulated service receives it: JSON over the wire.
+  const setup = JSON.parse(
+    JSON.stringify({
+      generationConfig: { responseModalities: ['AUDIO'] },
+      tools: [{ functionDeclarations: declarations }],
+    }),
+  ) as Record<string, unknown>;
+  return { declarations, setup };
 }
 
 describe('tool declarations per model family', () => {
