@@ -96,6 +96,8 @@ export interface AgentTool {
   timeoutSec?: number;
   /** The agent keeps talking while the tool runs (default true); false: it waits in silence. */
   keepTalking?: boolean;
+  /** Signs the tool's requests; required in a call request, never returned. */
+  secret?: string;
 }
 
 /** An MCP server whose tools the agent may call (listed while the phone rings). */

@@ -37,8 +37,8 @@ export class SimulatedCall {
   stream?: SimulatedMediaStream;
   /** performance.now() when the call ended (for latency measurements). */
   endedAtMs?: number;
-  private answeredAt = 0;
-  private sequence = 0;
+  /** When it was answered (epoch ms), and the next callback's SequenceNumber. */
+  private readonly progress = { answeredAt: 0, sequence: 0 };
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly done = new Latch();
   /** The `<Dial>` action URL until it has been told how the dial ended. */
@@ -113,7 +113,7 @@ export class SimulatedCall {
   private async answer(): Promise<void> {
     if (this.ended) return;
     this.status = 'in-progress';
-    this.answeredAt = Date.now();
+    this.progress.answeredAt = Date.now();
     await this.report('answered');
     this.after(this.params.timeLimitSec * 1000, () => this.end('completed'));
     if (this.params.amdCallback) this.after(900, () => this.reportAmd());
@@ -157,7 +157,7 @@ export class SimulatedCall {
     this.stream?.stop();
     if (wasAnswered && this.dialAction && (this.script.partyOutcome ?? 'answer') === 'answer')
       await this.reportDial('completed').catch(() => undefined);
-    const durationSec = wasAnswered ? Math.round(((Date.now() - this.answeredAt) * this.simulation.speed) / 1000) : 0;
+    const durationSec = wasAnswered ? Math.round(((Date.now() - this.progress.answeredAt) * this.simulation.speed) / 1000) : 0;
     // Like Twilio, a status callback nobody takes is logged, not retried: the call has ended anyway.
     await this.report(this.status, { CallDuration: String(durationSec) }).catch((error: unknown) =>
       this.simulation.log.debug({ err: error, callSid: this.sid }, 'final status callback not delivered'),
@@ -203,7 +203,7 @@ export class SimulatedCall {
       Direction: 'outbound-api',
       ApiVersion: '2010-04-01',
       CallbackSource: 'call-progress-events',
-      SequenceNumber: String(this.sequence++),
+      SequenceNumber: String(this.progress.sequence++),
       Timestamp: new Date().toUTCString(),
       ...extra,
     });
