@@ -178,4 +178,48 @@ describe('Place Call -> Await Transcript, run by n8n-core WorkflowExecute agains
       await offline.close();
     }
   });
+
+  it('sends the registered tools, ad-hoc tools (signed with the credential’s key), a warm transfer and the keypad', async () => {
+    const registered = await bridge.api('/v1/tools/lookup_order', {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${API_KEY}` },
+      json: { description: 'Looks up an order.', url: 'http://127.0.0.1:9/tool' },
+    });
+    expect(registered.status).toBe(200);
+    const workflow = n8n.workflow(
+      [
+        placeCallNode({
+          mode: 'agent',
+          to: '+15559990077',
+          prompt: 'You help customers.',
+          registeredTools: ['lookup_order'],
+          agentActions: {
+            tools: JSON.stringify([
+              { name: 'book_slot', description: 'Books a slot.', url: 'http://127.0.0.1:9/book' },
+            ]),
+            pressKeys: true,
+            transferTo: '+15559990078',
+            transferMode: 'warm',
+            transferAnnounce: 'Connecting you to a colleague.',
+          },
+        }),
+      ],
+      {},
+    );
+    const execution = await n8n.run(workflow);
+    expect(n8n.status(execution)).toBe('success');
+    const placed = n8n.output(execution, 'Place Call')[0] as { id: string };
+    const settings = await bridge.api(`/v1/calls/${placed.id}/settings`, {
+      headers: { authorization: `Bearer ${API_KEY}` },
+    });
+    expect(settings.body.agent).toMatchObject({
+      registeredTools: ['lookup_order'],
+      pressKeys: true,
+      transfer: { to: '+15559990078', mode: 'warm', announce: 'Connecting you to a colleague.' },
+    });
+    expect(settings.body.agent.tools.map((tool: { name: string }) => tool.name)).toEqual(['book_slot', 'lookup_order']);
+    // Secrets are kept with the call, never shown.
+    expect(JSON.stringify(settings.body)).not.toContain(API_KEY);
+    expect(JSON.stringify(settings.body)).not.toContain('secret');
+  });
 });
