@@ -20,7 +20,7 @@ interface Registration {
 interface ToolCallRequest {
 	id: string;
 	tool: string;
-	arguments: Record<string, unknown>;
+	input: Record<string, unknown>;
 	call: { id: string; to: string; from: string; metadata: Record<string, unknown> };
 }
 
@@ -84,7 +84,7 @@ export class VoiceAgentToolTrigger implements INodeType {
 				type: 'json',
 				default:
 					'{\n  "type": "object",\n  "properties": {\n    "orderId": { "type": "string", "description": "The order number" }\n  },\n  "required": ["orderId"]\n}',
-				description: 'What the agent must give the tool, as a JSON Schema object. They arrive as "arguments".',
+				description: 'What the agent must give the tool, as a JSON Schema object. They arrive as "input" (n8n expressions cannot read a field named "arguments").',
 			},
 			{
 				displayName: 'Agent Keeps Talking',
@@ -175,7 +175,7 @@ export class VoiceAgentToolTrigger implements INodeType {
 						json: {
 							toolCallId: request.id,
 							tool: request.tool,
-							arguments: request.arguments,
+							input: request.input,
 							call: request.call,
 						} as unknown as IDataObject,
 					},

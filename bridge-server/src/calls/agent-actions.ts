@@ -115,7 +115,7 @@ export class AgentActions {
       id,
       name,
       source: 'built-in',
-      arguments: args,
+      input: args,
       ...outcome,
       durationMs: Math.round(this.options.now() - startMs),
     };

@@ -86,7 +86,7 @@ export class CallToolbox {
         secret: runner.tool.secret ?? '',
         timeoutMs: (runner.tool.timeoutSec ?? TOOL_LIMITS.timeoutSec.default) * 1000,
       },
-      { id, tool: name, arguments: args, call: { id: call.id, to: call.to, from: call.from, metadata: call.metadata } },
+      { id, tool: name, input: args, call: { id: call.id, to: call.to, from: call.from, metadata: call.metadata } },
       signal,
     );
   }

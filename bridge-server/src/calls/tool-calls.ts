@@ -20,9 +20,9 @@ export function toolEntry(use: ToolUse, startMs: number, endMs: number): NewTran
   return {
     speaker: 'agent',
     kind: 'tool',
-    text: `${use.name}(${brief(use.arguments)}) → ${outcome}`,
-    startMs,
-    endMs,
+    text: `${use.name}(${brief(use.input)}) → ${outcome}`,
+    startMs: Math.round(startMs),
+    endMs: Math.round(endMs),
     tool: use,
   };
 }
@@ -103,7 +103,7 @@ export class ToolCalls {
       id,
       name: running.name,
       source: this.toolbox.source(running.name),
-      arguments: running.args,
+      input: running.args,
       ...outcome,
       durationMs: Math.round(performance.now() - running.startedAt),
     };

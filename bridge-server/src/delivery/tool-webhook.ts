@@ -7,7 +7,8 @@ export interface ToolRequestBody {
   /** Gemini's tool-call id. */
   id: string;
   tool: string;
-  arguments: Record<string, unknown>;
+  /** The model's arguments (`input`: n8n expressions cannot read a property named `arguments`). */
+  input: Record<string, unknown>;
   call: { id: string; to: string; from: string; metadata: Record<string, unknown> };
 }
 

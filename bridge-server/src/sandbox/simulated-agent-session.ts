@@ -57,7 +57,8 @@ export class SimulatedAgentSession {
     this.tools = new SimulatedToolUse(options.family, declaredBehaviors(options.record.setup), {
       send: (message) => this.send(message),
       reply: (text, { thenEndCall, then }) => this.reply(text, thenEndCall, -1, then),
-      speakingForMs: () => Math.max(0, this.speakingUntil - performance.now()),
+      // Still sending a reply: not idle yet; else idle once what was sent has played.
+      idleInMs: () => (this.replyTimer ? undefined : Math.max(0, this.speakingUntil - performance.now())),
     });
   }
 
@@ -194,6 +195,7 @@ export class SimulatedAgentSession {
   private interrupt(): void {
     this.options.log.debug('simulated agent interrupted');
     clearTimeout(this.replyTimer);
+    this.replyTimer = undefined;
     this.replyId++;
     this.speakingUntil = 0;
     this.options.record.interruptedAt.push(performance.now());
@@ -226,6 +228,7 @@ export class SimulatedAgentSession {
         this.replyTimer = setTimeout(next, CHUNK_MS / 2 / this.options.speed);
         return;
       }
+      this.replyTimer = undefined;
       if (thenEndCall) this.send(endCallMessage());
       onSent?.();
       this.send({ serverContent: { generationComplete: true } });

@@ -157,7 +157,9 @@ export class SimulatedCall {
     this.stream?.stop();
     if (wasAnswered && this.dialAction && (this.script.partyOutcome ?? 'answer') === 'answer')
       await this.reportDial('completed').catch(() => undefined);
-    const durationSec = wasAnswered ? Math.round(((Date.now() - this.progress.answeredAt) * this.simulation.speed) / 1000) : 0;
+    const durationSec = wasAnswered
+      ? Math.round(((Date.now() - this.progress.answeredAt) * this.simulation.speed) / 1000)
+      : 0;
     // Like Twilio, a status callback nobody takes is logged, not retried: the call has ended anyway.
     await this.report(this.status, { CallDuration: String(durationSec) }).catch((error: unknown) =>
       this.simulation.log.debug({ err: error, callSid: this.sid }, 'final status callback not delivered'),

@@ -23,8 +23,8 @@ export interface ToolUseHooks {
   send(message: object): void;
   /** Speaks a reply; `then` runs once it has all been sent. */
   reply(text: string, options: { thenEndCall: boolean; then?: () => void }): void;
-  /** Real-time ms until the current reply has played at the callee (0: quiet). */
-  speakingForMs(): number;
+  /** Real-time ms until the agent is idle (what it sent has played); undefined while it is still sending a reply. */
+  idleInMs(): number | undefined;
 }
 
 interface Pending {
@@ -113,8 +113,12 @@ export class SimulatedToolUse {
     if (scheduling === 'SILENT') return;
     if (scheduling === 'INTERRUPT') return answer();
     // WHEN_IDLE (the default): once the agent has finished what it is saying.
+    const whenIdle = () => {
+      const waitMs = this.hooks.idleInMs();
+      this.idleTimer = waitMs === undefined ? setTimeout(whenIdle, 20) : setTimeout(answer, waitMs);
+    };
     clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(answer, this.hooks.speakingForMs());
+    whenIdle();
   }
 
   close(): void {

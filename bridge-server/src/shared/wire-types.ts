@@ -45,7 +45,8 @@ export interface ToolUse {
   id: string;
   name: string;
   source: 'webhook' | 'mcp' | 'built-in';
-  arguments: Record<string, unknown>;
+  /** The arguments the model gave (named `input`: n8n expressions refuse a property named `arguments`). */
+  input: Record<string, unknown>;
   /** The reply, when the tool answered. */
   result?: unknown;
   /** Why the tool failed (timeout, error status, unreachable), when it did. */

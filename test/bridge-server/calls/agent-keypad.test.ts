@@ -31,7 +31,7 @@ describe('the agent on the keypad', () => {
       'callee: Sure, I can help with that. Goodbye!',
     ]);
     const keys = ended.transcript.find((entry) => entry.kind === 'tool');
-    expect(keys?.tool).toMatchObject({ name: 'press_keys', source: 'built-in', arguments: { keys: DEMO_IVR.keys } });
+    expect(keys?.tool).toMatchObject({ name: 'press_keys', source: 'built-in', input: { keys: DEMO_IVR.keys } });
     expect(ended.transcript.map((entry) => entry.text)).toContain(
       "Hi Alex, I'm calling to confirm tomorrow's delivery.",
     );

@@ -110,7 +110,7 @@ describe('agent tools mid-call', () => {
         true,
       );
       expect(request.headers['idempotency-key']).toBe(`${ended.id}:${body.id}`);
-      expect(body).toMatchObject({ tool: 'lookup_order', arguments: { orderId: 'A-1001' }, call: { id: ended.id } });
+      expect(body).toMatchObject({ tool: 'lookup_order', input: { orderId: 'A-1001' }, call: { id: ended.id } });
       // Declared NON_BLOCKING on 3.8; the response is scheduled for when the agent is idle.
       const declarations = (sessions[0].setup.tools as any[])[0].functionDeclarations;
       expect(declarations.find((d: any) => d.name === 'lookup_order')).toMatchObject({ behavior: 'NON_BLOCKING' });
