@@ -182,37 +182,40 @@ async function main() {
   await check(
     "agent calls use the tool mid-call through n8n: its answer is in the agent's next words (round trip reported)",
     async () => {
+      // Four calls at a time, five rounds: the sandbox runs calls 4x faster than real time (so a
+      // simulated callee waits only a quarter of a real pause), while n8n's time is real.
       const CALLS = 20;
-      const placed = await Promise.all(
-        Array.from({ length: CALLS }, async (_, i) => {
-          const response = await http(`${state.bridgeUrl}/v1/calls`, {
-            method: 'POST',
-            headers: bridgeApi,
-            json: {
-              to: `+1555124${String(1000 + i)}`,
-              mode: 'agent',
-              agent: { prompt: 'You help customers with their orders.', registeredTools: ['lookup_order'] },
-            },
-          });
-          if (response.status !== 201)
-            throw new Error(`placing a call failed: ${response.status} ${JSON.stringify(response.body)}`);
-          return response.body.id;
-        }),
-      );
-      const ended = await Promise.all(
-        placed.map((id) =>
-          until(
-            `call ${id} to end`,
-            async () => {
-              const call = (await http(`${state.bridgeUrl}/v1/calls/${id}`, { headers: bridgeApi })).body;
-              return call.endedAt && call.status === 'completed' ? call : undefined;
-            },
-            120_000,
-            500,
-          ),
-        ),
-      );
-      const durations = [];
+      const AT_ONCE = 4;
+      const placeAndEnd = async (i) => {
+        const response = await http(`${state.bridgeUrl}/v1/calls`, {
+          method: 'POST',
+          headers: bridgeApi,
+          json: {
+            to: `+1555124${String(1000 + i)}`,
+            mode: 'agent',
+            agent: { prompt: 'You help customers with their orders.', registeredTools: ['lookup_order'] },
+          },
+        });
+        if (response.status !== 201)
+          throw new Error(`placing a call failed: ${response.status} ${JSON.stringify(response.body)}`);
+        const id = response.body.id;
+        return until(
+          `call ${id} to end`,
+          async () => {
+            const call = (await http(`${state.bridgeUrl}/v1/calls/${id}`, { headers: bridgeApi })).body;
+            return call.endedAt && call.status === 'completed' ? call : undefined;
+          },
+          120_000,
+          500,
+        );
+      };
+      const ended = [];
+      for (let round = 0; round < CALLS / AT_ONCE; round++)
+        ended.push(...(await Promise.all(Array.from({ length: AT_ONCE }, (_, i) => placeAndEnd(round * AT_ONCE + i)))));
+      const durations = ended
+        .flatMap((call) => call.transcript.filter((e) => e.kind === 'tool').map((e) => e.tool.durationMs))
+        .sort((a, b) => a - b);
+      log(`tool round trips (ms): ${durations.join(', ')}`);
       for (const call of ended) {
         const entry = call.transcript.find((e) => e.kind === 'tool');
         if (!entry || entry.tool.name !== 'lookup_order' || entry.tool.result?.status !== 'shipped')
@@ -223,17 +226,15 @@ async function main() {
           .join(' ');
         if (!said.includes('Order A-1001 has shipped and arrives on Thursday'))
           throw new Error(`the agent did not say the tool's answer: ${said}`);
-        durations.push(entry.tool.durationMs);
       }
-      durations.sort((a, b) => a - b);
       const at = (q) => durations[Math.min(durations.length - 1, Math.ceil(q * durations.length) - 1)];
       const runs = (await executions(toolFlowId)).filter((e) => e.status === 'success');
       if (runs.length < CALLS) throw new Error(`n8n ran the tool workflow ${runs.length} times, not ${CALLS}`);
       log(
-        `tool round trip bridge -> n8n webhook -> reply -> functionResponse, ${CALLS} calls at once: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, min ${durations[0]} ms, max ${durations.at(-1)} ms`,
+        `tool round trip bridge -> n8n webhook -> reply -> functionResponse, ${CALLS} calls, ${AT_ONCE} at a time: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, min ${durations[0]} ms, max ${durations.at(-1)} ms`,
       );
       process.stdout.write(
-        `${JSON.stringify({ toolRoundTripMs: { calls: CALLS, p50: at(0.5), p99: at(0.99), min: durations[0], max: durations.at(-1) } })}\n`,
+        `${JSON.stringify({ toolRoundTripMs: { calls: CALLS, atOnce: AT_ONCE, p50: at(0.5), p99: at(0.99), min: durations[0], max: durations.at(-1) } })}\n`,
       );
     },
   );

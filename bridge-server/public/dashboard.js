@@ -105,6 +105,9 @@
       ['To', call.to],
       ...(call.connectTo ? [['Connect to', call.connectTo]] : []),
       ['Mode', call.mode],
+      ...(call.transfer
+        ? [['Transfer', `${call.transfer.mode} to ${call.transfer.to}: ${call.transfer.outcome}`]]
+        : []),
     ];
     if (placed) {
       if (placed.agent)
@@ -112,6 +115,7 @@
           ['Prompt', placed.agent.prompt],
           ['Greeting', placed.agent.greeting || '–'],
           ['Voice', placed.agent.voice || 'Puck'],
+          ...(placed.agent.tools?.length ? [['Tools', placed.agent.tools.map((tool) => tool.name).join(', ')]] : []),
         );
       if (placed.labels)
         rows.push([
@@ -167,10 +171,15 @@
   }
 
   function bubble(call, entry, interim) {
-    const node = element('div', `bubble ${entry.speaker}${interim ? ' interim' : ''}`);
+    const tool = entry.kind === 'tool';
+    const node = element('div', `bubble ${tool ? 'tool' : entry.speaker}${interim ? ' interim' : ''}`);
     node.dataset.speaker = entry.speaker;
     node.append(
-      element('span', 'speaker', `${speakerName(call, entry)}${interim ? ' (speaking…)' : ''}`),
+      element(
+        'span',
+        'speaker',
+        tool ? `Tool: ${entry.tool?.name}` : `${speakerName(call, entry)}${interim ? ' (speaking…)' : ''}`,
+      ),
       element('span', 'text', entry.text),
       element('span', 'at', seconds(entry.startMs)),
     );
@@ -281,6 +290,10 @@
         voice: form.get('voice'),
         ...(language ? { language } : {}),
         ...(form.get('greeting') ? { greeting: form.get('greeting') } : {}),
+        ...(form.get('pressKeys') ? { pressKeys: true } : {}),
+        ...(form.get('transferTo')
+          ? { transfer: { to: form.get('transferTo'), mode: form.get('transferWarm') ? 'warm' : 'cold' } }
+          : {}),
       };
     } else {
       body.connectTo = form.get('connectTo');

@@ -4,7 +4,7 @@ import { DEMO_SCENARIO } from '../../../bridge-server/src/sandbox/agent-scenario
 import { humanScript } from '../../../bridge-server/src/sandbox/callee-script';
 import type { CallResource } from '../../../bridge-server/src/shared/wire-types';
 import { verifyBridgeSignature } from '../../../nodes/shared/webhook-signature';
-import { startTestBridge, type TestBridge } from '../../support/sandbox-bridge';
+import { readEvents, startTestBridge, type TestBridge } from '../../support/sandbox-bridge';
 
 const SECRET = 'tool-secret-0123456789';
 
@@ -123,6 +123,9 @@ describe('agent tools mid-call', () => {
         source: 'webhook',
         result: { status: 'shipped', eta: 'Thursday' },
       });
+      // ... and a call.tool event with the use.
+      const toolEvents = (await readEvents(t.prefix)).filter((e) => e.call.id === ended.id && e.type === 'call.tool');
+      expect(toolEvents.map((e) => e.tool)).toEqual([toolEntry.tool]);
       const after = ended.transcript.filter(
         (entry) => entry.speaker === 'agent' && entry.kind !== 'tool' && entry.startMs > toolEntry.startMs,
       );
