@@ -9,7 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { bridgeCredentials, bridgeRequest, CREDENTIAL_TYPE } from '../shared/transport';
 import { callOutput } from '../shared/transcript-text';
-import { acceptSignedDelivery } from '../shared/signed-delivery';
+import { acceptRegisteredDelivery, unregister } from '../shared/registration';
 import type { CallEvent } from '../shared/wire-types';
 
 interface Registration {
@@ -87,23 +87,14 @@ export class CallEndedTrigger implements INodeType {
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
-				const registration = this.getWorkflowStaticData('node') as Registration;
 				// Already gone (deleted by hand, or dropped after a 410) counts as deleted.
-				if (registration.subscriptionId)
-					await bridgeRequest(this, 'DELETE', `/v1/subscriptions/${registration.subscriptionId}`, {
-						allowNotFound: true,
-					});
-				delete registration.subscriptionId;
-				delete registration.secret;
-				delete registration.url;
-				return true;
+				return unregister(this, 'subscriptionId', (id) => `/v1/subscriptions/${id}`);
 			},
 		},
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const registration = this.getWorkflowStaticData('node') as Registration;
-		if (!acceptSignedDelivery(this, registration.secret ?? '')) return { noWebhookResponse: true };
+		if (!acceptRegisteredDelivery(this)) return { noWebhookResponse: true };
 		const event = this.getBodyData() as unknown as CallEvent;
 		const statuses = this.getNodeParameter('statuses', []) as string[];
 		const modes = this.getNodeParameter('modes', []) as string[];

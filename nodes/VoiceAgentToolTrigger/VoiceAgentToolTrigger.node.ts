@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { bridgeRequest, CREDENTIAL_TYPE } from '../shared/transport';
-import { acceptSignedDelivery } from '../shared/signed-delivery';
+import { acceptRegisteredDelivery, unregister } from '../shared/registration';
 
 interface Registration {
 	toolName?: string;
@@ -84,7 +84,8 @@ export class VoiceAgentToolTrigger implements INodeType {
 				type: 'json',
 				default:
 					'{\n  "type": "object",\n  "properties": {\n    "orderId": { "type": "string", "description": "The order number" }\n  },\n  "required": ["orderId"]\n}',
-				description: 'What the agent must give the tool, as a JSON Schema object. They arrive as "input" (n8n expressions cannot read a field named "arguments").',
+				description:
+					'What the agent must give the tool, as a JSON Schema object. They arrive as "input" (n8n expressions cannot read a field named "arguments").',
 			},
 			{
 				displayName: 'Agent Keeps Talking',
@@ -151,22 +152,13 @@ export class VoiceAgentToolTrigger implements INodeType {
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
-				const registration = this.getWorkflowStaticData('node') as Registration;
-				if (registration.toolName)
-					await bridgeRequest(this, 'DELETE', `/v1/tools/${encodeURIComponent(registration.toolName)}`, {
-						allowNotFound: true,
-					});
-				delete registration.toolName;
-				delete registration.secret;
-				delete registration.url;
-				return true;
+				return unregister(this, 'toolName', (name) => `/v1/tools/${encodeURIComponent(name)}`);
 			},
 		},
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const registration = this.getWorkflowStaticData('node') as Registration;
-		if (!acceptSignedDelivery(this, registration.secret ?? '')) return { noWebhookResponse: true };
+		if (!acceptRegisteredDelivery(this)) return { noWebhookResponse: true };
 		const request = this.getBodyData() as unknown as ToolCallRequest;
 		return {
 			workflowData: [
