@@ -144,7 +144,7 @@ export function agentCall(to = '+15551230000', extra: Record<string, unknown> = 
 export async function readEvents(
   prefix: string,
   redisUrl = REDIS_URL,
-): Promise<{ id: string; type: string; call: CallResource; utterance?: unknown }[]> {
+): Promise<{ id: string; type: string; call: CallResource; utterance?: unknown; tool?: unknown }[]> {
   const redis = new Redis(redisUrl);
   try {
     const entries = await redis.xrange(`${prefix}events`, '-', '+');
