@@ -115,7 +115,7 @@ export class SimulatedToolUse {
     // WHEN_IDLE (the default): once the agent has finished what it is saying.
     const whenIdle = () => {
       const waitMs = this.hooks.idleInMs();
-      this.idleTimer = waitMs === undefined ? setTimeout(whenIdle, 20) : setTimeout(answer, waitMs);
+      this.idleTimer = setTimeout(waitMs === undefined ? whenIdle : answer, waitMs ?? 20);
     };
     clearTimeout(this.idleTimer);
     whenIdle();
