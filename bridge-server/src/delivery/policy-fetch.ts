@@ -4,6 +4,9 @@ import { isIP } from 'node:net';
 import { Readable } from 'node:stream';
 import { TargetRefusedError, type TargetPolicy } from './target-policy';
 
+/** Errors of a kept-alive socket the server had already closed when a request was written to it. */
+const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
 /** A WHATWG `fetch` for outbound calls the API configured (tool URLs, MCP servers). */
 export type PolicyFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -45,21 +48,32 @@ export function policyFetch(policy: TargetPolicy): { fetch: PolicyFetch; close()
     const body = await bodyOf(init, request);
     if (body) headers.set('content-length', String(body.length));
     const signal = init?.signal ?? request?.signal;
-    return new Promise<Response>((resolve, reject) => {
-      const req = (secure ? httpsRequest : httpRequest)(
-        url,
-        {
-          method: init?.method ?? request?.method ?? 'GET',
-          agent: secure ? agents.https : agents.http,
-          lookup: policy.lookupFor(port),
-          headers: Object.fromEntries(headers),
-          signal: signal ?? undefined,
-        },
-        (res) => resolve(responseOf(res)),
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+    const send = (retried: boolean): Promise<Response> =>
+      new Promise<Response>((resolve, reject) => {
+        const req = (secure ? httpsRequest : httpRequest)(
+          url,
+          {
+            method: init?.method ?? request?.method ?? 'GET',
+            agent: secure ? agents.https : agents.http,
+            lookup: policy.lookupFor(port),
+            headers: Object.fromEntries(headers),
+            signal: signal ?? undefined,
+          },
+          (res) => {
+            answered = true;
+            resolve(responseOf(res));
+          },
+        );
+        let answered = false;
+        req.on('error', (error: NodeJS.ErrnoException) => {
+          // A kept-alive socket the server closed just as it was reused: nothing reached the server, so send again once.
+          const stale = !answered && req.reusedSocket && STALE_SOCKET_CODES.has(error.code ?? '');
+          if (stale && !retried) resolve(send(true));
+          else reject(error);
+        });
+        req.end(body);
+      });
+    return send(false);
   };
   return {
     fetch: fetchThroughPolicy,
