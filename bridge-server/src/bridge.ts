@@ -2,7 +2,10 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { AgentConnector } from './agent/agent-connector';
 import { AgentMode } from './calls/agent-mode';
-import { forceEndOwnedCalls, hangUpOwnedCalls } from './calls/call-drain';
+import { drainOwnedCalls } from './calls/call-drain';
+import { inboundCalls } from './calls/inbound-calls';
+import { registerInboundRouteRoutes } from './http/inbound-route-routes';
+import { registerSandboxRoutes } from './http/sandbox-routes';
 import { placeCallRequestParser } from './calls/call-request';
 import { CallTransfers } from './calls/call-transfers';
 import { RegisteredTools } from './calls/registered-tools';
@@ -40,20 +43,6 @@ import type { CallMode } from './shared/wire-types';
 
 /** A live viewer that stops reading is dropped once this much is waiting for it. */
 const LIVE_MAX_BUFFERED_BYTES = 1024 * 1024;
-
-/** After hanging up at the end of a drain, how long Twilio has to confirm before calls are ended here. */
-const HANGUP_CONFIRM_MS = 3000;
-
-/** Whether `promise` settles within `ms` milliseconds. */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([promise.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** The bridge's own services, which no webhook may target. */
 function ownEndpoints(config: BridgeConfig): Endpoint[] {
@@ -154,6 +143,21 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
         }
       : {}),
   };
+  const inbound = inboundCalls({
+    config,
+    storage: parts,
+    lifecycle,
+    fetch: outbound.fetch,
+    log,
+    metrics,
+    publicUrl: () => publicUrl,
+    url: targetUrlSchema(targetPolicy),
+    agentMode: agents !== undefined,
+    onAgentCall: (call) => {
+      metrics.callsPlaced.inc({ mode: call.mode });
+      agents?.prewarm(call);
+    },
+  });
   const transfers = new CallTransfers({ store: parts.store, carrier, lifecycle, publicUrl: () => publicUrl, log });
   const streams = new CallFactory({ lifecycle, conversations, live: parts.live, metrics, transfers });
   const subscriptions = new SubscriptionService(deliveryStore, targetPolicy);
@@ -178,6 +182,15 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
     apiRoutes: (v1) => {
       registerCallRoutes(v1, calls);
       registerToolRoutes(v1, new RegisteredTools(parts.tools, targetUrlSchema(targetPolicy)));
+      registerInboundRouteRoutes(v1, inbound.registrations);
+      const simulate = services.simulateIncoming;
+      if (simulate)
+        registerSandboxRoutes(
+          v1,
+          (call) => simulate({ ...call, voiceUrl: `${publicUrl}/twilio/incoming` }),
+          calls,
+          services.twilio.fromNumber,
+        );
       registerDeliveryRoutes(v1, { subscriptions, waiters, store: deliveryStore, wakeWorker });
       registerLiveRoutes(v1, {
         feed: parts.live,
@@ -185,7 +198,7 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
         maxBufferedBytes: LIVE_MAX_BUFFERED_BYTES,
       });
     },
-    twilioRoutes: (twilioScope) => registerTwilioRoutes(twilioScope, lifecycle, transfers),
+    twilioRoutes: (twilioScope) => registerTwilioRoutes(twilioScope, lifecycle, transfers, inbound.router),
   });
   media.attach(app.server);
   // A call's end may be recorded by another instance: its event releases the call here too.
@@ -219,15 +232,7 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
         await run();
         log.debug({ step: name, ms: Math.round(performance.now() - started) }, 'shutdown step done');
       };
-      // Calls already here go on (Twilio's callbacks and media are still taken) until they end
-      // or the grace period is over; then they are hung up, and ended here if Twilio is silent.
-      if (!(await settlesWithin(lifecycle.owned.drained(), graceMs))) {
-        log.warn({ calls: lifecycle.owned.size }, 'shutdown grace period is over; hanging up the calls still going');
-        await step('hang up', () => hangUpOwnedCalls(lifecycle, 'error', log));
-        await step('confirm', () => settlesWithin(lifecycle.owned.drained(), HANGUP_CONFIRM_MS));
-        await step('finish streams', () => streams.finishAll());
-        await step('force end', () => forceEndOwnedCalls(lifecycle, parts.store, log));
-      }
+      await drainOwnedCalls({ lifecycle, streams, store: parts.store, log }, graceMs, step);
       await step('streams', () => streams.finishAll());
       media.close();
       agents?.close();

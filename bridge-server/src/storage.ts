@@ -12,7 +12,9 @@ import { MemoryDeliveryStore } from './store/memory-delivery-store';
 import { RedisCallStore } from './store/redis-call-store';
 import { RedisDeliveryStore } from './store/redis-delivery-store';
 import { connectRedis, redisReady } from './store/redis-connection';
-import { MemoryToolRegistry, RedisToolRegistry, type ToolRegistry } from './store/tool-registry';
+import type { InboundRouteStore, StoredInboundRoute } from './store/inbound-routes';
+import { MemoryNamedRecords, RedisNamedRecords } from './store/named-records';
+import type { StoredTool, ToolRegistry } from './store/tool-registry';
 
 /** How long start-up waits for Redis before it gives up with one clear line. */
 const REDIS_STARTUP_TIMEOUT_MS = 5000;
@@ -23,6 +25,7 @@ export interface Storage {
   deliveryStore: DeliveryStore;
   live: LiveFeed;
   tools: ToolRegistry;
+  inboundRoutes: InboundRouteStore;
   /** Set when the storage is Redis (shared by every instance); unset: memory, this process only. */
   redis?: Redis;
 }
@@ -51,6 +54,13 @@ export async function openStorage(config: BridgeConfig, log: Logger): Promise<St
   const deliveryStore: DeliveryStore = redis
     ? new RedisDeliveryStore(redis, config.redisKeyPrefix)
     : new MemoryDeliveryStore((event) => memoryFeed!.event(event));
-  const tools = redis ? new RedisToolRegistry(redis, config.redisKeyPrefix) : new MemoryToolRegistry();
-  return { store, deliveryStore, live, tools, redis };
+  const byName = (tool: StoredTool) => tool.name;
+  const byId = (route: StoredInboundRoute) => route.id;
+  const tools: ToolRegistry = redis
+    ? new RedisNamedRecords(redis, `${config.redisKeyPrefix}tools`, byName)
+    : new MemoryNamedRecords(byName);
+  const inboundRoutes: InboundRouteStore = redis
+    ? new RedisNamedRecords(redis, `${config.redisKeyPrefix}inbound-routes`, byId)
+    : new MemoryNamedRecords(byId);
+  return { store, deliveryStore, live, tools, inboundRoutes, redis };
 }

@@ -20,7 +20,11 @@ export type EndReason =
   | 'party-no-answer'
   | 'party-busy'
   | 'party-failed'
-  | 'transferred';
+  | 'transferred'
+  | 'forwarded'
+  | 'rejected';
+/** outbound: placed through the API; inbound: someone called one of your Twilio numbers. */
+export type CallDirection = 'outbound' | 'inbound';
 export type MachineDetection = 'off' | 'hangup' | 'continue';
 export type AnsweredBy = 'human' | 'machine' | 'fax' | 'unknown';
 export type Speaker = 'agent' | 'callee' | 'party';
@@ -66,6 +70,7 @@ export interface CallResource {
   id: string;
   twilioCallSid: string | null;
   mode: CallMode;
+  direction: CallDirection;
   to: string;
   from: string;
   connectTo: string | null;
@@ -83,6 +88,8 @@ export interface CallResource {
   transcriptionError?: string;
   /** Present once the agent has tried to transfer the call. */
   transfer?: TransferOutcome;
+  /** Inbound calls: the caller's name, when Twilio's caller-name lookup gave one. */
+  callerName?: string;
   transcript: TranscriptEntry[];
 }
 
@@ -170,6 +177,44 @@ export interface CallSettings {
   ringTimeoutSec: number;
   machineDetection: MachineDetection;
   record: boolean;
+}
+
+/** How an inbound call is handled: the Incoming Call workflow's answer (or a fallback). */
+export type InboundHandling =
+  | { action: 'agent'; agent: AgentSettings; maxDurationSec?: number; metadata?: Record<string, unknown> }
+  | { action: 'forward'; to: string; metadata?: Record<string, unknown> }
+  | { action: 'reject'; message?: string; metadata?: Record<string, unknown> };
+
+/** What the bridge knows of a caller from earlier calls with their number (either direction). */
+export interface CallerHistory {
+  /** Earlier calls with this number that have ended (up to the last 50 looked at). */
+  calls: number;
+  lastCallAt: string | null;
+  lastEndReason: EndReason | null;
+  /** What the caller said on the last call, in brief (their first words, up to 300 characters). */
+  lastSummary: string | null;
+}
+
+/** `POST` to an inbound route's URL when one of its numbers rings: its reply is the handling. */
+export interface IncomingCallRequest {
+  callId: string;
+  from: string;
+  to: string;
+  callerName: string | null;
+  history: CallerHistory;
+  /** The bridge waits this long for the reply before it uses the route's fallback. */
+  deadlineMs: number;
+}
+
+/** `PUT /v1/inbound-routes/:id`: where the bridge asks how calls to these numbers are handled. */
+export interface InboundRoute {
+  id: string;
+  url: string;
+  /** The numbers it answers for (E.164); empty: every number without a route of its own. */
+  numbers: string[];
+  /** Used when the URL does not answer in time or answers with something the bridge cannot use (absent: the bridge's default). */
+  fallback?: InboundHandling;
+  registeredAt: string;
 }
 
 export type CallEventType = 'call.status' | 'call.transcript' | 'call.tool' | 'call.ended';

@@ -20,6 +20,7 @@ const BIG_CALL = (id: number): CallResource => ({
   id: `call_${id.toString(16).padStart(24, '0')}`,
   twilioCallSid: null,
   mode: 'agent',
+  direction: 'outbound',
   to: '+15551230000',
   from: '+15557650000',
   connectTo: null,

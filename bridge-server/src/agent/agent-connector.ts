@@ -90,7 +90,7 @@ export class AgentConnector {
       model: this.settings.model,
       profile: this.profile,
       ready: tools.then((known) => void (declared = known)),
-      config: (handle) => liveConnectConfig(agent, call.language, this.profile, handle, declared),
+      config: (handle) => liveConnectConfig(agent, call.language, this.profile, handle, declared, call.direction),
       greeting:
         call.transfer && call.transfer.outcome !== 'connecting' && call.transfer.outcome !== 'connected'
           ? transferReturnInstruction(call.transfer)

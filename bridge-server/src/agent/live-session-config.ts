@@ -1,10 +1,13 @@
 import { Modality, type LiveConnectConfig } from '@google/genai';
-import type { AgentSettings, TransferOutcome } from '../shared/wire-types';
+import type { AgentSettings, CallDirection, TransferOutcome } from '../shared/wire-types';
 import type { ModelProfile } from './model-profiles';
 import { toolDeclarations, type DeclaredTool } from './tool-declarations';
 import { DEFAULT_VOICE } from './voices';
 
 /** Gemini Live session set-up for one call (pure: the tests read it back from the simulator). */
+
+/** Said first on an inbound call, so the agent answers rather than introduces a call it made. */
+export const INBOUND_CONTEXT = 'You are answering an incoming phone call: the person on the line called you.';
 
 const PHONE_CONTEXT =
   'You are speaking with a person over a phone line. Keep replies short and natural for speech, and never use markdown or lists. When the conversation is over, say goodbye and then call the end_call tool.';
@@ -13,7 +16,8 @@ const PHONE_CONTEXT =
  * The session set-up for one call on `profile`'s model family: nothing the family refuses
  * (no proactivity or affective dialog anywhere: 3.8 has them fixed, 3.1 and 2.5 lack them), and
  * the language where the family takes it (speechConfig) or else in the instruction. `tools` are
- * the call's own and its MCP servers' (the built-ins come from `agent`).
+ * the call's own and its MCP servers' (the built-ins come from `agent`). An inbound call's
+ * agent is told it is answering.
  */
 export function liveConnectConfig(
   agent: AgentSettings,
@@ -21,13 +25,15 @@ export function liveConnectConfig(
   profile: ModelProfile,
   resumptionHandle?: string,
   tools: readonly DeclaredTool[] = [],
+  direction: CallDirection = 'outbound',
 ): LiveConnectConfig {
+  const context = direction === 'inbound' ? `${INBOUND_CONTEXT} ${PHONE_CONTEXT}` : PHONE_CONTEXT;
   const languageRule = profile.languageCode
     ? ''
     : `\n\nSpeak only in the language with the BCP-47 tag ${language}, from your first word to your last.`;
   return {
     responseModalities: [Modality.AUDIO],
-    systemInstruction: { parts: [{ text: `${agent.prompt}\n\n${PHONE_CONTEXT}${languageRule}` }] },
+    systemInstruction: { parts: [{ text: `${agent.prompt}\n\n${context}${languageRule}` }] },
     speechConfig: {
       voiceConfig: { prebuiltVoiceConfig: { voiceName: agent.voice ?? DEFAULT_VOICE } },
       ...(profile.languageCode ? { languageCode: language } : {}),

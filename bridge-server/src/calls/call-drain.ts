@@ -6,6 +6,20 @@ import type { CallLifecycle } from './call-lifecycle';
 
 /** The end of a drain, for the calls this instance still owns. */
 
+/** After hanging up at the end of a drain, how long Twilio has to confirm before calls are ended here. */
+const HANGUP_CONFIRM_MS = 3000;
+
+/** Whether `promise` settles within `ms` milliseconds. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The grace is over: ask Twilio to end every owned call that is still going. */
 export async function hangUpOwnedCalls(lifecycle: CallLifecycle, reason: EndReason, log: Logger): Promise<void> {
   await Promise.all(
@@ -40,4 +54,25 @@ export async function forceEndOwnedCalls(lifecycle: CallLifecycle, store: CallSt
     }
     lifecycle.owned.release(id);
   }
+}
+
+/** A named shutdown step, timed for the debug log. */
+export type ShutdownStep = (name: string, run: () => unknown) => Promise<void>;
+
+/**
+ * Lets the calls already here go on (Twilio's callbacks and media are still taken) until they
+ * end or `graceMs` is over; then hangs them up, and ends them here if Twilio is silent.
+ */
+export async function drainOwnedCalls(
+  parts: { lifecycle: CallLifecycle; streams: { finishAll(): Promise<void> }; store: CallStore; log: Logger },
+  graceMs: number,
+  step: ShutdownStep,
+): Promise<void> {
+  const { lifecycle, streams, store, log } = parts;
+  if (await settlesWithin(lifecycle.owned.drained(), graceMs)) return;
+  log.warn({ calls: lifecycle.owned.size }, 'shutdown grace period is over; hanging up the calls still going');
+  await step('hang up', () => hangUpOwnedCalls(lifecycle, 'error', log));
+  await step('confirm', () => settlesWithin(lifecycle.owned.drained(), HANGUP_CONFIRM_MS));
+  await step('finish streams', () => streams.finishAll());
+  await step('force end', () => forceEndOwnedCalls(lifecycle, store, log));
 }

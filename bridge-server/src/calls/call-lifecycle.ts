@@ -139,15 +139,21 @@ export class CallLifecycle {
   /**
    * The media stream is over and its last transcript entries are written (or held). A stream
    * that names its token counts only while it is the call's stream: one replaced after a
-   * transfer nobody took must not end the stream that carries the call now.
+   * transfer nobody took must not end the stream that carries the call now. An inbound call
+   * ends with its stream.
    */
   async mediaFinished(id: string, streamToken?: string): Promise<void> {
     await this.journal.submit(id, 'media finished', async () => {
-      await this.options.store.updateCall(id, (call) =>
+      const updated = await this.options.store.updateCall(id, (call) =>
         call.media === 'finished' || (streamToken !== undefined && call.streamToken !== streamToken)
           ? undefined
           : { ...call, media: 'finished' },
       );
+      // An inbound call's TwiML ends with its stream (unless a transfer is dialling), and its
+      // number may send no status callbacks.
+      const inbound = updated?.changed && updated.call.direction === 'inbound' ? updated.call : undefined;
+      if (inbound && !isTerminal(inbound.status) && inbound.transfer?.outcome !== 'connecting')
+        await this.applyObservation(id, { status: 'completed', at: new Date().toISOString() }, false);
       await this.emitEndedIfDone(id);
     });
   }

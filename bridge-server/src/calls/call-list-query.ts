@@ -12,6 +12,7 @@ export const callListQuerySchema = z
       .optional()
       .describe('active: not yet ended; ended: completed, busy, no-answer, failed or canceled'),
     mode: z.enum(['agent', 'transcribe']).optional(),
+    direction: z.enum(['outbound', 'inbound']).optional(),
     q: z
       .string()
       .trim()

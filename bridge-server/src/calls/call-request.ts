@@ -14,7 +14,7 @@ export const LIMITS = {
   ringTimeoutSec: { min: 5, max: 600, default: 30 },
 } as const;
 
-const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +15551230000');
+export const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +15551230000');
 const language = z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP-47 language tag such as en-US');
 
 /** What to call a speaker in transcripts (`Lead`, `Rep`) instead of `callee`/`party`. */
@@ -36,9 +36,14 @@ const agentFields = {
   language: language.optional(),
 };
 
+/** A call's `agent` (also an inbound call's handling), with tool and MCP URLs held to `url`. */
+export function agentSettingsSchemaFor(url: z.ZodType<string>) {
+  return z.object({ ...agentFields, ...agentActionFields(url) }).strict();
+}
+
 /** `POST /v1/calls` with tool and MCP URLs held to `url` (the target policy): every problem at once. */
 export function placeCallRequestSchemaFor(url: z.ZodType<string>) {
-  const agentSchema = z.object({ ...agentFields, ...agentActionFields(url) }).strict();
+  const agentSchema = agentSettingsSchemaFor(url);
   return z
     .object({
       to: e164.describe('the number to call'),

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { BridgeError } from '../shared/errors';
 import { newId } from '../shared/ids';
 import type { Logger } from '../shared/logger';
@@ -11,6 +11,8 @@ import type { AgentSettings, CallMode, CallResource, CallSettings, PlaceCallRequ
 import type { CallLifecycle } from './call-lifecycle';
 import { isTerminal, type CallRecord } from '../model/call-record';
 import { LIMITS } from './call-request';
+import { newCallRecord } from './new-call-record';
+import { withRegisteredTools } from './registered-tools';
 import type { ToolRegistry } from '../store/tool-registry';
 
 export interface CallServiceOptions {
@@ -105,39 +107,24 @@ export class CallService {
 
   /** `agent.registeredTools` resolved into the call's own tools (as registered now); unknown names are a 400. */
   private async withRegisteredTools(request: PlaceCallRequest): Promise<PlaceCallRequest> {
-    const names = request.agent?.registeredTools ?? [];
-    if (!request.agent || names.length === 0) return request;
-    const found = await this.options.tools.get(names);
-    const own = new Set((request.agent.tools ?? []).map((tool) => tool.name));
-    const problems = [
-      ...names.filter((name) => !found.some((tool) => tool.name === name)).map((name) => `${name} is not registered`),
-      ...names.filter((name) => own.has(name)).map((name) => `${name} is also one of agent.tools`),
-    ];
-    if (problems.length > 0)
+    if (!request.agent) return request;
+    const resolved = await withRegisteredTools(this.options.tools, request.agent);
+    if ('problems' in resolved)
       throw new BridgeError(
         'VALIDATION_FAILED',
-        `Invalid call request: ${problems.join('; ')}.`,
-        problems.map((problem) => ({ field: 'agent.registeredTools', problem })),
+        `Invalid call request: ${resolved.problems.join('; ')}.`,
+        resolved.problems.map((problem) => ({ field: 'agent.registeredTools', problem })),
       );
-    const registered = found.map(({ registeredAt: _registeredAt, ...tool }) => tool);
-    return { ...request, agent: { ...request.agent, tools: [...(request.agent.tools ?? []), ...registered] } };
+    return { ...request, agent: resolved.agent };
   }
 
   private newRecord(request: PlaceCallRequest): CallRecord {
-    return {
+    return newCallRecord({
       id: newId('call'),
-      twilioCallSid: null,
       mode: request.mode,
       to: request.to,
       from: request.from ?? this.options.defaultFrom,
       connectTo: request.connectTo ?? null,
-      status: 'queued',
-      answeredBy: null,
-      endReason: null,
-      createdAt: new Date().toISOString(),
-      answeredAt: null,
-      endedAt: null,
-      durationSec: null,
       metadata: request.metadata ?? {},
       agent: request.agent ?? null,
       language: request.agent?.language ?? request.transcribe?.language ?? 'en-US',
@@ -148,12 +135,7 @@ export class CallService {
       ringTimeoutSec: request.ringTimeoutSec ?? LIMITS.ringTimeoutSec.default,
       machineDetection: request.machineDetection ?? 'off',
       record: request.record ?? false,
-      requestedEndReason: null,
-      streamToken: randomBytes(16).toString('hex'),
-      media: 'none',
-      endedEventSent: false,
-      version: 1,
-    };
+    });
   }
 
   private outboundCall(call: CallRecord) {

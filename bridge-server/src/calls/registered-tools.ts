@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { newWebhookSecret } from '../delivery/webhook-signature';
 import { BridgeError, parseRequestBody } from '../shared/errors';
-import type { RegisteredTool } from '../shared/wire-types';
+import type { AgentSettings, RegisteredTool } from '../shared/wire-types';
 import type { StoredTool, ToolRegistry } from '../store/tool-registry';
 import { registeredToolSchema, toolNameSchema } from './agent-tools-request';
 
@@ -56,4 +56,25 @@ export class RegisteredTools {
   async remove(nameParam: unknown): Promise<void> {
     if (!(await this.registry.delete(this.name(nameParam)))) throw new BridgeError('TOOL_NOT_FOUND');
   }
+}
+
+/**
+ * An agent's `registeredTools` resolved into its own `tools` (as registered now), or what is
+ * wrong: names not registered, or also among its own tools.
+ */
+export async function withRegisteredTools(
+  registry: ToolRegistry,
+  agent: AgentSettings,
+): Promise<{ agent: AgentSettings } | { problems: string[] }> {
+  const names = agent.registeredTools ?? [];
+  if (names.length === 0) return { agent };
+  const found = await registry.get(names);
+  const own = new Set((agent.tools ?? []).map((tool) => tool.name));
+  const problems = [
+    ...names.filter((name) => !found.some((tool) => tool.name === name)).map((name) => `${name} is not registered`),
+    ...names.filter((name) => own.has(name)).map((name) => `${name} is also one of agent.tools`),
+  ];
+  if (problems.length > 0) return { problems };
+  const registered = found.map(({ registeredAt: _registeredAt, ...tool }) => tool);
+  return { agent: { ...agent, tools: [...(agent.tools ?? []), ...registered] } };
 }

@@ -7,4 +7,9 @@ export interface ServiceSettings {
   gemini?: GeminiSettings;
   /** Unset: transcribe calls are not offered. */
   speech?: SpeechSettings;
+  /**
+   * Sandbox only: someone calls one of the account's numbers (`POST /v1/sandbox/incoming`); the
+   * simulated carrier posts the signed voice webhook to `voiceUrl`. Resolves to the call's sid.
+   */
+  simulateIncoming?: (call: { from: string; to: string; voiceUrl: string; callerName?: string }) => Promise<string>;
 }

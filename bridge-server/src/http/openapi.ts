@@ -84,9 +84,12 @@ export function installOpenApi(app: FastifyInstance): void {
       },
       tags: [
         { name: 'calls', description: 'Place, read, list and hang up calls' },
+        { name: 'tools', description: 'Tools registered for voice agents to use by name' },
+        { name: 'inbound', description: 'Inbound routes: who decides how calls to your numbers are handled' },
+        { name: 'sandbox', description: 'Sandbox mode only: simulate what Twilio would do' },
         { name: 'delivery', description: 'Subscriptions, waiters and dead letters' },
         { name: 'live', description: 'Server-Sent Events for dashboards' },
-        { name: 'twilio', description: "Twilio's signed callbacks (set by the bridge itself)" },
+        { name: 'twilio', description: "Twilio's signed webhooks and callbacks" },
         { name: 'health', description: 'Liveness, readiness and metrics' },
       ],
       components: {

@@ -24,12 +24,26 @@ export const transcriptEntry = z.object({
   text: z.string(),
   startMs: z.number().int().describe('from the start of the media stream'),
   endMs: z.number().int(),
+  kind: z.literal('tool').optional().describe('the agent used a tool: `tool` says which, with what, and the outcome'),
+  tool: z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      source: z.enum(['webhook', 'mcp', 'built-in']),
+      input: z.record(z.string(), z.unknown()),
+      result: z.unknown().optional(),
+      error: z.string().optional(),
+      cancelled: z.boolean().optional(),
+      durationMs: z.number().int(),
+    })
+    .optional(),
 });
 
 export const callResource = z.object({
   id: z.string(),
   twilioCallSid: z.string().nullable(),
   mode: z.enum(['agent', 'transcribe']),
+  direction: z.enum(['outbound', 'inbound']).describe('inbound: someone called one of your numbers'),
   to: z.string(),
   from: z.string(),
   connectTo: z.string().nullable(),
@@ -53,6 +67,9 @@ export const callResource = z.object({
       'party-no-answer',
       'party-busy',
       'party-failed',
+      'transferred',
+      'forwarded',
+      'rejected',
     ])
     .nullable(),
   createdAt: isoTime,
@@ -65,6 +82,16 @@ export const callResource = z.object({
     .string()
     .optional()
     .describe('present when Speech-to-Text refused a track for good: why (the call went on without it)'),
+  transfer: z
+    .object({
+      to: z.string(),
+      mode: z.enum(['cold', 'warm']),
+      outcome: z.enum(['connecting', 'connected', 'no-answer', 'busy', 'failed']),
+      summary: z.string().optional(),
+    })
+    .optional()
+    .describe('present once the agent has tried to transfer the call'),
+  callerName: z.string().optional().describe("inbound calls: the caller's name, when Twilio gave one"),
   transcript: z.array(transcriptEntry).describe('in spoken order'),
 });
 

@@ -3,24 +3,50 @@ import { z } from 'zod';
 import { answeredByFromTwilio, statusFromTwilio } from '../calls/call-state';
 import type { CallLifecycle } from '../calls/call-lifecycle';
 import type { CallTransfers } from '../calls/call-transfers';
+import { inboundCallId, type InboundRouter } from '../calls/inbound-router';
 import { BridgeError } from '../shared/errors';
 import { isId } from '../shared/ids';
 import { routeSchema } from './openapi';
 import type { TwilioForm } from './twilio-scope';
 import { hangupTwiml } from '../twilio/twiml';
 
-const callbackQuery = z.object({ callId: z.string().describe('the call the bridge placed') });
+const callbackQuery = z.object({
+  callId: z.string().optional().describe('the call the bridge placed (inbound calls: found from CallSid)'),
+});
 
-/** The call a callback is about, from the `callId` the bridge put in the callback URL. */
+/**
+ * The call a callback is about: the `callId` the bridge put in the callback URL, or, for an
+ * inbound call's status callback (set on the number, without one), the call made for its CallSid.
+ */
 function callbackCall(request: FastifyRequest): { callId: string; form: TwilioForm } {
-  const callId = (request.query as Record<string, string | undefined>).callId;
+  const form = (request.body ?? {}) as TwilioForm;
+  const named = (request.query as Record<string, string | undefined>).callId;
+  const callId = named ?? (/^CA[0-9a-f]{32}$/.test(form.CallSid ?? '') ? inboundCallId(form.CallSid) : undefined);
   if (!isId('call', callId))
     throw new BridgeError('CALL_NOT_FOUND', 'The callback URL names no call the bridge placed.');
-  return { callId, form: (request.body ?? {}) as TwilioForm };
+  return { callId, form };
 }
 
 /** Twilio's status and answering-machine callbacks (registered in the signed /twilio scope). */
-export function registerTwilioRoutes(twilio: FastifyInstance, calls: CallLifecycle, transfers: CallTransfers): void {
+export function registerTwilioRoutes(
+  twilio: FastifyInstance,
+  calls: CallLifecycle,
+  transfers: CallTransfers,
+  inbound: InboundRouter,
+): void {
+  twilio.post(
+    '/incoming',
+    {
+      schema: routeSchema({
+        summary:
+          "Your Twilio number's voice webhook: an incoming call, answered as its inbound route says (TwiML reply)",
+        tags: ['twilio'],
+        auth: 'twilio-signature',
+        response: { 200: null },
+      }),
+    },
+    async (request, reply) => reply.type('text/xml').send(await inbound.answer((request.body ?? {}) as TwilioForm)),
+  );
   const doc = (summary: string) => ({
     schema: routeSchema({
       summary,

@@ -1,5 +1,6 @@
 import type {
   AgentSettings,
+  CallDirection,
   CallResource,
   CallStatus,
   EndReason,
@@ -9,7 +10,9 @@ import type {
 } from '../shared/wire-types';
 
 /** A call as the store keeps it: the public resource's fields (less the transcript) and the settings. */
-export interface CallRecord extends Omit<CallResource, 'transcript'> {
+export interface CallRecord extends Omit<CallResource, 'transcript' | 'direction'> {
+  /** Absent on records written before inbound calls existed: outbound. */
+  direction?: CallDirection;
   agent: AgentSettings | null;
   language: string;
   maxDurationSec: number;
@@ -49,6 +52,7 @@ export function toResource(call: CallRecord, transcript: TranscriptEntry[]): Cal
     id: call.id,
     twilioCallSid: call.twilioCallSid,
     mode: call.mode,
+    direction: call.direction ?? 'outbound',
     to: call.to,
     from: call.from,
     connectTo: call.connectTo,
@@ -63,6 +67,7 @@ export function toResource(call: CallRecord, transcript: TranscriptEntry[]): Cal
     ...(call.labels ? { labels: call.labels } : {}),
     ...(call.transcriptionError ? { transcriptionError: call.transcriptionError } : {}),
     ...(call.transfer ? { transfer: call.transfer } : {}),
+    ...(call.callerName ? { callerName: call.callerName } : {}),
     transcript: call.labels ? transcript.map((entry) => labelled(entry, call.labels!)) : transcript,
   };
 }

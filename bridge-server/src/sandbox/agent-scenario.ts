@@ -1,4 +1,4 @@
-import { DEFAULT_CALLEE_LINES } from './callee-script';
+import { DEFAULT_CALLEE_LINES, INBOUND_CALLER_LINES } from './callee-script';
 
 /**
  * What the simulated Gemini agent does in a call. A prompt containing `#scenario:<name>` picks a
@@ -54,6 +54,16 @@ export const DEMO_SCENARIO: AgentScenario = {
   replies: [
     "Great, thanks Sam. I'm calling to confirm your appointment tomorrow at ten in the morning. Does that still work for you?",
     "Perfect, you're all set. Thanks for your time, and have a great day. Goodbye!",
+  ],
+  endCallAfterReply: 1,
+};
+
+/** The demo conversation of an agent answering an incoming call (a receptionist). */
+export const INBOUND_SCENARIO: AgentScenario = {
+  calleeLines: INBOUND_CALLER_LINES,
+  replies: [
+    'Of course, Sam. I can offer you Thursday at nine in the morning. Does that work for you?',
+    "You're booked for Thursday at nine. Thanks for calling, and goodbye!",
   ],
   endCallAfterReply: 1,
 };

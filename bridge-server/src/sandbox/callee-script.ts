@@ -67,6 +67,17 @@ export const DEFAULT_PARTY_LINES = [
   'Great, I will send over the proposal this afternoon.',
 ];
 
+/** What the sandbox's person says when they are the one calling in. */
+export const INBOUND_CALLER_LINES = [
+  "Hi, this is Sam. I'd like to book a cleaning appointment, please.",
+  'Thursday at nine works for me. Thank you!',
+];
+
+/** Someone calling one of the account's numbers (a simulated incoming call). */
+export function callerScript(): CalleeScript {
+  return humanScript({ ringMs: 0, lines: INBOUND_CALLER_LINES.map((text) => ({ text })) });
+}
+
 export function humanScript(overrides: Partial<CalleeScript> = {}): CalleeScript {
   return {
     outcome: 'answer',

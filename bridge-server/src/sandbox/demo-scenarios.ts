@@ -1,12 +1,14 @@
-import { DEMO_SCENARIO, type AgentScenario } from './agent-scenario';
+import { INBOUND_CONTEXT } from '../agent/live-session-config';
+import { DEMO_SCENARIO, INBOUND_SCENARIO, type AgentScenario } from './agent-scenario';
 import { DEFAULT_CALLEE_LINES, DEMO_IVR } from './callee-script';
 import { spokenResult } from './simulated-tool-use';
 
 /**
  * What the simulated agent does when the prompt names no scenario, from what the call enabled:
  * a phone menu to get through (press_keys), a person to hand over to (transfer_call), or a tool
- * to use (the first of the call's own); otherwise the demo conversation. So the dashboard and a
- * real n8n show every feature without a test's scripted scenario.
+ * to use (the first of the call's own); otherwise the demo conversation (a receptionist's, when
+ * the agent is answering an incoming call). So the dashboard and a real n8n show every feature
+ * without a test's scripted scenario.
  */
 
 const BUILT_IN = new Set(['end_call', 'transfer_call', 'press_keys']);
@@ -33,7 +35,8 @@ export function sampleArguments(declaration: Declaration): Record<string, unknow
   return args;
 }
 
-export function demoScenarioFor(setup: Record<string, unknown>): AgentScenario {
+export function demoScenarioFor(setup: Record<string, unknown>, instruction = ''): AgentScenario {
+  const base = instruction.includes(INBOUND_CONTEXT) ? INBOUND_SCENARIO : DEMO_SCENARIO;
   const declarations = declarationsOf(setup);
   const names = new Set(declarations.map((declaration) => declaration.name));
   if (names.has('press_keys'))
@@ -66,10 +69,10 @@ export function demoScenarioFor(setup: Record<string, unknown>): AgentScenario {
   const tool = declarations.find((declaration) => declaration.name && !BUILT_IN.has(declaration.name));
   if (tool?.name)
     return {
-      ...DEMO_SCENARIO,
+      ...base,
       toolSteps: [
         {
-          afterLine: 0,
+          afterLine: base === INBOUND_SCENARIO ? 1 : 0,
           name: tool.name,
           args: sampleArguments(tool),
           filler: 'Thanks Sam. One moment while I check that for you.',
@@ -77,5 +80,5 @@ export function demoScenarioFor(setup: Record<string, unknown>): AgentScenario {
         },
       ],
     };
-  return DEMO_SCENARIO;
+  return base;
 }

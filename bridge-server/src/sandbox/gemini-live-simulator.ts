@@ -114,7 +114,7 @@ export class GeminiLiveSimulator {
     const instruction = ((setup.systemInstruction as { parts?: { text?: string }[] } | undefined)?.parts ?? [])
       .map((p) => p.text ?? '')
       .join('');
-    const scenario = this.scenarios.get(scenarioName(instruction) ?? '') ?? demoScenarioFor(setup);
+    const scenario = this.scenarios.get(scenarioName(instruction) ?? '') ?? demoScenarioFor(setup, instruction);
     const state: ConversationPosition = known ?? { calleeTurn: 0, agentTurns: 0, fired: new Set() };
     const record: SimulatedSessionRecord = {
       setup,

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../shared/logger';
-import { scriptForNumber, type CalleeScript } from './callee-script';
+import { callerScript, scriptForNumber, type CalleeScript } from './callee-script';
 import { accountReply, accountSidOf } from './carrier-account';
 import type { FrameTelemetry } from './frame-telemetry';
 import type { MediaConditions } from './media-network';
-import { SimulatedCall } from './simulated-call';
+import { SimulatedCall, type SimulatedCallParams } from './simulated-call';
 
 /** Twilio's magic test number, the sandbox's default caller id. */
 export const SANDBOX_FROM_NUMBER = '+15005550006';
@@ -111,6 +111,34 @@ export class SandboxCarrier {
     return accountSid === this.accountSid && req.headers.authorization === expected;
   }
 
+  /**
+   * Someone calls one of the account's numbers: like Twilio, the carrier posts the signed voice
+   * webhook to `voiceUrl` and carries out the TwiML it answers with (the caller follows the
+   * script for their number, or an inbound caller's). Resolves once the webhook has answered.
+   */
+  async incoming(call: { from: string; to: string; voiceUrl: string; callerName?: string }): Promise<SimulatedCall> {
+    const script = this.scripts.get(call.from) ?? callerScript();
+    const simulated = this.simulatedCall({ to: call.to, from: call.from, twiml: '', statusCallbackEvents: [] }, script);
+    await simulated.ringIn(call.voiceUrl, call.callerName);
+    return simulated;
+  }
+
+  private simulatedCall(
+    params: Omit<SimulatedCallParams, 'accountSid' | 'authToken' | 'timeoutSec' | 'timeLimitSec'> &
+      Partial<SimulatedCallParams>,
+    script: CalleeScript,
+  ): SimulatedCall {
+    const scriptFor = (number: string) =>
+      this.scripts.get(number) ?? (this.options.defaultScript ?? scriptForNumber)(number);
+    const call = new SimulatedCall(
+      { accountSid: this.accountSid, authToken: this.authToken, timeoutSec: 60, timeLimitSec: 14400, ...params },
+      script,
+      { speed: this.speed, log: this.log, telemetry: this.options.telemetry, media: this.options.media, scriptFor },
+    );
+    this.calls.set(call.sid, call);
+    return call;
+  }
+
   private create(form: URLSearchParams, res: ServerResponse): void {
     const to = form.get('To') ?? '';
     const from = form.get('From') ?? '';
@@ -120,10 +148,8 @@ export class SandboxCarrier {
     if (!twiml) return reply(res, 400, { code: 21205, message: 'Url or Twiml is required', status: 400 });
     if (twiml.length > 4000)
       return reply(res, 400, { code: 21209, message: 'Twiml exceeds 4000 characters', status: 400 });
-    const call = new SimulatedCall(
+    const call = this.simulatedCall(
       {
-        accountSid: this.accountSid,
-        authToken: this.authToken,
         to,
         from,
         twiml,
@@ -137,15 +163,7 @@ export class SandboxCarrier {
         timeLimitSec: Number(form.get('TimeLimit') ?? 14400),
       },
       this.scripts.get(to) ?? (this.options.defaultScript ?? scriptForNumber)(to),
-      {
-        speed: this.speed,
-        log: this.log,
-        telemetry: this.options.telemetry,
-        media: this.options.media,
-        scriptFor: (number) => this.scripts.get(number) ?? (this.options.defaultScript ?? scriptForNumber)(number),
-      },
     );
-    this.calls.set(call.sid, call);
     call.start();
     reply(res, 201, call.toJson());
   }

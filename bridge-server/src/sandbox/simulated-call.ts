@@ -3,7 +3,7 @@ import type { Logger } from '../shared/logger';
 import { isTerminal, TERMINAL_STATUSES } from '../model/call-record';
 import { Latch } from '../shared/latch';
 import type { MediaConditions } from './media-network';
-import { signTwilioRequest } from '../twilio/twilio-signature';
+import { callJson, postSignedCallback } from './carrier-requests';
 import type { CalleeScript } from './callee-script';
 import type { FrameTelemetry } from './frame-telemetry';
 import { SimulatedMediaStream } from './simulated-media-stream';
@@ -34,6 +34,8 @@ export interface SimulatedCallParams {
 export class SimulatedCall {
   readonly sid = `CA${randomBytes(16).toString('hex')}`;
   status: SimulatedStatus = 'queued';
+  /** inbound: the sandbox's person called one of the account's numbers (`ringIn`). */
+  direction: 'outbound-api' | 'inbound' = 'outbound-api';
   stream?: SimulatedMediaStream;
   /** performance.now() when the call ended (for latency measurements). */
   endedAtMs?: number;
@@ -59,6 +61,8 @@ export class SimulatedCall {
 
   /** Transfers the bridge asked for (live-call redirects to `<Dial>`). */
   readonly transfers: SimulatedTransfer[] = [];
+  /** What `<Say>` told the person on the line (a refusal of an inbound call). */
+  readonly said: string[] = [];
 
   /** Twilio's call update with new TwiML: what the call was doing stops (its stream too), the TwiML runs. */
   async redirect(twiml: string): Promise<void> {
@@ -72,6 +76,7 @@ export class SimulatedCall {
       after: (ms, action) => this.after(ms, action),
       post: (url, form) => this.post(url, form),
       openStream: (instruction, script) => this.openStream(instruction, script),
+      heard: (text) => this.said.push(text),
       end: () => this.end('completed'),
     };
     await carryOutRedirect(host, twiml, this.transfers);
@@ -108,6 +113,21 @@ export class SimulatedCall {
       }
       this.after(this.script.ringMs, () => (this.script.outcome === 'busy' ? this.end('busy') : this.answer()));
     });
+  }
+
+  /**
+   * An incoming call to one of the account's numbers: Twilio asks the number's voice URL what to
+   * do (a signed webhook, as for every callback), answers, and carries out the TwiML it got.
+   */
+  async ringIn(voiceUrl: string, callerName?: string): Promise<void> {
+    this.direction = 'inbound';
+    this.status = 'ringing';
+    const caller: Record<string, string> = callerName ? { CallerName: callerName } : {};
+    const twiml = await this.post(voiceUrl, { ...this.callForm('ringing'), ...caller });
+    this.status = 'in-progress';
+    this.progress.answeredAt = Date.now();
+    this.after(this.params.timeLimitSec * 1000, () => this.end('completed'));
+    await this.redirect(twiml);
   }
 
   private async answer(): Promise<void> {
@@ -197,13 +217,7 @@ export class SimulatedCall {
     if (!terminal && !this.params.statusCallbackEvents.includes(callbackEvent)) return;
     const status = event === 'answered' ? 'in-progress' : event;
     await this.post(this.params.statusCallback, {
-      CallSid: this.sid,
-      AccountSid: this.params.accountSid,
-      From: this.params.from,
-      To: this.params.to,
-      CallStatus: status,
-      Direction: 'outbound-api',
-      ApiVersion: '2010-04-01',
+      ...this.callForm(status),
       CallbackSource: 'call-progress-events',
       SequenceNumber: String(this.progress.sequence++),
       Timestamp: new Date().toUTCString(),
@@ -211,30 +225,26 @@ export class SimulatedCall {
     });
   }
 
-  /** A signed callback, as Twilio posts them; resolves to the reply's body (TwiML, for those that answer with it). */
-  private async post(url: string, form: Record<string, string>): Promise<string> {
-    const signature = signTwilioRequest(this.params.authToken, url, form);
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
-      body: new URLSearchParams(form).toString(),
-    });
-    if (!response.ok)
-      this.simulation.log.warn({ url, status: response.status }, 'sandbox carrier callback was refused');
-    return response.text();
+  /** What every callback about the call says: which call, between whom, in what state. */
+  private callForm(status: string): Record<string, string> {
+    const { accountSid: AccountSid, from: From, to: To } = this.params;
+    return {
+      CallSid: this.sid,
+      AccountSid,
+      From,
+      To,
+      CallStatus: status,
+      Direction: this.direction,
+      ApiVersion: '2010-04-01',
+    };
+  }
+
+  private post(url: string, form: Record<string, string>): Promise<string> {
+    return postSignedCallback(this.params.authToken, url, form, this.simulation.log);
   }
 
   toJson(): Record<string, unknown> {
-    return {
-      sid: this.sid,
-      account_sid: this.params.accountSid,
-      to: this.params.to,
-      from: this.params.from,
-      status: this.status,
-      direction: 'outbound-api',
-      api_version: '2010-04-01',
-      date_created: new Date().toUTCString(),
-      uri: `/2010-04-01/Accounts/${this.params.accountSid}/Calls/${this.sid}.json`,
-    };
+    const { accountSid, to, from } = this.params;
+    return callJson({ sid: this.sid, accountSid, to, from, status: this.status, direction: this.direction });
   }
 }

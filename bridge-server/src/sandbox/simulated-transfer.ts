@@ -20,6 +20,8 @@ export interface TransferHost {
   /** A signed POST to one of the bridge's URLs; resolves to its TwiML reply. */
   post(url: string, form: Record<string, string>): Promise<string>;
   openStream(instruction: StreamInstruction, script: CalleeScript): Promise<void>;
+  /** What a `<Say>` told the person on the line. */
+  heard(text: string): void;
   end(): Promise<void>;
 }
 
@@ -30,7 +32,8 @@ const CONNECTED_MS = 3000;
  * A live call given new TwiML (Twilio's call update): a `<Dial><Number>` rings the person as
  * the sandbox scripts them. Answered: their `<Number url>` is fetched and its `<Say>` is what
  * they hear, then they are connected (and hang up a little later). Not answered: the dial's
- * action is told, and its TwiML (the agent's stream again) is carried out.
+ * action is told, and its TwiML (the agent's stream again) is carried out. TwiML without a dial
+ * or a stream (a `<Say>` and `<Hangup>`) is heard, and the call ends.
  */
 export async function carryOutRedirect(
   host: TransferHost,
@@ -40,8 +43,12 @@ export async function carryOutRedirect(
   const dial = readDialInstruction(twiml);
   if (!dial) {
     const stream = readStreamInstruction(twiml);
+    const said = readSay(twiml);
     if (stream) await host.openStream(stream, host.scriptFor(''));
-    else await host.end();
+    else {
+      if (said !== undefined) host.heard(said);
+      await host.end();
+    }
     return;
   }
   const transfer: SimulatedTransfer = { to: dial.to, outcome: 'ringing' };

@@ -54,8 +54,16 @@ export async function startSandbox(config: BridgeConfig, log: Logger): Promise<S
     const [host, port] = (await speech.listen()).split(':');
     speechSettings = { endpoint: { host, port: Number(port) }, insecure: true };
   }
+  const simulated = carrier;
   return {
-    services: { twilio: twilioSettings, gemini: geminiSettings, speech: speechSettings },
+    services: {
+      twilio: twilioSettings,
+      gemini: geminiSettings,
+      speech: speechSettings,
+      ...(simulated && config.sandbox
+        ? { simulateIncoming: async (call) => (await simulated.incoming(call)).sid }
+        : {}),
+    },
     carrier,
     gemini,
     speech,

@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   WAITER_NOT_FOUND: { status: 404, message: 'No waiter has that id.' },
   DEAD_LETTER_NOT_FOUND: { status: 404, message: 'No dead letter has that id.' },
   TOOL_NOT_FOUND: { status: 404, message: 'No tool is registered with that name.' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'No inbound route has that id.' },
+  NUMBER_ALREADY_ROUTED: { status: 409, message: 'Another inbound route already answers for that number.' },
   CALL_ALREADY_ENDED: { status: 409, message: 'The call has already ended.' },
   SUBSCRIPTION_LIMIT_REACHED: {
     status: 422,

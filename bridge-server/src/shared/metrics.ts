@@ -49,6 +49,14 @@ export class BridgeMetrics {
     registers: [this.registry],
   });
 
+  readonly inboundRouting = new Histogram({
+    name: 'voicebridge_inbound_routing_seconds',
+    help: "From Twilio's incoming-call webhook to the bridge's TwiML answer, by how the handling was decided",
+    labelNames: ['source'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'voicebridge_' });
   }

@@ -1,10 +1,11 @@
 import { isTerminal, type CallRecord } from '../model/call-record';
-import type { CallMode, TranscriptEntry } from '../shared/wire-types';
+import type { CallDirection, CallMode, TranscriptEntry } from '../shared/wire-types';
 
 /** What `GET /v1/calls` asks for: newest first, filtered, a page at a time. */
 export interface CallQuery {
   status?: 'active' | 'ended';
   mode?: CallMode;
+  direction?: CallDirection;
   /** Digits of a phone number (part of to/from/connectTo), or words said in the call. */
   q?: string;
   limit: number;
@@ -38,6 +39,7 @@ export function callMatches(call: CallRecord, query: CallQuery, transcript?: Tra
   if (query.status === 'active' && isTerminal(call.status)) return false;
   if (query.status === 'ended' && !isTerminal(call.status)) return false;
   if (query.mode && call.mode !== query.mode) return false;
+  if (query.direction && (call.direction ?? 'outbound') !== query.direction) return false;
   if (query.q === undefined) return true;
   if (isNumberQuery(query.q)) {
     const wanted = digits(query.q);

@@ -80,3 +80,18 @@ export function whisperTwiml(summary: string): string {
   response.say(summary);
   return response.toString();
 }
+
+/** An inbound call put through to another number (the caller's own number shows to them). */
+export function forwardTwiml(to: string, ringTimeoutSec: number): string {
+  const response = new twilio.twiml.VoiceResponse();
+  response.dial({ timeout: ringTimeoutSec }).number(to);
+  return response.toString();
+}
+
+/** An inbound call turned away: the caller hears `message`, then the call ends. */
+export function refusalTwiml(message: string): string {
+  const response = new twilio.twiml.VoiceResponse();
+  response.say(message);
+  response.hangup();
+  return response.toString();
+}

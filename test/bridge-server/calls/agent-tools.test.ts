@@ -1,39 +1,11 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DEMO_SCENARIO } from '../../../bridge-server/src/sandbox/agent-scenario';
 import { humanScript } from '../../../bridge-server/src/sandbox/callee-script';
 import type { CallResource } from '../../../bridge-server/src/shared/wire-types';
 import { verifyBridgeSignature } from '../../../nodes/shared/webhook-signature';
+import { jsonEndpoint as toolServer } from '../../support/json-endpoint';
 import { readEvents, startTestBridge, type TestBridge } from '../../support/sandbox-bridge';
 
 const SECRET = 'tool-secret-0123456789';
-
-interface ToolServer {
-  url: string;
-  requests: { headers: IncomingMessage['headers']; body: string }[];
-  close(): Promise<void>;
-}
-
-/** A tool endpoint that answers after `delayMs` with `reply` (the n8n workflow's part, here). */
-async function toolServer(reply: (body: any) => unknown, delayMs: number, status = 200): Promise<ToolServer> {
-  const requests: ToolServer['requests'] = [];
-  const server: Server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString();
-    requests.push({ headers: req.headers, body });
-    setTimeout(() => {
-      if (res.destroyed) return;
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(reply(JSON.parse(body))));
-    }, delayMs);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/tool`,
-    requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 function longestGapMs(playedAt: number[], fromMs: number, toMs: number): number {
   const inWindow = playedAt.filter((at) => at >= fromMs && at <= toMs);
