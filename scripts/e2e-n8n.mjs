@@ -239,6 +239,56 @@ async function main() {
     },
   );
 
+  await check(
+    'a published Incoming Call workflow answers incoming calls with a per-caller prompt, and the same execution resumes from Await Transcript into a CRM item',
+    async () => {
+      const flowId = state.workflows['inbound-receptionist.json'];
+      const { routes } = (await http(`${state.bridgeUrl}/v1/inbound-routes`, { headers: bridgeApi })).body;
+      if (!routes.some((route) => route.numbers.length === 0 && route.url.includes('/webhook/')))
+        throw new Error(`the Incoming Call trigger registered no route: ${JSON.stringify(routes)}`);
+      const caller = '+15550107777';
+      const receptionistRun = async (expectedPrompt) => {
+        const rang = await http(`${state.bridgeUrl}/v1/sandbox/incoming`, {
+          method: 'POST',
+          headers: bridgeApi,
+          json: { from: caller, callerName: 'Sam Lee' },
+        });
+        if (rang.status !== 201 || rang.body.direction !== 'inbound')
+          throw new Error(`the incoming call was not taken: ${rang.status} ${JSON.stringify(rang.body)}`);
+        const callId = rang.body.id;
+        const settings = (await http(`${state.bridgeUrl}/v1/calls/${callId}/settings`, { headers: bridgeApi })).body;
+        if (!settings.agent?.prompt?.includes(expectedPrompt) || settings.agent.tools?.[0]?.name !== 'book_appointment')
+          throw new Error(`the workflow's handling was not used: ${JSON.stringify(settings.agent)}`);
+        const done = await until(
+          `the receptionist execution for ${callId} to finish`,
+          async () =>
+            (await executions(flowId)).find(
+              (e) => e.status === 'success' && nodeOutput(e, 'CRM Record')[0]?.callId === callId,
+            ),
+          120_000,
+          1000,
+        );
+        const [record] = nodeOutput(done, 'CRM Record');
+        if (
+          record.caller !== caller ||
+          record.direction !== 'inbound' ||
+          record.outcome !== 'completed' ||
+          record.booked !== true ||
+          !String(record.callNotes).includes('book a cleaning')
+        )
+          throw new Error(`unexpected CRM record ${JSON.stringify(record)}`);
+        if (!nodeOutput(done, 'Incoming Call')[0]?.callId)
+          throw new Error('the execution did not start at Incoming Call');
+        return record;
+      };
+      const first = await receptionistRun('This is a new caller.');
+      const second = await receptionistRun('has called 1 time(s) before');
+      if (first.returningCaller !== false || second.returningCaller !== true)
+        throw new Error(`returning caller not recognised: ${first.returningCaller}, ${second.returningCaller}`);
+      log(`inbound CRM record: ${JSON.stringify(second).slice(0, 300)}`);
+    },
+  );
+
   await check('unpublishing the Voice Agent Tool workflow removes its tool from the bridge', async () => {
     const response = await http(`${state.n8nUrl}/api/v1/workflows/${toolFlowId}/deactivate`, {
       method: 'POST',

@@ -21,6 +21,7 @@ export const EXAMPLES = [
   'transcribe-rep-lead-call.json',
   'call-ended-summary.json',
   'agent-tool-order-lookup.json',
+  'inbound-receptionist.json',
 ];
 
 const children = [];

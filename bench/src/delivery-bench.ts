@@ -42,6 +42,7 @@ const SAMPLE_CALL: CallResource = {
   id: 'call_bench',
   twilioCallSid: 'CA0',
   mode: 'agent',
+  direction: 'outbound',
   to: '+15551230000',
   from: '+15557650000',
   connectTo: null,

@@ -41,22 +41,29 @@
 
   function filters() {
     const form = new FormData($('#filters'));
-    return { status: form.get('status'), mode: form.get('mode'), q: String(form.get('q') || '').trim() };
+    return {
+      status: form.get('status'),
+      mode: form.get('mode'),
+      direction: form.get('direction'),
+      q: String(form.get('q') || '').trim(),
+    };
   }
 
   function matchesFilters(call) {
-    const { status, mode, q } = filters();
+    const { status, mode, direction, q } = filters();
     if (status === 'active' && ENDED.includes(call.status)) return false;
     if (status === 'ended' && !ENDED.includes(call.status)) return false;
     if (mode && call.mode !== mode) return false;
+    if (direction && (call.direction || 'outbound') !== direction) return false;
     return !q;
   }
 
   async function loadList(more = false) {
-    const { status, mode, q } = filters();
+    const { status, mode, direction, q } = filters();
     const params = new URLSearchParams({ limit: '20' });
     if (status) params.set('status', status);
     if (mode) params.set('mode', mode);
+    if (direction) params.set('direction', direction);
     if (q) params.set('q', q);
     if (more && nextCursor) params.set('cursor', nextCursor);
     const page = await api(`/v1/calls?${params}`);
@@ -77,10 +84,17 @@
         .map((call) => {
           const item = element('li', call.id === selected ? 'selected' : '');
           item.dataset.callId = call.id;
-          const who = element('a', 'who', call.mode === 'transcribe' ? `${call.to} → ${call.connectTo}` : call.to);
+          const inbound = call.direction === 'inbound';
+          const who = element(
+            'a',
+            'who',
+            inbound ? `${call.from} → you` : call.mode === 'transcribe' ? `${call.to} → ${call.connectTo}` : call.to,
+          );
           who.href = `#/calls/${call.id}`;
           item.append(who, element('span', `pill ${call.status}`, call.status));
-          const sub = [clock(call.createdAt), call.mode, duration(call), call.endReason].filter(Boolean).join(' · ');
+          const sub = [clock(call.createdAt), inbound ? 'inbound' : call.mode, duration(call), call.endReason]
+            .filter(Boolean)
+            .join(' · ');
           item.append(element('span', 'sub', sub));
           item.onclick = (event) => {
             if (event.target !== who) location.hash = `#/calls/${call.id}`;
@@ -105,6 +119,8 @@
       ['To', call.to],
       ...(call.connectTo ? [['Connect to', call.connectTo]] : []),
       ['Mode', call.mode],
+      ['Direction', call.direction || 'outbound'],
+      ...(call.callerName ? [['Caller name', call.callerName]] : []),
       ...(call.transfer
         ? [['Transfer', `${call.transfer.mode} to ${call.transfer.to}: ${call.transfer.outcome}`]]
         : []),
@@ -144,7 +160,10 @@
     $('#empty').hidden = Boolean(call);
     $('#call').hidden = !call;
     if (!call) return;
-    $('#call-title').textContent = `${call.mode === 'agent' ? 'AI agent call' : 'Transcribed call'} to ${call.to}`;
+    $('#call-title').textContent =
+      call.direction === 'inbound'
+        ? `Incoming call from ${call.from}`
+        : `${call.mode === 'agent' ? 'AI agent call' : 'Transcribed call'} to ${call.to}`;
     $('#call-meta').textContent = [
       call.status,
       call.endReason && `ended: ${call.endReason}`,
@@ -273,6 +292,13 @@
     if (event.target.name === 'mode') $('#place-form').dataset.mode = event.target.value;
   });
 
+  /** A call just started here: first in the list, and open. */
+  function watch(call) {
+    remember(call);
+    if (!listed.includes(call.id)) listed = [call.id, ...listed];
+    location.hash = `#/calls/${call.id}`;
+  }
+
   $('#place-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     const form = new FormData(event.target);
@@ -306,9 +332,20 @@
     $('#place-error').textContent = '';
     try {
       const call = await api('/v1/calls', { method: 'POST', body: JSON.stringify(body) });
-      remember(call);
-      if (!listed.includes(call.id)) listed = [call.id, ...listed];
-      location.hash = `#/calls/${call.id}`;
+      watch(call);
+    } catch (error) {
+      $('#place-error').textContent = error.message;
+    }
+  });
+
+  // Sandbox only: the simulated carrier rings the bridge's number as Twilio would.
+  $('#incoming-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    $('#place-error').textContent = '';
+    try {
+      const from = String(new FormData(event.target).get('from') || '').trim();
+      const call = await api('/v1/sandbox/incoming', { method: 'POST', body: JSON.stringify({ from }) });
+      watch(call);
     } catch (error) {
       $('#place-error').textContent = error.message;
     }
@@ -336,6 +373,7 @@
     if (ready.sandbox) {
       $('#bridge-state').append(element('span', 'badge', 'sandbox: simulated calls'));
       $('#sandbox-note').hidden = false;
+      $('#incoming-form').hidden = false;
     }
     const doc = await fetch('/openapi.json')
       .then((r) => r.json())

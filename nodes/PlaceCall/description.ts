@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 /** Gemini Live's 30 prebuilt voices (the bridge refuses any other name). */
-const VOICES = [
+export const VOICES = [
 	{ name: 'Achernar (Soft)', value: 'Achernar' },
 	{ name: 'Achird (Friendly)', value: 'Achird' },
 	{ name: 'Algenib (Gravelly)', value: 'Algenib' },

@@ -195,6 +195,26 @@ describe('dashboard in a real browser (Debian chromium driven by playwright-core
     await close(page);
   }, 120_000);
 
+  it('simulates an incoming call from the sandbox button, shows it as inbound with the caller, and filters by direction', async () => {
+    const page = await open();
+    await page.locator('#incoming-form [name="from"]').fill('+15550107070');
+    await page.getByRole('button', { name: 'Simulate incoming call' }).click();
+    await page.locator('#call-title', { hasText: 'Incoming call from +15550107070' }).waitFor();
+    await page.locator('#transcript', { hasText: 'book a cleaning appointment' }).waitFor({ timeout: 30_000 });
+    const id = /#\/calls\/(call_[0-9a-f]+)/.exec(page.url())![1];
+    const row = page.locator(`#calls li[data-call-id="${id}"]`);
+    expect(await row.locator('.who').innerText()).toBe('+15550107070 → you');
+    expect(await row.locator('.sub').innerText()).toContain('inbound');
+    await page.locator('#filters [name="direction"]').selectOption('inbound');
+    await until(
+      async () => (await page.locator('#calls li .sub').allInnerTexts()).every((text) => text.includes('inbound')),
+      10_000,
+      'only inbound calls',
+    );
+    expect(await row.count()).toBe(1);
+    await close(page);
+  }, 60_000);
+
   it('serves a favicon, and tells a wrong API key from the right one', async () => {
     expect((await fetch(`${t.url}/favicon.svg`)).headers.get('content-type')).toBe('image/svg+xml');
     const locked = await startTestBridge({ SANDBOX_SPEED: '2', BRIDGE_API_KEY: 'right-key-0123456789' });
