@@ -286,6 +286,15 @@ async function main() {
       if (first.returningCaller !== false || second.returningCaller !== true)
         throw new Error(`returning caller not recognised: ${first.returningCaller}, ${second.returningCaller}`);
       log(`inbound CRM record: ${JSON.stringify(second).slice(0, 300)}`);
+      // The bridge's own measure, from Twilio's webhook arriving to its TwiML answer through n8n.
+      const metrics = (await http(`${state.bridgeUrl}/metrics`)).body;
+      const read = (what) =>
+        Number(
+          new RegExp(`voicebridge_inbound_routing_seconds_${what}\\{source="route"\\} ([\\d.e-]+)`).exec(metrics)?.[1],
+        );
+      log(
+        `inbound routing through n8n (webhook to TwiML): ${read('count')} calls, mean ${Math.round((read('sum') / read('count')) * 1000)} ms`,
+      );
     },
   );
 
