@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { newWebhookSecret } from '../delivery/webhook-signature';
-import { BridgeError, parseRequestBody } from '../shared/errors';
+import { BridgeError, parsePathParam, parseRequestBody } from '../shared/errors';
 import type { InboundRoute } from '../shared/wire-types';
 import type { InboundRouteStore, StoredInboundRoute } from '../store/inbound-routes';
 import { e164 } from './call-request';
@@ -55,12 +55,7 @@ export class InboundRegistrations {
   }
 
   private id(value: unknown): string {
-    const parsed = routeId.safeParse(value);
-    if (!parsed.success)
-      throw new BridgeError('VALIDATION_FAILED', `Invalid route id: ${parsed.error.issues[0].message}.`, [
-        { field: 'id', problem: parsed.error.issues[0].message },
-      ]);
-    return parsed.data;
+    return parsePathParam(routeId, value, 'id', 'route id');
   }
 
   async register(idParam: unknown, body: unknown): Promise<InboundRoute & { secret: string }> {

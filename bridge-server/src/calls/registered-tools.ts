@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { newWebhookSecret } from '../delivery/webhook-signature';
-import { BridgeError, parseRequestBody } from '../shared/errors';
+import { BridgeError, parsePathParam, parseRequestBody } from '../shared/errors';
 import type { AgentSettings, RegisteredTool } from '../shared/wire-types';
 import type { StoredTool, ToolRegistry } from '../store/tool-registry';
 import { registeredToolSchema, toolNameSchema } from './agent-tools-request';
@@ -28,12 +28,7 @@ export class RegisteredTools {
   }
 
   private name(value: unknown): string {
-    const parsed = toolNameSchema.safeParse(value);
-    if (!parsed.success)
-      throw new BridgeError('VALIDATION_FAILED', `Invalid tool name: ${parsed.error.issues[0].message}.`, [
-        { field: 'name', problem: parsed.error.issues[0].message },
-      ]);
-    return parsed.data;
+    return parsePathParam(toolNameSchema, value, 'name', 'tool name');
   }
 
   async register(nameParam: unknown, body: unknown): Promise<ToolView & { secret: string }> {

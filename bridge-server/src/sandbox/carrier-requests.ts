@@ -29,7 +29,7 @@ export function callJson(call: {
   to: string;
   from: string;
   status: string;
-  direction: 'outbound-api' | 'inbound';
+  inbound?: boolean;
 }): Record<string, unknown> {
   return {
     sid: call.sid,
@@ -37,7 +37,7 @@ export function callJson(call: {
     to: call.to,
     from: call.from,
     status: call.status,
-    direction: call.direction,
+    direction: call.inbound ? 'inbound' : 'outbound-api',
     api_version: '2010-04-01',
     date_created: new Date().toUTCString(),
     uri: `/2010-04-01/Accounts/${call.accountSid}/Calls/${call.sid}.json`,

@@ -118,7 +118,10 @@ export class SandboxCarrier {
    */
   async incoming(call: { from: string; to: string; voiceUrl: string; callerName?: string }): Promise<SimulatedCall> {
     const script = this.scripts.get(call.from) ?? callerScript();
-    const simulated = this.simulatedCall({ to: call.to, from: call.from, twiml: '', statusCallbackEvents: [] }, script);
+    const simulated = this.simulatedCall(
+      { to: call.to, from: call.from, twiml: '', statusCallbackEvents: [], inbound: true },
+      script,
+    );
     await simulated.ringIn(call.voiceUrl, call.callerName);
     return simulated;
   }

@@ -24,6 +24,8 @@ export interface SimulatedCallParams {
   amdCallback?: string;
   timeoutSec: number;
   timeLimitSec: number;
+  /** Someone called one of the account's numbers (`ringIn`), rather than the API placing the call. */
+  inbound?: boolean;
 }
 
 /**
@@ -34,17 +36,13 @@ export interface SimulatedCallParams {
 export class SimulatedCall {
   readonly sid = `CA${randomBytes(16).toString('hex')}`;
   status: SimulatedStatus = 'queued';
-  /** inbound: the sandbox's person called one of the account's numbers (`ringIn`). */
-  direction: 'outbound-api' | 'inbound' = 'outbound-api';
   stream?: SimulatedMediaStream;
   /** performance.now() when the call ended (for latency measurements). */
   endedAtMs?: number;
-  /** When it was answered (epoch ms), and the next callback's SequenceNumber. */
-  private readonly progress = { answeredAt: 0, sequence: 0 };
+  /** When it was answered (epoch ms), the next callback's SequenceNumber, the `<Dial>` action URL until told how the dial ended. */
+  private readonly progress = { answeredAt: 0, sequence: 0, dialAction: undefined as string | undefined };
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly done = new Latch();
-  /** The `<Dial>` action URL until it has been told how the dial ended. */
-  private dialAction?: string;
 
   constructor(
     readonly params: SimulatedCallParams,
@@ -67,7 +65,7 @@ export class SimulatedCall {
   /** Twilio's call update with new TwiML: what the call was doing stops (its stream too), the TwiML runs. */
   async redirect(twiml: string): Promise<void> {
     this.stream?.stop();
-    this.dialAction = undefined;
+    this.progress.dialAction = undefined;
     const host: TransferHost = {
       sid: this.sid,
       accountSid: this.params.accountSid,
@@ -120,7 +118,6 @@ export class SimulatedCall {
    * do (a signed webhook, as for every callback), answers, and carries out the TwiML it got.
    */
   async ringIn(voiceUrl: string, callerName?: string): Promise<void> {
-    this.direction = 'inbound';
     this.status = 'ringing';
     const caller: Record<string, string> = callerName ? { CallerName: callerName } : {};
     const twiml = await this.post(voiceUrl, { ...this.callForm('ringing'), ...caller });
@@ -139,10 +136,10 @@ export class SimulatedCall {
     if (this.params.amdCallback) this.after(900, () => this.reportAmd());
     const instruction = readStreamInstruction(this.params.twiml);
     if (!instruction) return;
-    this.dialAction = instruction.dial ? instruction.dialAction : undefined;
+    this.progress.dialAction = instruction.dial ? instruction.dialAction : undefined;
     const partyOutcome = this.script.partyOutcome ?? 'answer';
     // A party who is not reached: the dial ends, its action is told, and its TwiML hangs up.
-    if (this.dialAction && partyOutcome !== 'answer')
+    if (this.progress.dialAction && partyOutcome !== 'answer')
       this.after(partyOutcome === 'no-answer' ? 2000 : 300, async () => {
         await this.reportDial(partyOutcome);
         await this.end('completed');
@@ -175,7 +172,7 @@ export class SimulatedCall {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.stream?.stop();
-    if (wasAnswered && this.dialAction && (this.script.partyOutcome ?? 'answer') === 'answer')
+    if (wasAnswered && this.progress.dialAction && (this.script.partyOutcome ?? 'answer') === 'answer')
       await this.reportDial('completed').catch(() => undefined);
     const durationSec = wasAnswered
       ? Math.round(((Date.now() - this.progress.answeredAt) * this.simulation.speed) / 1000)
@@ -189,8 +186,8 @@ export class SimulatedCall {
 
   /** The `<Dial>` action callback, as Twilio posts it when the dial ends. */
   private async reportDial(dialStatus: string): Promise<void> {
-    const url = this.dialAction;
-    this.dialAction = undefined;
+    const url = this.progress.dialAction;
+    this.progress.dialAction = undefined;
     if (!url) return;
     await this.post(url, {
       CallSid: this.sid,
@@ -234,7 +231,7 @@ export class SimulatedCall {
       From,
       To,
       CallStatus: status,
-      Direction: this.direction,
+      Direction: this.params.inbound ? 'inbound' : 'outbound-api',
       ApiVersion: '2010-04-01',
     };
   }
@@ -245,6 +242,6 @@ export class SimulatedCall {
 
   toJson(): Record<string, unknown> {
     const { accountSid, to, from } = this.params;
-    return callJson({ sid: this.sid, accountSid, to, from, status: this.status, direction: this.direction });
+    return callJson({ sid: this.sid, accountSid, to, from, status: this.status, inbound: this.params.inbound });
   }
 }

@@ -98,3 +98,16 @@ export function parseRequestBody<S extends z.ZodTypeAny>(schema: S, body: unknow
   const summary = details.map((d) => (d.field ? `${d.field} ${d.problem}` : d.problem)).join('; ');
   throw new BridgeError('VALIDATION_FAILED', `Invalid ${what}: ${summary}.`, details);
 }
+
+/** A path parameter (`:name`, `:id`) checked by `schema`; its problem is a 400 naming `field`. */
+export function parsePathParam<S extends z.ZodTypeAny>(
+  schema: S,
+  value: unknown,
+  field: string,
+  what: string,
+): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data as z.output<S>;
+  const problem = parsed.error.issues[0].message;
+  throw new BridgeError('VALIDATION_FAILED', `Invalid ${what}: ${problem}.`, [{ field, problem }]);
+}

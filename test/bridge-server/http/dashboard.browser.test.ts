@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { jsonEndpoint } from '../../support/json-endpoint';
 import { startTestBridge, type TestBridge } from '../../support/sandbox-bridge';
 import { until } from '../../support/webhook-receiver';
 
@@ -196,11 +197,22 @@ describe('dashboard in a real browser (Debian chromium driven by playwright-core
   }, 120_000);
 
   it('simulates an incoming call from the sandbox button, shows it as inbound with the caller, and filters by direction', async () => {
+    const receptionist = await jsonEndpoint(
+      () => ({ action: 'agent', agent: { prompt: 'You are the receptionist.' } }),
+      0,
+    );
+    const routed = await t.api('/v1/inbound-routes/dashboard', { method: 'PUT', json: { url: receptionist.url } });
+    expect(routed.status).toBe(200);
     const page = await open();
     await page.locator('#incoming-form [name="from"]').fill('+15550107070');
     await page.getByRole('button', { name: 'Simulate incoming call' }).click();
     await page.locator('#call-title', { hasText: 'Incoming call from +15550107070' }).waitFor();
-    await page.locator('#transcript', { hasText: 'book a cleaning appointment' }).waitFor({ timeout: 30_000 });
+    await page
+      .locator('#transcript', { hasText: 'book a cleaning appointment' })
+      .waitFor({ timeout: 30_000 })
+      .catch(async (error: Error) => {
+        throw new Error(`${error.message}; the page showed: ${await page.locator('#detail').innerText()}`);
+      });
     const id = /#\/calls\/(call_[0-9a-f]+)/.exec(page.url())![1];
     const row = page.locator(`#calls li[data-call-id="${id}"]`);
     expect(await row.locator('.who').innerText()).toBe('+15550107070 → you');
@@ -213,6 +225,8 @@ describe('dashboard in a real browser (Debian chromium driven by playwright-core
     );
     expect(await row.count()).toBe(1);
     await close(page);
+    await t.api('/v1/inbound-routes/dashboard', { method: 'DELETE' });
+    await receptionist.close();
   }, 60_000);
 
   it('serves a favicon, and tells a wrong API key from the right one', async () => {
