@@ -2,16 +2,27 @@ import { isTerminal } from '../model/call-record';
 import type { CallStore } from '../store/call-store';
 import type { CallerHistory } from '../shared/wire-types';
 
-/** How many of the number's most recent calls are looked at. */
+/** How many of the number's most recent calls are counted. */
 const LOOK_BACK_CALLS = 50;
+/**
+ * How many of all the most recent calls are read to find them: the lookup runs inside the
+ * route's deadline, so it is bounded however large the store grows.
+ */
+export const HISTORY_SCAN_CALLS = 2000;
 const SUMMARY_CHARS = 300;
 
 /**
  * What earlier calls with `number` say about the caller: inbound calls from it and outbound calls
- * to it that have ended, newest first. `excludeId` is the call ringing now.
+ * to it that have ended, among the store's `HISTORY_SCAN_CALLS` most recent calls, newest first.
+ * `excludeId` is the call ringing now.
  */
 export async function callerHistory(store: CallStore, number: string, excludeId: string): Promise<CallerHistory> {
-  const page = await store.listCalls({ q: number, status: 'ended', limit: LOOK_BACK_CALLS });
+  const page = await store.listCalls({
+    q: number,
+    status: 'ended',
+    limit: LOOK_BACK_CALLS,
+    scanLimit: HISTORY_SCAN_CALLS,
+  });
   const earlier = page.calls.filter(
     (call) =>
       call.id !== excludeId &&
@@ -21,9 +32,9 @@ export async function callerHistory(store: CallStore, number: string, excludeId:
   const last = earlier[0];
   if (!last) return { calls: 0, lastCallAt: null, lastEndReason: null, lastSummary: null };
   const transcript = await store.getTranscript(last.id);
-  const callerSpeaker = 'callee';
+  // The person on the line is the callee in a transcript, whichever way the call went.
   const said = transcript
-    .filter((entry) => entry.speaker === callerSpeaker && entry.kind !== 'tool')
+    .filter((entry) => entry.speaker === 'callee' && entry.kind !== 'tool')
     .map((entry) => entry.text.trim())
     .join(' ');
   return {

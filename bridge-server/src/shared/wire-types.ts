@@ -187,7 +187,7 @@ export type InboundHandling =
 
 /** What the bridge knows of a caller from earlier calls with their number (either direction). */
 export interface CallerHistory {
-  /** Earlier calls with this number that have ended (up to the last 50 looked at). */
+  /** Earlier calls with this number that have ended (up to 50, among the bridge's 2,000 most recent calls). */
   calls: number;
   lastCallAt: string | null;
   lastEndReason: EndReason | null;

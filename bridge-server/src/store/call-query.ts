@@ -11,6 +11,8 @@ export interface CallQuery {
   limit: number;
   /** Where the previous page stopped (opaque to clients). */
   cursor?: string;
+  /** Read at most this many records, matching or not (the page then ends with a cursor). */
+  scanLimit?: number;
 }
 
 export interface CallPage {
@@ -89,7 +91,8 @@ export class PageBuilder {
   /** Considers the next call; false once the page is complete (the call was not taken). */
   async offer(call: CallRecord): Promise<boolean> {
     const searching = needsTranscript(this.query);
-    if (this.calls.length === this.query.limit || (searching && this.scanned === SEARCH_SCAN_LIMIT)) {
+    const scanLimit = Math.min(this.query.scanLimit ?? Infinity, searching ? SEARCH_SCAN_LIMIT : Infinity);
+    if (this.calls.length === this.query.limit || this.scanned === scanLimit) {
       this.more = true;
       return false;
     }
