@@ -12,7 +12,7 @@ import { MemoryDeliveryStore } from './store/memory-delivery-store';
 import { RedisCallStore } from './store/redis-call-store';
 import { RedisDeliveryStore } from './store/redis-delivery-store';
 import { connectRedis, redisReady } from './store/redis-connection';
-import type { InboundRouteStore, StoredInboundRoute } from './store/inbound-routes';
+import { MemoryInboundRoutes, RedisInboundRoutes, type InboundRouteStore } from './store/inbound-routes';
 import { MemoryNamedRecords, RedisNamedRecords } from './store/named-records';
 import type { StoredTool, ToolRegistry } from './store/tool-registry';
 
@@ -55,12 +55,11 @@ export async function openStorage(config: BridgeConfig, log: Logger): Promise<St
     ? new RedisDeliveryStore(redis, config.redisKeyPrefix)
     : new MemoryDeliveryStore((event) => memoryFeed!.event(event));
   const byName = (tool: StoredTool) => tool.name;
-  const byId = (route: StoredInboundRoute) => route.id;
   const tools: ToolRegistry = redis
     ? new RedisNamedRecords(redis, `${config.redisKeyPrefix}tools`, byName)
     : new MemoryNamedRecords(byName);
   const inboundRoutes: InboundRouteStore = redis
-    ? new RedisNamedRecords(redis, `${config.redisKeyPrefix}inbound-routes`, byId)
-    : new MemoryNamedRecords(byId);
+    ? new RedisInboundRoutes(redis, `${config.redisKeyPrefix}inbound-routes`)
+    : new MemoryInboundRoutes();
   return { store, deliveryStore, live, tools, inboundRoutes, redis };
 }

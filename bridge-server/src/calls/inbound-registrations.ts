@@ -61,28 +61,21 @@ export class InboundRegistrations {
   async register(idParam: unknown, body: unknown): Promise<InboundRoute & { secret: string }> {
     const id = this.id(idParam);
     const request = parseRequestBody(this.bodySchema, body, 'inbound route');
-    const numbers = [...new Set(request.numbers)];
-    const others = (await this.routes.list()).filter((route) => route.id !== id);
-    const taken = numbers.length
-      ? numbers.filter((number) => others.some((route) => route.numbers.includes(number)))
-      : others.some((route) => route.numbers.length === 0)
-        ? ['every number']
-        : [];
+    const route: StoredInboundRoute = {
+      id,
+      url: request.url,
+      numbers: [...new Set(request.numbers)],
+      ...(request.fallback ? { fallback: request.fallback as InboundRoute['fallback'] } : {}),
+      secret: request.secret ?? newWebhookSecret(),
+      registeredAt: new Date().toISOString(),
+    };
+    const taken = await this.routes.putUnlessTaken(route);
     if (taken.length > 0)
       throw new BridgeError(
         'NUMBER_ALREADY_ROUTED',
         `Another inbound route already answers for ${taken.join(', ')}; unpublish it first.`,
         taken.map((number) => ({ field: 'numbers', problem: `${number} already has a route` })),
       );
-    const route: StoredInboundRoute = {
-      id,
-      url: request.url,
-      numbers,
-      ...(request.fallback ? { fallback: request.fallback as InboundRoute['fallback'] } : {}),
-      secret: request.secret ?? newWebhookSecret(),
-      registeredAt: new Date().toISOString(),
-    };
-    await this.routes.put(route);
     return { ...view(route), secret: route.secret };
   }
 

@@ -15,7 +15,7 @@ export interface NamedRecords<T> {
 }
 
 export class MemoryNamedRecords<T> implements NamedRecords<T> {
-  private readonly records = new Map<string, T>();
+  protected readonly records = new Map<string, T>();
 
   constructor(private readonly nameOf: (record: T) => string) {}
 

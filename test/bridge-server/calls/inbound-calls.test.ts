@@ -207,6 +207,29 @@ describe('inbound calls without a route, and outside the sandbox', () => {
     CALL_MS,
   );
 
+  it.each([
+    ['Redis', true],
+    ['memory', false],
+  ])(
+    'gives a number to exactly one of many routes registered for it at the same moment (%s)',
+    async (_store, redis) => {
+      const t = await startTestBridge({}, { redis });
+      try {
+        const register = (id: string, numbers: string[]) =>
+          t.api(`/v1/inbound-routes/${id}`, { method: 'PUT', json: { url: 'http://127.0.0.1:9/hook', numbers } });
+        const one = await Promise.all(Array.from({ length: 10 }, (_, i) => register(`line-${i}`, ['+15005550055'])));
+        const every = await Promise.all(Array.from({ length: 10 }, (_, i) => register(`all-${i}`, [])));
+        for (const results of [one, every]) {
+          expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+          expect(results.filter((r) => r.status === 409)).toHaveLength(9);
+        }
+        expect((await t.api('/v1/inbound-routes')).body.routes).toHaveLength(2);
+      } finally {
+        await t.close();
+      }
+    },
+  );
+
   it('has no /v1/sandbox/incoming when the carrier is not the sandbox (404)', async () => {
     const config = loadConfig({ PORT: '0', HOST: '127.0.0.1' });
     const log = silentLogger();
