@@ -15,6 +15,8 @@ import { registerToolRoutes } from './http/tool-routes';
 import { CallFactory } from './calls/call-factory';
 import { CallLifecycle } from './calls/call-lifecycle';
 import { CallService } from './calls/call-service';
+import { OutboundDialer } from './calls/outbound-dialer';
+import type { CallRecord } from './model/call-record';
 import type { ConversationFactory } from './calls/media-port';
 import type { BridgeConfig } from './config/load-config';
 import { openStorage } from './storage';
@@ -30,7 +32,7 @@ import { buildApp } from './http/app';
 import { registerCallRoutes } from './http/call-routes';
 import { registerHealthRoutes } from './http/health-routes';
 import { registerTwilioRoutes } from './http/twilio-routes';
-import { TargetPolicy, type Endpoint } from './delivery/target-policy';
+import { redisEndpoints, TargetPolicy } from './delivery/target-policy';
 import { MediaSocketServer } from './http/media-socket';
 import type { Logger } from './shared/logger';
 import { BridgeMetrics } from './shared/metrics';
@@ -43,13 +45,6 @@ import type { CallMode } from './shared/wire-types';
 
 /** A live viewer that stops reading is dropped once this much is waiting for it. */
 const LIVE_MAX_BUFFERED_BYTES = 1024 * 1024;
-
-/** The bridge's own services, which no webhook may target. */
-function ownEndpoints(config: BridgeConfig): Endpoint[] {
-  if (!config.redisUrl) return [];
-  const url = new URL(config.redisUrl);
-  return [{ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 6379) }];
-}
 
 export interface Bridge {
   readonly config: BridgeConfig;
@@ -79,7 +74,7 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
   const deliveryStore = parts.deliveryStore;
   const targetPolicy = new TargetPolicy({
     allowedHosts: config.webhookAllowedHosts,
-    forbiddenEndpoints: ownEndpoints(config),
+    forbiddenEndpoints: redisEndpoints(config.redisUrl),
   });
   const worker = new DeliveryWorker({
     store: deliveryStore,
@@ -117,22 +112,29 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
       streams.personAnswered(call.id);
     },
   });
-  const calls = new CallService({
+  // A call is about to ring (dialled out, or answered in): agent mode opens Gemini now.
+  const callStarting = (call: CallRecord) => {
+    metrics.callsPlaced.inc({ mode: call.mode });
+    agents?.prewarm(call);
+  };
+  const dialer = new OutboundDialer({
     store: parts.store,
     carrier,
     lifecycle,
     log,
-    get publicUrl() {
-      return publicUrl;
-    },
+    publicUrl: () => publicUrl,
+    slots: parts.dialSlots,
+    onDialling: callStarting,
+  });
+  const calls = new CallService({
+    store: parts.store,
+    dialer,
+    lifecycle,
+    log,
     defaultFrom: services.twilio.fromNumber,
     modes: new Set(modes),
     parseRequest: placeCallRequestParser(targetUrlSchema(targetPolicy)),
     tools: parts.tools,
-    onCallPlaced: (call) => {
-      metrics.callsPlaced.inc({ mode: call.mode });
-      agents?.prewarm(call);
-    },
   });
 
   const conversations: Partial<Record<CallMode, ConversationFactory>> = {
@@ -153,10 +155,7 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
     publicUrl: () => publicUrl,
     url: targetUrlSchema(targetPolicy),
     agentMode: agents !== undefined,
-    onAgentCall: (call) => {
-      metrics.callsPlaced.inc({ mode: call.mode });
-      agents?.prewarm(call);
-    },
+    onAgentCall: callStarting,
   });
   const transfers = new CallTransfers({ store: parts.store, carrier, lifecycle, publicUrl: () => publicUrl, log });
   const streams = new CallFactory({ lifecycle, conversations, live: parts.live, metrics, transfers });

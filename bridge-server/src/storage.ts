@@ -13,6 +13,7 @@ import { RedisCallStore } from './store/redis-call-store';
 import { RedisDeliveryStore } from './store/redis-delivery-store';
 import { connectRedis, redisReady } from './store/redis-connection';
 import { MemoryInboundRoutes, RedisInboundRoutes, type InboundRouteStore } from './store/inbound-routes';
+import { MemoryDialSlots, RedisDialSlots, type DialSlots } from './store/dial-slots';
 import { MemoryNamedRecords, RedisNamedRecords } from './store/named-records';
 import type { StoredTool, ToolRegistry } from './store/tool-registry';
 
@@ -26,6 +27,8 @@ export interface Storage {
   live: LiveFeed;
   tools: ToolRegistry;
   inboundRoutes: InboundRouteStore;
+  /** Outbound pacing, when TWILIO_CALLS_PER_SECOND is set. */
+  dialSlots?: DialSlots;
   /** Set when the storage is Redis (shared by every instance); unset: memory, this process only. */
   redis?: Redis;
 }
@@ -61,5 +64,13 @@ export async function openStorage(config: BridgeConfig, log: Logger): Promise<St
   const inboundRoutes: InboundRouteStore = redis
     ? new RedisInboundRoutes(redis, `${config.redisKeyPrefix}inbound-routes`)
     : new MemoryInboundRoutes();
-  return { store, deliveryStore, live, tools, inboundRoutes, redis };
+  // 5% slower than the limit, so a dial whose timer fires a little late never puts one too many in a second.
+  const interval = config.twilioCallsPerSecond ? (1000 / config.twilioCallsPerSecond) * 1.05 : undefined;
+  const dialSlots: DialSlots | undefined =
+    interval === undefined
+      ? undefined
+      : redis
+        ? new RedisDialSlots(redis, `${config.redisKeyPrefix}dial-slots`, interval)
+        : new MemoryDialSlots(interval);
+  return { store, deliveryStore, live, tools, inboundRoutes, dialSlots, redis };
 }

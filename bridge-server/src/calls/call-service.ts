@@ -3,32 +3,28 @@ import { BridgeError } from '../shared/errors';
 import { newId } from '../shared/ids';
 import type { Logger } from '../shared/logger';
 import type { CallStore } from '../store/call-store';
-import type { Carrier } from '../twilio/twilio-rest-client';
-import { agentTwiml, transcribeTwiml } from '../twilio/twiml';
-import { mediaStreamUrl } from '../twilio/twilio-signature';
 import type { CallQuery } from '../store/call-query';
 import type { AgentSettings, CallMode, CallResource, CallSettings, PlaceCallRequest } from '../shared/wire-types';
 import type { CallLifecycle } from './call-lifecycle';
 import { isTerminal, type CallRecord } from '../model/call-record';
 import { LIMITS } from './call-request';
 import { newCallRecord } from './new-call-record';
+import type { OutboundDialer } from './outbound-dialer';
 import { withRegisteredTools } from './registered-tools';
 import type { ToolRegistry } from '../store/tool-registry';
 
 export interface CallServiceOptions {
   store: CallStore;
-  carrier: Carrier;
+  /** Dials stored calls, each in its pacing slot. */
+  dialer: OutboundDialer;
   lifecycle: CallLifecycle;
   log: Logger;
-  publicUrl: string;
   defaultFrom: string;
   modes: ReadonlySet<CallMode>;
   /** Validates `POST /v1/calls` (URLs by the target policy). */
   parseRequest: (body: unknown) => PlaceCallRequest;
   /** Tools registered with the bridge, for `agent.registeredTools`. */
   tools: ToolRegistry;
-  /** Called once a call is stored and before it is dialled: agent mode opens Gemini while it rings. */
-  onCallPlaced?: (call: CallRecord) => void;
 }
 
 /** A call's agent settings as the API shows them: no tool secrets, no MCP headers (they carry credentials). */
@@ -91,17 +87,7 @@ export class CallService {
     const log = this.options.log.child({ callId: record.id });
     log.info({ mode: record.mode }, 'call placed');
     this.options.lifecycle.owned.add(record.id);
-    this.options.onCallPlaced?.(record);
-    try {
-      const { sid } = await this.options.carrier.placeCall(this.outboundCall(record));
-      await this.options.store.updateCall(record.id, (call) =>
-        call.twilioCallSid ? undefined : { ...call, twilioCallSid: sid },
-      );
-    } catch (error) {
-      log.warn({ err: error }, 'Twilio did not place the call');
-      await this.options.lifecycle.observe(record.id, { status: 'failed', at: new Date().toISOString() });
-      throw error;
-    }
+    await this.options.dialer.dial(record);
     return { call: await this.getCall(record.id), replayed: false };
   }
 
@@ -136,31 +122,6 @@ export class CallService {
       machineDetection: request.machineDetection ?? 'off',
       record: request.record ?? false,
     });
-  }
-
-  private outboundCall(call: CallRecord) {
-    const { publicUrl } = this.options;
-    const streamUrl = mediaStreamUrl(publicUrl);
-    const binding = { callId: call.id, streamToken: call.streamToken };
-    const twiml =
-      call.mode === 'agent'
-        ? agentTwiml(streamUrl, binding)
-        : transcribeTwiml(streamUrl, binding, {
-            connectTo: call.connectTo ?? '',
-            callerId: call.from,
-            ringTimeoutSec: call.ringTimeoutSec,
-            dialActionUrl: `${publicUrl}/twilio/dial?callId=${call.id}`,
-          });
-    return {
-      to: call.to,
-      from: call.from,
-      twiml,
-      statusCallbackUrl: `${publicUrl}/twilio/status?callId=${call.id}`,
-      ringTimeoutSec: call.ringTimeoutSec,
-      timeLimitSec: call.maxDurationSec,
-      record: call.record,
-      amdCallbackUrl: call.machineDetection === 'off' ? undefined : `${publicUrl}/twilio/amd?callId=${call.id}`,
-    };
   }
 
   async getCall(id: string): Promise<CallResource> {

@@ -74,6 +74,8 @@ export interface BridgeConfig {
   readonly geminiSetupTimeoutMs: number;
   /** The sandbox carrier's media network: frames per burst, and a gap of `gapFrames` every `gapEvery`. */
   readonly sandboxMedia: { readonly burstFrames: number; readonly gapEvery: number; readonly gapFrames: number };
+  /** Outbound pacing: at most this many dials a second for the Twilio account (unset: no pacing). */
+  readonly twilioCallsPerSecond?: number;
   /** How long an incoming call waits for its inbound route's answer before the fallback is used. */
   readonly inboundRouteTimeoutMs: number;
   /** Calls to numbers without an inbound route: the agent with this prompt; unset, a polite refusal. */
@@ -196,6 +198,9 @@ export function loadConfig(env: Env = process.env): BridgeConfig {
       gapEvery: r.number('SANDBOX_MEDIA_GAP_EVERY', 0, 0, 100_000),
       gapFrames: r.number('SANDBOX_MEDIA_GAP_FRAMES', 0, 0, 250),
     },
+    twilioCallsPerSecond: r.text('TWILIO_CALLS_PER_SECOND')
+      ? r.number('TWILIO_CALLS_PER_SECOND', 1, 0.1, 1000, false)
+      : undefined,
     // Twilio waits 15 s for a voice webhook's answer; the route must answer well inside that.
     inboundRouteTimeoutMs: r.number('INBOUND_ROUTE_TIMEOUT_SEC', 4, 0.5, 12, false) * 1000,
     inboundDefaultPrompt: r.text('INBOUND_DEFAULT_PROMPT'),

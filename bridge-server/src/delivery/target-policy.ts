@@ -57,6 +57,13 @@ export interface Endpoint {
   port: number;
 }
 
+/** The bridge's own Redis, which no webhook may target. */
+export function redisEndpoints(redisUrl: string | undefined): Endpoint[] {
+  if (!redisUrl) return [];
+  const url = new URL(redisUrl);
+  return [{ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 6379) }];
+}
+
 export interface TargetPolicyOptions {
   /** Host names (`n8n.example.com`, `*.example.com`) and CIDR ranges (`10.0.0.0/8`) allowed. */
   allowedHosts?: readonly string[];

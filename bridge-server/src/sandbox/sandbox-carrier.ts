@@ -40,6 +40,8 @@ export class SandboxCarrier {
   speed: number;
   /** The account's incoming numbers (what a from-number must be). */
   readonly ownedNumbers = new Set([SANDBOX_FROM_NUMBER]);
+  /** When each call was created through the REST API (epoch ms), for pacing measurements. */
+  readonly dialled: number[] = [];
   /** Requests answered 429 (Twilio's rate limit) before the carrier takes calls again. */
   rateLimitedRequests = 0;
   private readonly server: Server;
@@ -167,6 +169,7 @@ export class SandboxCarrier {
       },
       this.scripts.get(to) ?? (this.options.defaultScript ?? scriptForNumber)(to),
     );
+    this.dialled.push(Date.now());
     call.start();
     reply(res, 201, call.toJson());
   }
