@@ -11,6 +11,7 @@ import { routeFor, type InboundRouteStore, type StoredInboundRoute } from '../st
 import { agentTwiml, forwardTwiml, refusalTwiml } from '../twilio/twiml';
 import { mediaStreamUrl } from '../twilio/twilio-signature';
 import type { CallLifecycle } from './call-lifecycle';
+import { e164 } from './call-request';
 import { callerHistory } from './caller-history';
 import { POLITE_REFUSAL, readHandling, type inboundHandlingSchemaFor } from './inbound-handling';
 import { newCallRecord } from './new-call-record';
@@ -18,7 +19,11 @@ import { withRegisteredTools } from './registered-tools';
 import type { ToolRegistry } from '../store/tool-registry';
 
 const CALL_SID = /^CA[0-9a-f]{32}$/;
-const E164 = /^\+[1-9]\d{6,14}$/;
+
+/** Whether `value` has the shape of a Twilio CallSid. */
+export function isCallSid(value: unknown): value is string {
+  return typeof value === 'string' && CALL_SID.test(value);
+}
 
 /** An inbound call's id, from Twilio's CallSid: a retried webhook and later callbacks find the same call. */
 export function inboundCallId(callSid: string): string {
@@ -60,8 +65,8 @@ export class InboundRouter {
     const started = performance.now();
     // The deadline counts from Twilio's request: the caller is waiting from then.
     const deadline = AbortSignal.timeout(this.options.deadlineMs);
-    const sid = form.CallSid ?? '';
-    if (!CALL_SID.test(sid) || !E164.test(form.From ?? '') || !E164.test(form.To ?? ''))
+    const sid = form.CallSid;
+    if (!isCallSid(sid) || !e164.safeParse(form.From).success || !e164.safeParse(form.To).success)
       throw new BridgeError('VALIDATION_FAILED', 'An incoming call needs a CallSid and E.164 From and To numbers.');
     const record = newCallRecord({
       id: inboundCallId(sid),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { answeredByFromTwilio, statusFromTwilio } from '../calls/call-state';
 import type { CallLifecycle } from '../calls/call-lifecycle';
 import type { CallTransfers } from '../calls/call-transfers';
-import { inboundCallId, type InboundRouter } from '../calls/inbound-router';
+import { inboundCallId, isCallSid, type InboundRouter } from '../calls/inbound-router';
 import { BridgeError } from '../shared/errors';
 import { isId } from '../shared/ids';
 import { routeSchema } from './openapi';
@@ -21,7 +21,7 @@ const callbackQuery = z.object({
 function callbackCall(request: FastifyRequest): { callId: string; form: TwilioForm } {
   const form = (request.body ?? {}) as TwilioForm;
   const named = (request.query as Record<string, string | undefined>).callId;
-  const callId = named ?? (/^CA[0-9a-f]{32}$/.test(form.CallSid ?? '') ? inboundCallId(form.CallSid) : undefined);
+  const callId = named ?? (isCallSid(form.CallSid) ? inboundCallId(form.CallSid) : undefined);
   if (!isId('call', callId))
     throw new BridgeError('CALL_NOT_FOUND', 'The callback URL names no call the bridge placed.');
   return { callId, form };

@@ -128,17 +128,26 @@ export class SandboxCarrier {
     return simulated;
   }
 
+  /** Whoever answers `number`: its own script, else the carrier's default for it. */
+  private scriptFor(number: string): CalleeScript {
+    return this.scripts.get(number) ?? (this.options.defaultScript ?? scriptForNumber)(number);
+  }
+
   private simulatedCall(
     params: Omit<SimulatedCallParams, 'accountSid' | 'authToken' | 'timeoutSec' | 'timeLimitSec'> &
       Partial<SimulatedCallParams>,
     script: CalleeScript,
   ): SimulatedCall {
-    const scriptFor = (number: string) =>
-      this.scripts.get(number) ?? (this.options.defaultScript ?? scriptForNumber)(number);
     const call = new SimulatedCall(
       { accountSid: this.accountSid, authToken: this.authToken, timeoutSec: 60, timeLimitSec: 14400, ...params },
       script,
-      { speed: this.speed, log: this.log, telemetry: this.options.telemetry, media: this.options.media, scriptFor },
+      {
+        speed: this.speed,
+        log: this.log,
+        telemetry: this.options.telemetry,
+        media: this.options.media,
+        scriptFor: (number) => this.scriptFor(number),
+      },
     );
     this.calls.set(call.sid, call);
     return call;
@@ -167,7 +176,7 @@ export class SandboxCarrier {
         timeoutSec: Number(form.get('Timeout') ?? 60),
         timeLimitSec: Number(form.get('TimeLimit') ?? 14400),
       },
-      this.scripts.get(to) ?? (this.options.defaultScript ?? scriptForNumber)(to),
+      this.scriptFor(to),
     );
     this.dialled.push(Date.now());
     call.start();
