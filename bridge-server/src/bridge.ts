@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { AgentConnector } from './agent/agent-connector';
 import { AgentMode } from './calls/agent-mode';
 import { drainOwnedCalls } from './calls/call-drain';
@@ -17,10 +16,10 @@ import { CallLifecycle } from './calls/call-lifecycle';
 import { CallService } from './calls/call-service';
 import { OutboundDialer } from './calls/outbound-dialer';
 import type { CallRecord } from './model/call-record';
-import type { ConversationFactory } from './calls/media-port';
+import { conversationFactories } from './calls/conversation-factories';
+import { OrphanedCalls } from './calls/orphaned-calls';
 import type { BridgeConfig } from './config/load-config';
 import { openStorage } from './storage';
-import type { DeliveryStore } from './store/delivery-store';
 import { DeliveryWorker } from './delivery/delivery-worker';
 import { EventHub } from './delivery/event-hub';
 import { registerDashboardRoutes } from './http/dashboard-routes';
@@ -38,7 +37,6 @@ import type { Logger } from './shared/logger';
 import { BridgeMetrics } from './shared/metrics';
 import type { ServiceSettings } from './config/service-settings';
 import { createSpeechClient } from './stt/speech-client';
-import { TranscribeConversation } from './calls/transcribe-conversation';
 import { StoredCallReader } from './store/call-reader';
 import { TwilioRestCarrier } from './twilio/twilio-rest-client';
 import type { CallMode } from './shared/wire-types';
@@ -46,21 +44,8 @@ import type { CallMode } from './shared/wire-types';
 /** A live viewer that stops reading is dropped once this much is waiting for it. */
 const LIVE_MAX_BUFFERED_BYTES = 1024 * 1024;
 
-export interface Bridge {
-  readonly config: BridgeConfig;
-  readonly app: FastifyInstance;
-  readonly calls: CallService;
-  readonly lifecycle: CallLifecycle;
-  readonly media: MediaSocketServer;
-  readonly streams: CallFactory;
-  readonly metrics: BridgeMetrics;
-  readonly delivery: { store: DeliveryStore; worker: DeliveryWorker; waiters: WaiterService; hub: EventHub };
-  readonly modes: readonly CallMode[];
-  /** Listens on PORT/HOST; resolves to the local base URL. */
-  listen(): Promise<string>;
-  /** Stops taking calls, lets active streams finish up to `graceMs`, then closes everything. */
-  shutdown(graceMs?: number): Promise<void>;
-}
+import type { Bridge } from './bridge-handle';
+export type { Bridge };
 
 /**
  * The bridge for `config`, talking to the services `services` reaches (the real ones, or the
@@ -74,7 +59,7 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
   const deliveryStore = parts.deliveryStore;
   const targetPolicy = new TargetPolicy({
     allowedHosts: config.webhookAllowedHosts,
-    forbiddenEndpoints: redisEndpoints(config.redisUrl),
+    forbiddenEndpoints: redisEndpoints(config.redis),
   });
   const worker = new DeliveryWorker({
     store: deliveryStore,
@@ -106,6 +91,8 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
     carrier,
     events: hub,
     log,
+    instance: parts.instances.self,
+    watchStream: (id) => orphans.watch(id),
     journalMetrics: { pending: metrics.heldStoreWrites, dropped: metrics.droppedStoreWrites },
     onPersonAnswered: (call) => {
       agents?.greet(call.id);
@@ -126,6 +113,14 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
     slots: parts.dialSlots,
     onDialling: callStarting,
   });
+  const orphans = new OrphanedCalls({
+    store: parts.store,
+    instances: parts.instances,
+    carrier,
+    lifecycle,
+    dialer,
+    log,
+  });
   const calls = new CallService({
     store: parts.store,
     dialer,
@@ -137,14 +132,6 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
     tools: parts.tools,
   });
 
-  const conversations: Partial<Record<CallMode, ConversationFactory>> = {
-    ...(agents ? { agent: (context) => agents.conversation(context) } : {}),
-    ...(speechClient
-      ? {
-          transcribe: (context) => new TranscribeConversation(context, speechClient, { model: services.speech?.model }),
-        }
-      : {}),
-  };
   const inbound = inboundCalls({
     config,
     storage: parts,
@@ -158,6 +145,10 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
     onAgentCall: callStarting,
   });
   const transfers = new CallTransfers({ store: parts.store, carrier, lifecycle, publicUrl: () => publicUrl, log });
+  const conversations = conversationFactories(
+    agents,
+    speechClient && { client: speechClient, model: services.speech?.model },
+  );
   const streams = new CallFactory({ lifecycle, conversations, live: parts.live, metrics, transfers });
   const subscriptions = new SubscriptionService(deliveryStore, targetPolicy);
   const authToken = () => services.twilio.authToken;
@@ -219,6 +210,7 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
       await app.listen({ port: config.port, host: config.host });
       worker.start();
       waiters.start();
+      orphans.start();
       const { port } = app.server.address() as AddressInfo;
       const local = `http://127.0.0.1:${port}`;
       publicUrl ||= local;
@@ -236,7 +228,8 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
       media.close();
       agents?.close();
       outbound.close();
-      lifecycle.close();
+      // Left cleanly only once every call here is over; else the others finish what remains.
+      await orphans.close(lifecycle.owned.size === 0);
       waiters.stop();
       await step('delivery worker', () => worker.stop());
       await step('http', () => app.close());

@@ -5,6 +5,7 @@ import { profileFor } from './agent/model-profiles';
 import type { GeminiSettings, SpeechSettings, TwilioSettings } from './config/load-config';
 import { silentLogger } from './shared/logger';
 import { withDeadline } from './shared/with-deadline';
+import type { RedisSettings } from './config/redis-settings';
 import { connectRedis, redisReady } from './store/redis-connection';
 import { createSpeechClient } from './stt/speech-client';
 
@@ -151,18 +152,18 @@ export async function checkSpeech(settings: SpeechSettings): Promise<CheckResult
   }
 }
 
-export async function checkRedis(redisUrl: string | undefined): Promise<CheckResult> {
-  if (!redisUrl)
+export async function checkRedis(settings: RedisSettings | undefined): Promise<CheckResult> {
+  if (!settings)
     return {
       name: 'Redis',
       ok: false,
       detail: 'REDIS_URL is not set: calls and deliveries would live in memory and be lost on restart',
       fix: 'set REDIS_URL (e.g. redis://127.0.0.1:6379/0)',
     };
-  const redis = connectRedis(redisUrl, silentLogger(), 'commands');
+  const redis = connectRedis(settings, silentLogger(), 'commands');
   try {
     await redisReady(redis, 2000);
-    return { name: 'Redis', ok: true, detail: 'reachable' };
+    return { name: 'Redis', ok: true, detail: settings.clusterNodes ? 'cluster reachable' : 'reachable' };
   } catch (error) {
     return { name: 'Redis', ok: false, detail: describe(error), fix: 'check REDIS_URL and that Redis is running' };
   } finally {

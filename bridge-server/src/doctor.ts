@@ -45,7 +45,7 @@ export async function runDoctor(env: Env, write: (line: string) => void): Promis
             'no credentials (GOOGLE_APPLICATION_CREDENTIALS or GOOGLE_STT_ADC): transcribe calls are off',
           ),
         ),
-    checkRedis(config.redisUrl),
+    checkRedis(config.redis),
   ];
   const results = (await Promise.all(checks)).flat();
   for (const result of results) write(line(result));

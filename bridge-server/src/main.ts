@@ -4,7 +4,11 @@ import { createLogger, type Logger } from './shared/logger';
 import { startSandbox, type Sandbox } from './sandbox/start';
 
 function describeMode(config: BridgeConfig): string {
-  const store = config.redisUrl ? 'Redis store' : 'in-memory store (one instance; nothing survives a restart)';
+  const store = config.redis?.clusterNodes
+    ? 'Redis Cluster store'
+    : config.redis
+      ? 'Redis store'
+      : 'in-memory store (one instance; nothing survives a restart)';
   if (!config.sandbox) return `live mode: Twilio account ${config.twilio?.accountSid}, ${store}`;
   const auth = config.apiKey ? 'API key required' : 'API open (no BRIDGE_API_KEY set)';
   return `sandbox mode: simulated carrier, agent and recogniser; ${store}; ${auth}`;
@@ -36,7 +40,7 @@ export async function main(): Promise<void> {
   const format = config.logFormat === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : config.logFormat;
   const log: Logger = createLogger({ level: config.logLevel, format });
   log.info({ sandbox: config.sandbox }, describeMode(config));
-  if (!config.sandbox && !config.redisUrl)
+  if (!config.sandbox && !config.redis)
     log.warn('REDIS_URL is not set: calls and pending deliveries live in memory and are lost on restart');
   let sandbox: Sandbox | undefined;
   let bridge: Bridge | undefined;

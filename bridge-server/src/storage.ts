@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { BridgeConfig } from './config/load-config';
 import { MemoryLiveFeed, type LiveFeed } from './delivery/live-feed';
 import { RedisLiveFeed } from './delivery/redis-live-feed';
@@ -11,9 +10,10 @@ import { MemoryCallStore } from './store/memory-call-store';
 import { MemoryDeliveryStore } from './store/memory-delivery-store';
 import { RedisCallStore } from './store/redis-call-store';
 import { RedisDeliveryStore } from './store/redis-delivery-store';
-import { connectRedis, redisReady } from './store/redis-connection';
+import { connectRedis, redisReady, type RedisClient } from './store/redis-connection';
 import { MemoryInboundRoutes, RedisInboundRoutes, type InboundRouteStore } from './store/inbound-routes';
 import { MemoryDialSlots, RedisDialSlots, type DialSlots } from './store/dial-slots';
+import { MemoryInstanceRegistry, RedisInstanceRegistry, type InstanceRegistry } from './store/instance-registry';
 import { MemoryNamedRecords, RedisNamedRecords } from './store/named-records';
 import type { StoredTool, ToolRegistry } from './store/tool-registry';
 
@@ -29,18 +29,20 @@ export interface Storage {
   inboundRoutes: InboundRouteStore;
   /** Outbound pacing, when TWILIO_CALLS_PER_SECOND is set. */
   dialSlots?: DialSlots;
+  /** Which instances are alive (this one only, in memory). */
+  instances: InstanceRegistry;
   /** Set when the storage is Redis (shared by every instance); unset: memory, this process only. */
-  redis?: Redis;
+  redis?: RedisClient;
 }
 
 /** Redis when REDIS_URL is set (checked reachable now, with one clear line if not), else memory. */
 export async function openStorage(config: BridgeConfig, log: Logger): Promise<Storage> {
-  const redis = config.redisUrl ? connectRedis(config.redisUrl, log, 'commands') : undefined;
+  const redis = config.redis ? connectRedis(config.redis, log, 'commands') : undefined;
   if (redis)
     await redisReady(redis, REDIS_STARTUP_TIMEOUT_MS).catch((error: unknown) => {
       redis.disconnect();
       throw new StartupError(
-        `Redis at ${redactUrl(config.redisUrl!)} is not reachable (${error instanceof Error ? error.message : String(error)}); check REDIS_URL, or unset it to keep everything in memory`,
+        `Redis at ${redactUrl(config.redis!.url)} is not reachable (${error instanceof Error ? error.message : String(error)}); check REDIS_URL, or unset it to keep everything in memory`,
       );
     });
   const store: CallStore = redis ? new RedisCallStore(redis, config.redisKeyPrefix) : new MemoryCallStore();
@@ -48,8 +50,8 @@ export async function openStorage(config: BridgeConfig, log: Logger): Promise<St
   const live: LiveFeed = redis
     ? new RedisLiveFeed(
         redis,
-        connectRedis(config.redisUrl!, log, 'live-subscriber'),
-        connectRedis(config.redisUrl!, log, 'events-reader'),
+        connectRedis(config.redis!, log, 'live-subscriber'),
+        connectRedis(config.redis!, log, 'events-reader'),
         config.redisKeyPrefix,
         log,
       )
@@ -72,5 +74,8 @@ export async function openStorage(config: BridgeConfig, log: Logger): Promise<St
       : redis
         ? new RedisDialSlots(redis, `${config.redisKeyPrefix}dial-slots`, interval)
         : new MemoryDialSlots(interval);
-  return { store, deliveryStore, live, tools, inboundRoutes, dialSlots, redis };
+  const instances: InstanceRegistry = redis
+    ? new RedisInstanceRegistry(redis, `${config.redisKeyPrefix}instances`)
+    : new MemoryInstanceRegistry();
+  return { store, deliveryStore, live, tools, inboundRoutes, dialSlots, instances, redis };
 }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { testRedis } from '../support/test-redis';
 import { BridgeProcess } from '../support/bridge-process';
-import { cleanRedis, readEvents, REDIS_URL, testPrefix } from '../support/sandbox-bridge';
+import { cleanRedis, readEvents, testPrefix } from '../support/sandbox-bridge';
 import { until, WebhookReceiver } from '../support/webhook-receiver';
 
 const GRACE_SEC = 3;
@@ -65,8 +65,8 @@ describe('SIGTERM drains: calls in progress go on, then the rest are hung up, an
     expect(exitedAfterMs).toBeLessThan((GRACE_SEC + 5) * 1000);
 
     const events = await readEvents(prefix);
-    const redis = new Redis(REDIS_URL);
-    const outbox = Object.values(await redis.hgetall(`${prefix}outbox:jobs`)).map(
+    const redis = testRedis();
+    const outbox = Object.values(await redis.hgetall(`{${prefix}events}:outbox:jobs`)).map(
       (json) => JSON.parse(json).eventId as string,
     );
     redis.disconnect();

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { REDIS_URL } from './sandbox-bridge';
+import { redisEnv } from './test-redis';
 
 const ROOT = join(__dirname, '..', '..');
 const LOG_DIR = join(ROOT, 'test-artifacts', 'logs');
@@ -20,7 +20,7 @@ export class BridgeProcess {
     mkdirSync(LOG_DIR, { recursive: true });
     const log = createWriteStream(join(LOG_DIR, `${this.name}.log`), { flags: 'a' });
     const child = spawn(process.execPath, [join(ROOT, 'bridge-server', 'bin', 'voice-bridge.js')], {
-      env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', REDIS_URL, LOG_LEVEL: 'info', ...this.env },
+      env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...redisEnv(), LOG_LEVEL: 'info', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

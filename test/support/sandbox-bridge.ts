@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { cleanRedis, REDIS_URL, redisEnv, testRedis } from './test-redis';
 import { createBridge, type Bridge } from '../../bridge-server/src/bridge';
 import { loadConfig } from '../../bridge-server/src/config/load-config';
 import { TERMINAL_STATUSES } from '../../bridge-server/src/model/call-record';
@@ -7,25 +7,11 @@ import { startSandbox, type Sandbox } from '../../bridge-server/src/sandbox/star
 import { silentLogger, type Logger } from '../../bridge-server/src/shared/logger';
 import type { CallResource } from '../../bridge-server/src/shared/wire-types';
 
-export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+export { cleanRedis, REDIS_URL } from './test-redis';
 
 /** A key prefix of its own for each test bridge, removed again by `cleanRedis`. */
 export function testPrefix(): string {
   return `vbtest:${randomBytes(6).toString('hex')}:`;
-}
-
-export async function cleanRedis(prefix: string, redisUrl = REDIS_URL): Promise<void> {
-  const redis = new Redis(redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 export interface TestBridge {
@@ -55,10 +41,10 @@ export async function startTestBridge(
     SANDBOX_MEDIA_BURST_FRAMES: '3',
     SANDBOX_MEDIA_GAP_EVERY: '150',
     SANDBOX_MEDIA_GAP_FRAMES: '3',
-    ...(options.redis === false ? {} : { REDIS_URL, REDIS_KEY_PREFIX: prefix }),
+    ...(options.redis === false ? {} : { ...redisEnv(), REDIS_KEY_PREFIX: prefix }),
     ...env,
   });
-  const redisUrl = config.redisUrl ?? REDIS_URL;
+  const redisUrl = env.REDIS_URL ?? REDIS_URL;
   const log = options.log ?? silentLogger();
   const sandbox = await startSandbox(config, log);
   const bridge = await createBridge(config, log, sandbox.services);
@@ -145,7 +131,7 @@ export async function readEvents(
   prefix: string,
   redisUrl = REDIS_URL,
 ): Promise<{ id: string; type: string; call: CallResource; utterance?: unknown; tool?: unknown }[]> {
-  const redis = new Redis(redisUrl);
+  const redis = testRedis(redisUrl);
   try {
     const entries = await redis.xrange(`${prefix}events`, '-', '+');
     return entries.map(([, fields]) => JSON.parse(fields[fields.indexOf('event') + 1]));

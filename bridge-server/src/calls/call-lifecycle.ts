@@ -16,9 +16,11 @@ export interface CallLifecycleOptions {
   carrier: Carrier;
   events: EventPublisher;
   log: Logger;
+  /** This instance: answerable for the calls whose media it streams. */
+  instance: string;
   journalMetrics?: JournalMetrics;
-  /** How long `call.ended` waits for a media stream (on a dead instance) to flush its last transcript. */
-  mediaFinishGraceMs?: number;
+  /** A call ended while its media still streams: see that the stream finishes (OrphanedCalls). */
+  watchStream: (id: string) => void;
   /**
    * A person is on the line: at answer when detection is off, else at a human (or unknown) AMD
    * verdict. The agent greets then, and not before, so calls nobody answers cost no output.
@@ -38,12 +40,15 @@ export type ObservationOutcome = 'applied' | 'unknown-call' | 'held';
  */
 export class CallLifecycle {
   private readonly journal: CallJournal;
-  private readonly finishTimers = new Set<NodeJS.Timeout>();
   /** Calls placed or streamed here and not yet reported ended. */
   readonly owned = new OwnedCalls();
 
   constructor(private readonly options: CallLifecycleOptions) {
     this.journal = new CallJournal(options.log, options.journalMetrics);
+  }
+
+  get instance(): string {
+    return this.options.instance;
   }
 
   async resource(call: CallRecord): Promise<CallResource> {
@@ -75,12 +80,19 @@ export class CallLifecycle {
       this.options.log.info({ callId: id, status: call.status, endReason: call.endReason }, 'call status');
     if (updated.changed && call.status === 'in-progress' && call.machineDetection === 'off')
       this.options.onPersonAnswered?.(call);
-    await this.options.events.publish(callEvent('call.status', await this.resource(call), `status:${call.status}`));
+    // Ended while its stream runs on another instance: that instance says how it ended (or, if
+    // it died, the stream's loss does), once its media has finished.
+    const streamingElsewhere = call.media === 'streaming' && call.instance && call.instance !== this.instance;
+    if (!isTerminal(call.status) || !streamingElsewhere) await this.publishStatus(call);
     if (isTerminal(call.status)) {
       await this.emitEndedIfDone(id);
-      if (call.media === 'streaming') this.scheduleForcedFinish(id);
+      if (call.media === 'streaming') this.options.watchStream(id);
     }
     return call;
+  }
+
+  private async publishStatus(call: CallRecord): Promise<void> {
+    await this.options.events.publish(callEvent('call.status', await this.resource(call), `status:${call.status}`));
   }
 
   /**
@@ -128,7 +140,7 @@ export class CallLifecycle {
     const updated = await this.options.store.updateCall(id, (call) => {
       const claimed = claimStream(call, streamToken);
       if ('refused' in claimed) refused = claimed.refused;
-      return 'refused' in claimed ? undefined : claimed.call;
+      return 'refused' in claimed ? undefined : { ...claimed.call, instance: this.instance };
     });
     if (!updated) return { refused: 'unknown call' };
     if (!updated.changed) return { refused };
@@ -154,6 +166,8 @@ export class CallLifecycle {
       const inbound = updated?.changed && updated.call.direction === 'inbound' ? updated.call : undefined;
       if (inbound && !isTerminal(inbound.status) && inbound.transfer?.outcome !== 'connecting')
         await this.applyObservation(id, { status: 'completed', at: new Date().toISOString() }, false);
+      // An end another instance saw while the stream ran here is told now (its event id is derived).
+      else if (updated?.changed && isTerminal(updated.call.status)) await this.publishStatus(updated.call);
       await this.emitEndedIfDone(id);
     });
   }
@@ -213,22 +227,5 @@ export class CallLifecycle {
     // write cut short is completed by the journal's retry under the same event id.
     await this.options.events.publish(callEvent('call.ended', await this.resource(marked.call), 'ended'));
     this.owned.release(id);
-  }
-
-  /** If the instance holding the media stream never reports back (it died), end the wait. */
-  private scheduleForcedFinish(id: string): void {
-    const timer = setTimeout(() => {
-      this.finishTimers.delete(timer);
-      this.mediaFinished(id).catch((error: unknown) =>
-        this.options.log.error({ err: error, callId: id }, 'could not finish call'),
-      );
-    }, this.options.mediaFinishGraceMs ?? 15_000);
-    timer.unref();
-    this.finishTimers.add(timer);
-  }
-
-  close(): void {
-    for (const timer of this.finishTimers) clearTimeout(timer);
-    this.finishTimers.clear();
   }
 }

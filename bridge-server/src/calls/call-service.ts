@@ -121,6 +121,7 @@ export class CallService {
       ringTimeoutSec: request.ringTimeoutSec ?? LIMITS.ringTimeoutSec.default,
       machineDetection: request.machineDetection ?? 'off',
       record: request.record ?? false,
+      instance: this.options.lifecycle.instance,
     });
   }
 

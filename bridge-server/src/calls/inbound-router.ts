@@ -76,6 +76,7 @@ export class InboundRouter {
       from: form.From,
       twilioCallSid: sid,
       status: 'ringing',
+      instance: this.options.lifecycle.instance,
       ...(form.CallerName ? { callerName: form.CallerName.slice(0, 100) } : {}),
     });
     const created = await this.options.store.createCall(record, { key: `inbound:${sid}`, fingerprint: sid });

@@ -4,6 +4,7 @@
  */
 
 import { allowedHostProblems } from './allowed-hosts';
+import { readRedis, type RedisSettings } from './redis-settings';
 import { Reader, type Env } from './env-reader';
 
 /** Google's default for voice agents (stable since September 2026). */
@@ -47,7 +48,8 @@ export interface BridgeConfig {
   /** Public base URL without a trailing slash; in sandbox mode it may be left to the listen address. */
   readonly publicUrl?: string;
   readonly apiKey?: string;
-  readonly redisUrl?: string;
+  /** Absent: the in-memory store. */
+  readonly redis?: RedisSettings;
   readonly redisKeyPrefix: string;
   /** Simulated carrier, agent and recogniser in-process (no Twilio account). */
   readonly sandbox: boolean;
@@ -179,7 +181,7 @@ export function loadConfig(env: Env = process.env): BridgeConfig {
     host: r.text('HOST') ?? '0.0.0.0',
     publicUrl,
     apiKey,
-    redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
+    redis: readRedis(r),
     redisKeyPrefix: r.text('REDIS_KEY_PREFIX') ?? 'voicebridge:',
     sandbox,
     twilio,

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis-connection';
 import type { Logger } from '../shared/logger';
 import { RateLimitedLog } from '../shared/rate-limited-log';
 import { eventsStreamKey } from '../store/event-stream-keys';
@@ -27,9 +27,9 @@ export class RedisLiveFeed extends LiveFanout {
 
   /** `subscriber` and `reader` are connections of their own (subscriber mode; blocking reads). */
   constructor(
-    private readonly commands: Redis,
-    private readonly subscriber: Redis,
-    private readonly reader: Redis,
+    private readonly commands: RedisClient,
+    private readonly subscriber: RedisClient,
+    private readonly reader: RedisClient,
     prefix: string,
     log: Logger,
   ) {

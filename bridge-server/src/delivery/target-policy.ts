@@ -1,6 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOneOptions } from 'node:dns';
 import { BlockList } from 'node:net';
 import { addressFamily } from '../config/allowed-hosts';
+import type { RedisSettings } from '../config/redis-settings';
 
 /**
  * The one policy for every URL the API accepts as a place to send something (subscriptions,
@@ -58,9 +59,10 @@ export interface Endpoint {
 }
 
 /** The bridge's own Redis, which no webhook may target. */
-export function redisEndpoints(redisUrl: string | undefined): Endpoint[] {
-  if (!redisUrl) return [];
-  const url = new URL(redisUrl);
+export function redisEndpoints(redis: RedisSettings | undefined): Endpoint[] {
+  if (!redis) return [];
+  if (redis.clusterNodes) return [...redis.clusterNodes];
+  const url = new URL(redis.url);
   return [{ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 6379) }];
 }
 

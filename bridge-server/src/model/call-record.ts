@@ -28,6 +28,11 @@ export interface CallRecord extends Omit<CallResource, 'transcript' | 'direction
   streamToken: string;
   /** When the first media stream started (epoch ms): a later stream's transcript clock goes on from it. */
   streamStartedAt?: number;
+  /**
+   * The bridge instance answerable for the call: the one that placed (or answered) it, then the
+   * one carrying its media stream. Another instance finishes the call if this one dies.
+   */
+  instance?: string;
   /** Where the media stream is: `call.ended` waits until it has finished and flushed transcripts. */
   media: 'none' | 'streaming' | 'finished';
   /** Set once `call.ended` has been emitted, so it goes out exactly once across instances. */

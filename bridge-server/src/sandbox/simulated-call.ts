@@ -158,6 +158,8 @@ export class SimulatedCall {
       speed: this.simulation.speed,
       media: this.simulation.media,
       onCalleeHangup: () => void this.end('completed'),
+      // Twilio goes on to the next verb when a <Connect> stream breaks; there is none: it hangs up.
+      onBroken: instruction.bidirectional ? () => void this.end('completed') : undefined,
       telemetry: this.simulation.telemetry ? { report: this.simulation.telemetry, key: this.params.to } : undefined,
     });
     await this.stream.open();

@@ -23,6 +23,8 @@ export interface SimulatedStreamOptions {
   speed: number;
   /** The simulated callee hangs up (script done or timed hang-up). */
   onCalleeHangup: () => void;
+  /** The bridge's side went away without closing the socket (its process died). */
+  onBroken?: () => void;
   /** Bursts and gaps on the way to the bridge (default: smooth). */
   media?: MediaConditions;
   /** Load testing: counts and times every frame, keyed by the number called. */
@@ -75,7 +77,11 @@ export class SimulatedMediaStream {
     });
     this.ws = ws;
     ws.on('message', (data, isBinary) => this.onMessage(data.toString(), isBinary));
-    ws.on('close', () => this.stopTicking());
+    ws.on('close', (code) => {
+      this.stopTicking();
+      // 1006: the connection dropped with no close frame, as when the bridge's process is killed.
+      if (code === 1006 && !this.done) this.options.onBroken?.();
+    });
     return new Promise((resolve, reject) => {
       ws.once('open', () => {
         this.sendStartMessages();

@@ -29,6 +29,8 @@ export interface CallStore {
     id: string,
     mutate: (call: CallRecord) => CallRecord | undefined,
   ): Promise<{ call: CallRecord; changed: boolean } | undefined>;
+  /** Calls whose `call.ended` has not gone out yet (live ones, and ended ones finishing their media). */
+  listActiveCalls(): Promise<CallRecord[]>;
   /** Newest first, filtered, one page at a time. */
   listCalls(query: CallQuery): Promise<CallPage>;
   /**

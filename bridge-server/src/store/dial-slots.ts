@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection';
 import { RedisScript } from './redis-script';
 
 /**
@@ -38,7 +38,7 @@ return at - now
 
 export class RedisDialSlots implements DialSlots {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: string,
     readonly intervalMs: number,
   ) {}

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection';
 import type { InboundRoute } from '../shared/wire-types';
 import { MemoryNamedRecords, RedisNamedRecords, type NamedRecords } from './named-records';
 import { RedisScript } from './redis-script';
@@ -73,7 +73,7 @@ return taken
 /** One hash, `<prefix>inbound-routes`: route id → the route as JSON. */
 export class RedisInboundRoutes extends RedisNamedRecords<StoredInboundRoute> implements InboundRouteStore {
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     private readonly hashKey: string,
   ) {
     super(client, hashKey, byId);

@@ -52,6 +52,10 @@ export class MemoryCallStore implements CallStore {
     return { call: structuredClone(stored), changed: true };
   }
 
+  async listActiveCalls(): Promise<CallRecord[]> {
+    return [...this.calls.values()].filter((call) => !call.endedEventSent).map((call) => structuredClone(call));
+  }
+
   async listCalls(query: CallQuery): Promise<CallPage> {
     const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
     const page = new PageBuilder(query, (id) => this.getTranscript(id));

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection';
 
 /**
  * Small records kept by name (registered tools, inbound routes), shared by every instance
@@ -39,7 +39,7 @@ export class MemoryNamedRecords<T> implements NamedRecords<T> {
 /** One hash, `<prefix><kind>`: name → the record as JSON. */
 export class RedisNamedRecords<T> implements NamedRecords<T> {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: string,
     private readonly nameOf: (record: T) => string,
   ) {}

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { isTerminal, type CallRecord } from '../model/call-record';
 import type { TranscriptEntry } from '../shared/wire-types';
 import {
@@ -11,29 +10,32 @@ import {
   type NewTranscriptEntry,
 } from './call-store';
 import { afterCursor, decodeCursor, newerFirst, PageBuilder, type CallPage, type CallQuery } from './call-query';
+import { slotOf } from './key-slots';
+import type { RedisClient } from './redis-connection';
 import { RedisScript } from './redis-script';
 
-/** Stores the call, its indexes and (when given) the Idempotency-Key in one step. */
-const CREATE_CALL = new RedisScript(`
-if KEYS[4] then
-  local existing = redis.call('GET', KEYS[4])
+/**
+ * Claims the Idempotency-Key (when given) and indexes the call, in one step. The record itself
+ * lives in the call's own slot (a cluster spreads calls over its nodes), written just before.
+ */
+const INDEX_CALL = new RedisScript(`
+if KEYS[3] then
+  local existing = redis.call('GET', KEYS[3])
   if existing then return existing end
-  redis.call('SET', KEYS[4], ARGV[3] .. ' ' .. ARGV[4], 'EX', ARGV[5])
+  redis.call('SET', KEYS[3], ARGV[2] .. ' ' .. ARGV[3], 'EX', ARGV[4])
 end
-redis.call('SET', KEYS[1], ARGV[1])
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
-redis.call('SADD', KEYS[3], ARGV[3])
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[2])
 return false`);
 
-/** Compare-and-set of a call record; an ended call leaves the active set and starts to expire. */
+/** Compare-and-set of a call record (and its transcript keys, all in the call's slot); an ended call starts to expire. */
 const UPDATE_CALL = new RedisScript(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
-if ARGV[4] == '1' then
-  redis.call('SREM', KEYS[2], ARGV[3])
-  redis.call('EXPIRE', KEYS[1], ARGV[5])
-  redis.call('EXPIRE', KEYS[3], ARGV[5])
-  redis.call('EXPIRE', KEYS[4], ARGV[5])
+if ARGV[3] == '1' then
+  redis.call('EXPIRE', KEYS[1], ARGV[4])
+  redis.call('EXPIRE', KEYS[2], ARGV[4])
+  redis.call('EXPIRE', KEYS[3], ARGV[4])
 end
 return 1`);
 
@@ -49,36 +51,49 @@ const MAX_CAS_ATTEMPTS = 50;
 /** Call ids read from the index at a time while listing. */
 const LIST_BATCH = 100;
 
-/** Call records in Redis, shared by every bridge instance. A list index is a transcript entry's seq. */
+/**
+ * Call records in Redis, shared by every bridge instance. A list index is a transcript entry's seq.
+ * A call's keys share its id as hash tag (`<prefix>call:{id}…`); the indexes and Idempotency-Keys
+ * share `{<prefix>calls}`. A call stays in the active set until its `call.ended` is out, so an
+ * instance can find and finish the calls of one that died.
+ */
 export class RedisCallStore implements CallStore {
+  private readonly index: string;
+  private readonly active: string;
+
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.index = slotOf(`${prefix}calls`);
+    this.active = `${this.index}:active`;
+  }
 
   private callKey(id: string): string {
-    return `${this.prefix}call:${id}`;
+    return `${this.prefix}call:{${id}}`;
   }
 
   private transcriptKey(id: string): string {
-    return `${this.prefix}call:${id}:transcript`;
+    return `${this.callKey(id)}:transcript`;
   }
 
   private entryIdsKey(id: string): string {
-    return `${this.prefix}call:${id}:transcript:ids`;
+    return `${this.callKey(id)}:transcript:ids`;
   }
 
   async createCall(call: CallRecord, claim?: IdempotencyClaim): Promise<CreateCallResult> {
-    const keys = [this.callKey(call.id), `${this.prefix}calls`, `${this.prefix}calls:active`];
-    if (claim) keys.push(`${this.prefix}idem:${claim.key}`);
-    const existing = await CREATE_CALL.run<string | null>(this.redis, keys, [
-      JSON.stringify(call),
+    // Written first, so the index never names a call that is not there; it expires if never indexed.
+    await this.redis.set(this.callKey(call.id), JSON.stringify(call), 'EX', ENDED_CALL_TTL_SEC);
+    const keys = [this.index, this.active];
+    if (claim) keys.push(`${this.index}:idem:${claim.key}`);
+    const existing = await INDEX_CALL.run<string | null>(this.redis, keys, [
       Date.parse(call.createdAt),
       call.id,
       claim?.fingerprint ?? '',
       IDEMPOTENCY_TTL_SEC,
     ]);
     if (!existing) return { outcome: 'created', call };
+    await this.redis.del(this.callKey(call.id));
     const [callId, fingerprint] = existing.split(' ');
     const stored = await this.getCall(callId);
     if (!stored || fingerprint !== claim?.fingerprint) return { outcome: 'conflict' };
@@ -101,15 +116,17 @@ export class RedisCallStore implements CallStore {
       const next = mutate(JSON.parse(json) as CallRecord);
       if (!next) return { call: current, changed: false };
       const stored: CallRecord = { ...next, version: current.version + 1 };
-      const keys = [this.callKey(id), `${this.prefix}calls:active`, this.transcriptKey(id), this.entryIdsKey(id)];
+      const keys = [this.callKey(id), this.transcriptKey(id), this.entryIdsKey(id)];
       const ok = await UPDATE_CALL.run<number>(this.redis, keys, [
         json,
         JSON.stringify(stored),
-        id,
         isTerminal(stored.status) ? '1' : '0',
         ENDED_CALL_TTL_SEC,
       ]);
-      if (ok === 1) return { call: stored, changed: true };
+      if (ok !== 1) continue;
+      // A second step (another slot): a crash between leaves the call to listActiveCalls to drop.
+      if (stored.endedEventSent) await this.redis.srem(this.active, id);
+      return { call: stored, changed: true };
     }
     throw new Error(`call ${id}: too much contention updating the record`);
   }
@@ -119,29 +136,36 @@ export class RedisCallStore implements CallStore {
     const page = new PageBuilder(query, (id) => this.getTranscript(id));
     if (query.status === 'active') {
       // Few calls are live at once: read them all and order them here.
-      const live = (await this.fetch(await this.redis.smembers(`${this.prefix}calls:active`))).sort(newerFirst);
+      const live = (await this.listActiveCalls()).sort(newerFirst);
       for (const call of live) if (afterCursor(call, cursor) && !(await page.offer(call))) break;
       return page.result();
     }
     const max = cursor ? String(cursor.at) : '+inf';
     for (let offset = 0; ; offset += LIST_BATCH) {
-      const ids = await this.redis.zrevrangebyscore(`${this.prefix}calls`, max, '-inf', 'LIMIT', offset, LIST_BATCH);
+      const ids = await this.redis.zrevrangebyscore(this.index, max, '-inf', 'LIMIT', offset, LIST_BATCH);
       if (ids.length === 0) return page.result();
       for (const call of await this.fetch(ids))
         if (afterCursor(call, cursor) && !(await page.offer(call))) return page.result();
     }
   }
 
-  /** Records in the order of `ids`; ids whose record has expired are dropped from the index. */
+  async listActiveCalls(): Promise<CallRecord[]> {
+    const calls = await this.fetch(await this.redis.smembers(this.active));
+    const ended = calls.filter((call) => call.endedEventSent).map((call) => call.id);
+    if (ended.length > 0) await this.redis.srem(this.active, ...ended);
+    return calls.filter((call) => !call.endedEventSent);
+  }
+
+  /** Records in the order of `ids` (one GET each: on a cluster they live in different slots); expired ones leave the index. */
   private async fetch(ids: string[]): Promise<CallRecord[]> {
     if (ids.length === 0) return [];
-    const values = await this.redis.mget(ids.map((id) => this.callKey(id)));
+    const values = await Promise.all(ids.map((id) => this.redis.get(this.callKey(id))));
     const gone = ids.filter((_, i) => values[i] === null);
     if (gone.length > 0)
       await this.redis
         .multi()
-        .zrem(`${this.prefix}calls`, ...gone)
-        .srem(`${this.prefix}calls:active`, ...gone)
+        .zrem(this.index, ...gone)
+        .srem(this.active, ...gone)
         .exec();
     return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as CallRecord);
   }

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { eventChannel, eventsStreamKey, EVENTS_STREAM_MAX_LENGTH } from './event-stream-keys';
 import type { DeliveredEvent } from '../shared/wire-types';
 import {
@@ -11,6 +10,8 @@ import {
   type Subscription,
   type Waiter,
 } from './delivery-store';
+import { slotOf } from './key-slots';
+import type { RedisClient } from './redis-connection';
 import { RedisScript } from './redis-script';
 
 /** Leases due jobs: each claimed job's due time moves to the lease's end, so it returns if its worker dies. */
@@ -45,6 +46,11 @@ return 1`);
 /** Waiters are kept a week past their deadline, for GET and for late lookups. */
 const WAITER_TTL_SEC = 7 * 24 * 3600;
 
+/**
+ * The outbox, dead letters, subscriptions and waiters. Every key shares the slot of the public
+ * events stream (`{<prefix>events}…`), because recording an event writes the stream and the
+ * outbox in one script; on a Redis Cluster they live on one node.
+ */
 export class RedisDeliveryStore implements DeliveryStore {
   private readonly keys: Record<
     'eventIds' | 'jobs' | 'due' | 'dead' | 'deadIndex' | 'subscriptions' | 'waiters' | 'deadlines',
@@ -52,18 +58,19 @@ export class RedisDeliveryStore implements DeliveryStore {
   >;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {
+    const slot = slotOf(eventsStreamKey(prefix));
     this.keys = {
-      eventIds: `${prefix}events:recorded`,
-      jobs: `${prefix}outbox:jobs`,
-      due: `${prefix}outbox:due`,
-      dead: `${prefix}outbox:dead`,
-      deadIndex: `${prefix}outbox:dead:index`,
-      subscriptions: `${prefix}subscriptions`,
-      waiters: `${prefix}waiters`,
-      deadlines: `${prefix}waiters:deadlines`,
+      eventIds: `${slot}:recorded`,
+      jobs: `${slot}:outbox:jobs`,
+      due: `${slot}:outbox:due`,
+      dead: `${slot}:outbox:dead`,
+      deadIndex: `${slot}:outbox:dead:index`,
+      subscriptions: `${slot}:subscriptions`,
+      waiters: `${slot}:waiters`,
+      deadlines: `${slot}:waiters:deadlines`,
     };
   }
 

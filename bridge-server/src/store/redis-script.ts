@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection';
 
 /** A Lua script run by its SHA1 (EVALSHA), loaded on first use or after a Redis restart. */
 export class RedisScript {
@@ -9,7 +9,7 @@ export class RedisScript {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
-  async run<T = unknown>(redis: Redis, keys: string[], args: (string | number)[]): Promise<T> {
+  async run<T = unknown>(redis: RedisClient, keys: string[], args: (string | number)[]): Promise<T> {
     try {
       return (await redis.evalsha(this.sha, keys.length, ...keys, ...args)) as T;
     } catch (error) {

@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis';
+import { testRedis } from '../../support/test-redis';
 import { BridgeProcess } from '../../support/bridge-process';
-import { cleanRedis, REDIS_URL, testPrefix } from '../../support/sandbox-bridge';
+import { cleanRedis, testPrefix } from '../../support/sandbox-bridge';
 import { until, WebhookReceiver } from '../../support/webhook-receiver';
 
 /**
@@ -39,7 +39,7 @@ describe('delivery durability (real bridge processes, real Redis)', () => {
 
   /** Every event id in the events stream: what happened, and so what must arrive. */
   async function recordedEventIds(): Promise<Set<string>> {
-    const redis = new Redis(REDIS_URL);
+    const redis = testRedis();
     try {
       const entries = await redis.xrange(`${prefix}events`, '-', '+');
       return new Set(
