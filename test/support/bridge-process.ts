@@ -20,7 +20,14 @@ export class BridgeProcess {
     mkdirSync(LOG_DIR, { recursive: true });
     const log = createWriteStream(join(LOG_DIR, `${this.name}.log`), { flags: 'a' });
     const child = spawn(process.execPath, [join(ROOT, 'bridge-server', 'bin', 'voice-bridge.js')], {
-      env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...redisEnv(), LOG_LEVEL: 'info', ...this.env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        ...redisEnv(),
+        LOG_LEVEL: 'info',
+        ...this.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -40,6 +47,10 @@ export class BridgeProcess {
       child.once('exit', (code) => reject(new Error(`${this.name} exited with ${code} before listening`)));
     });
     return this.url;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   async api(path: string, init: { method?: string; json?: unknown } = {}): Promise<{ status: number; body: any }> {

@@ -58,8 +58,10 @@ export class LiveLink {
 
   /** Opens the first connection; if it fails, tries once more when `retryAfter` settles. */
   async open(retryAfter: Promise<void>): Promise<void> {
+    const started = performance.now();
     try {
       this.session = await this.connect();
+      this.options.log.info({ setupMs: Math.round(performance.now() - started) }, 'Gemini Live session ready');
     } catch (error) {
       if (this.closed) return;
       this.options.log.warn({ err: error }, 'opening Gemini Live failed; trying again when the stream starts');

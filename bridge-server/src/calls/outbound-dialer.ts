@@ -41,8 +41,10 @@ export class OutboundDialer {
   private async dialQueued(id: string): Promise<void> {
     try {
       const call = await this.options.store.getCall(id);
-      // Hung up (or the bridge drained) while it waited: nothing to dial.
+      // Hung up (or the bridge drained) while it waited, or taken on by another instance (this one
+      // stalled so long it counted as dead): nothing to dial here.
       if (!call || call.twilioCallSid || isTerminal(call.status) || call.requestedEndReason) return;
+      if (call.instance && call.instance !== this.options.lifecycle.instance) return;
       await this.dialNow(call);
     } catch (error) {
       this.options.log.error({ err: error, callId: id }, 'a queued call could not be dialled');
