@@ -173,6 +173,12 @@ export function loadConfig(env: Env = process.env): BridgeConfig {
   if (webhookAllowedHosts)
     for (const problem of allowedHostProblems(webhookAllowedHosts))
       r.problems.push(`WEBHOOK_ALLOWED_HOSTS: ${problem}`);
+  const redisKeyPrefix = r.text('REDIS_KEY_PREFIX') ?? 'voicebridge:';
+  // Keys are grouped by hash tag (Redis Cluster); a prefix may hold braces only as one tag of its own.
+  if (/[{}]/.test(redisKeyPrefix) && !/^[^{}]*\{[^{}]+\}[^{}]*$/.test(redisKeyPrefix))
+    r.problems.push(
+      `REDIS_KEY_PREFIX may contain braces only as one hash tag such as {tenant} (got "${redisKeyPrefix}")`,
+    );
   const logLevel = r.text('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel))
     r.problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
@@ -182,7 +188,7 @@ export function loadConfig(env: Env = process.env): BridgeConfig {
     publicUrl,
     apiKey,
     redis: readRedis(r),
-    redisKeyPrefix: r.text('REDIS_KEY_PREFIX') ?? 'voicebridge:',
+    redisKeyPrefix,
     sandbox,
     twilio,
     gemini: readGemini(r),

@@ -72,6 +72,7 @@ export class RedisInstanceRegistry implements InstanceRegistry {
   constructor(
     private readonly redis: RedisClient,
     private readonly key: string,
+    private readonly ttlMs = INSTANCE_TTL_MS,
   ) {}
 
   async beat(): Promise<void> {
@@ -79,11 +80,11 @@ export class RedisInstanceRegistry implements InstanceRegistry {
   }
 
   async isAlive(instance: string): Promise<boolean> {
-    return (await ALIVE.run<number>(this.redis, [this.key], [instance, INSTANCE_TTL_MS])) === 1;
+    return (await ALIVE.run<number>(this.redis, [this.key], [instance, this.ttlMs])) === 1;
   }
 
   async dead(): Promise<string[]> {
-    return DEAD.run<string[]>(this.redis, [this.key], [INSTANCE_TTL_MS]);
+    return DEAD.run<string[]>(this.redis, [this.key], [this.ttlMs]);
   }
 
   async forget(instance: string): Promise<void> {

@@ -25,7 +25,7 @@ describe('loadConfig', () => {
       sandbox: true,
       port: 8080,
       host: '0.0.0.0',
-      redisUrl: undefined,
+      redis: undefined,
       redisKeyPrefix: 'voicebridge:',
       twilio: undefined,
     });
@@ -43,6 +43,32 @@ describe('loadConfig', () => {
       baseUrl: undefined,
       apiVersion: 'v1beta',
     });
+  });
+
+  it('selects one Redis, or a Redis Cluster from REDIS_CLUSTER_NODES or a redis+cluster:// URL', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/3' }).redis).toEqual({ url: 'redis://127.0.0.1:6379/3' });
+    expect(loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7001' }).redis).toEqual({
+      url: 'redis+cluster://10.0.0.1:7000',
+      clusterNodes: [
+        { host: '10.0.0.1', port: 7000 },
+        { host: '10.0.0.2', port: 7001 },
+      ],
+    });
+    expect(loadConfig({ REDIS_URL: 'redis+cluster://:secret@redis-0:7000' }).redis).toEqual({
+      url: 'redis+cluster://:secret@redis-0:7000',
+      clusterNodes: [{ host: 'redis-0', port: 7000 }],
+    });
+    expect(problems({ REDIS_CLUSTER_NODES: 'redis-0' })).toEqual([
+      'REDIS_CLUSTER_NODES must be host:port items separated by commas (got "redis-0")',
+    ]);
+  });
+
+  it('refuses a key prefix whose braces are not one hash tag (keys are grouped by hash tag)', () => {
+    expect(loadConfig({ REDIS_KEY_PREFIX: 'app:{tenant}:' }).redisKeyPrefix).toBe('app:{tenant}:');
+    for (const prefix of ['a{}b:', '{{odd}:', 'x}'])
+      expect(problems({ REDIS_KEY_PREFIX: prefix })).toEqual([
+        `REDIS_KEY_PREFIX may contain braces only as one hash tag such as {tenant} (got "${prefix}")`,
+      ]);
   });
 
   it('SANDBOX=1 forces sandbox mode even with Twilio settings present', () => {
