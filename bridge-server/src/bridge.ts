@@ -18,6 +18,7 @@ import { OutboundDialer } from './calls/outbound-dialer';
 import type { CallRecord } from './model/call-record';
 import { conversationFactories } from './calls/conversation-factories';
 import { OrphanedCalls } from './calls/orphaned-calls';
+import { metricsSource } from './workers';
 import type { BridgeConfig } from './config/load-config';
 import { openStorage } from './storage';
 import { DeliveryWorker } from './delivery/delivery-worker';
@@ -166,7 +167,7 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
     apiKey: config.apiKey,
     twilio: { authToken, publicUrl: () => publicUrl },
     publicRoutes: (root) => {
-      registerHealthRoutes(root, readiness, metrics.registry);
+      registerHealthRoutes(root, readiness, metricsSource(metrics.registry));
       registerDashboardRoutes(root);
     },
     apiRoutes: (v1) => {

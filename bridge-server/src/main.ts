@@ -1,7 +1,9 @@
+import cluster from 'node:cluster';
 import { createBridge, StartupError, type Bridge } from './bridge';
 import { ConfigError, loadConfig, type BridgeConfig } from './config/load-config';
 import { createLogger, type Logger } from './shared/logger';
 import { startSandbox, type Sandbox } from './sandbox/start';
+import { inheritedServices, runWorkers } from './workers';
 
 function describeMode(config: BridgeConfig): string {
   const store = config.redis?.clusterNodes
@@ -38,8 +40,13 @@ export async function main(): Promise<void> {
     return;
   }
   const format = config.logFormat === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : config.logFormat;
-  const log: Logger = createLogger({ level: config.logLevel, format });
-  log.info({ sandbox: config.sandbox }, describeMode(config));
+  const root: Logger = createLogger({ level: config.logLevel, format });
+  if (config.workers > 1 && cluster.isPrimary) {
+    root.info({ sandbox: config.sandbox }, describeMode(config));
+    return runWorkers(config, root, () => startSandbox(config, root));
+  }
+  const log = cluster.isWorker ? root.child({ worker: cluster.worker?.id }) : root;
+  if (cluster.isPrimary) log.info({ sandbox: config.sandbox }, describeMode(config));
   if (!config.sandbox && !config.redis)
     log.warn('REDIS_URL is not set: calls and pending deliveries live in memory and are lost on restart');
   let sandbox: Sandbox | undefined;
@@ -47,7 +54,8 @@ export async function main(): Promise<void> {
   let url: string;
   try {
     // The simulators stand in for whatever the configuration leaves out (everything in sandbox mode).
-    sandbox = await startSandbox(config, log);
+    const inherited = inheritedServices();
+    sandbox = inherited ? { services: inherited, close: async () => undefined } : await startSandbox(config, log);
     bridge = await createBridge(config, log, sandbox.services);
     url = await bridge.listen();
   } catch (error) {

@@ -49,6 +49,10 @@ export class BridgeProcess {
     return this.url;
   }
 
+  get exitCode(): number | null | undefined {
+    return this.child?.exitCode;
+  }
+
   get pid(): number | undefined {
     return this.child?.pid;
   }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 /**
  * Configuration: read from the environment once, at start-up, into a frozen object. Every problem
  * is reported together. Nothing else in the bridge reads `process.env`.
@@ -50,6 +51,8 @@ export interface BridgeConfig {
   readonly apiKey?: string;
   /** Absent: the in-memory store. */
   readonly redis?: RedisSettings;
+  /** Bridge processes on this port (BRIDGE_WORKERS; 1: this process is the bridge). */
+  readonly workers: number;
   readonly redisKeyPrefix: string;
   /** Simulated carrier, agent and recogniser in-process (no Twilio account). */
   readonly sandbox: boolean;
@@ -152,6 +155,15 @@ function isLoopbackUrl(url: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
+/** BRIDGE_WORKERS: `auto` (one per core) or a number; more than one needs the shared store. */
+function readWorkers(r: Reader, shared: boolean): number {
+  const raw = r.text('BRIDGE_WORKERS');
+  const workers = raw === 'auto' ? availableParallelism() : r.number('BRIDGE_WORKERS', 1, 1, 64);
+  if (workers > 1 && !shared)
+    r.problems.push('BRIDGE_WORKERS above 1 needs REDIS_URL: the workers share calls and deliveries through Redis');
+  return workers;
+}
+
 export function loadConfig(env: Env = process.env): BridgeConfig {
   const r = new Reader(env);
   const sandbox = r.flag('SANDBOX') || !r.text('TWILIO_ACCOUNT_SID');
@@ -173,6 +185,7 @@ export function loadConfig(env: Env = process.env): BridgeConfig {
   if (webhookAllowedHosts)
     for (const problem of allowedHostProblems(webhookAllowedHosts))
       r.problems.push(`WEBHOOK_ALLOWED_HOSTS: ${problem}`);
+  const redis = readRedis(r);
   const redisKeyPrefix = r.text('REDIS_KEY_PREFIX') ?? 'voicebridge:';
   // Keys are grouped by hash tag (Redis Cluster); a prefix may hold braces only as one tag of its own.
   if (/[{}]/.test(redisKeyPrefix) && !/^[^{}]*\{[^{}]+\}[^{}]*$/.test(redisKeyPrefix))
@@ -187,7 +200,7 @@ export function loadConfig(env: Env = process.env): BridgeConfig {
     host: r.text('HOST') ?? '0.0.0.0',
     publicUrl,
     apiKey,
-    redis: readRedis(r),
+    redis,
     redisKeyPrefix,
     sandbox,
     twilio,
@@ -196,6 +209,7 @@ export function loadConfig(env: Env = process.env): BridgeConfig {
     logLevel,
     logFormat: r.choice('LOG_FORMAT', ['auto', 'json', 'pretty'], 'auto'),
     shutdownGraceSec: r.number('SHUTDOWN_GRACE_SEC', 30, 0, 3600),
+    workers: readWorkers(r, redis !== undefined),
     sandboxSpeed: r.number('SANDBOX_SPEED', 1, 0.1, 100, false),
     deliveryLeaseSec: r.number('DELIVERY_LEASE_SEC', 30, 1, 55),
     webhookAllowedHosts,

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { Registry } from 'prom-client';
 import type { CallMode } from '../shared/wire-types';
 import { routeSchema, type RouteDoc } from './openapi';
 import { health, readiness as readinessSchema } from './response-schemas';
@@ -13,7 +12,13 @@ export interface Readiness {
 }
 
 /** Liveness, readiness and Prometheus metrics; none of them needs the API key. */
-export function registerHealthRoutes(app: FastifyInstance, readiness: Readiness, metrics: Registry): void {
+/** What /metrics serves (a prom-client Registry, or every worker's registries together). */
+export interface MetricsText {
+  readonly contentType: string;
+  metrics(): Promise<string>;
+}
+
+export function registerHealthRoutes(app: FastifyInstance, readiness: Readiness, metrics: MetricsText): void {
   const doc = (summary: string, response: RouteDoc['response']) => ({
     schema: routeSchema({ summary, tags: ['health'], auth: 'none', response }),
   });
