@@ -1,7 +1,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { cpuMicros, rssBytes } from './process-stats';
+import { cpuMicros, processTree, treeCpuMicros, treeRssBytes } from './process-stats';
 
 /** prom-client's default `eventLoopMonitoringPrecision`. */
 const LOOP_MONITOR_RESOLUTION_MS = 10;
@@ -14,6 +14,8 @@ export interface LatencySummary {
 
 export interface BridgeLoadResult {
   calls: number;
+  /** BRIDGE_WORKERS of the run. */
+  workers: number;
   seconds: number;
   cpuMicrosPerCallSecond: number;
   userMicrosPerCallSecond: number;
@@ -67,7 +69,7 @@ async function metric(base: string, name: string): Promise<number> {
 export async function runBridgeLoad(
   calls: number,
   seconds: number,
-  flags: { cpuProfile?: boolean; perfMap?: boolean; nodeFlags?: string[] } = {},
+  flags: { cpuProfile?: boolean; perfMap?: boolean; nodeFlags?: string[]; workers?: number } = {},
 ): Promise<BridgeLoadResult> {
   const accountSid = `AC${randomBytes(16).toString('hex')}`;
   const authToken = randomBytes(16).toString('hex');
@@ -106,6 +108,7 @@ export async function runBridgeLoad(
       GEMINI_API_KEY: 'load',
       GEMINI_MODEL: 'gemini-3.8-live',
       GEMINI_BASE_URL: geminiUrl,
+      BRIDGE_WORKERS: String(flags.workers ?? 1),
     },
     stdio: ['ignore', process.env.LOADTEST_BRIDGE_STDOUT ? 'inherit' : 'ignore', 'inherit'],
   });
@@ -124,7 +127,9 @@ export async function runBridgeLoad(
       if (i > 200) throw new Error('the bridge did not start');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    const idleRss = rssBytes(pid);
+    // With workers, the bridge is the primary and its workers together.
+    const pids = processTree(pid);
+    const idleRss = treeRssBytes(pids);
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` };
     const ids: string[] = [];
     for (let i = 0; i < calls; i++) {
@@ -155,17 +160,17 @@ export async function runBridgeLoad(
     await metric(base, 'voicebridge_nodejs_eventloop_lag_p99_seconds'); // resets the loop-delay histogram
     simulators.send({ command: 'record' });
     await waitFor(simulators, 'recording');
-    const cpuStart = cpuMicros(pid);
+    const cpuStart = treeCpuMicros(pids);
     const generatorStart = cpuMicros(simulators.pid!);
     const startedAt = performance.now();
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-    const cpuEnd = cpuMicros(pid);
+    const cpuEnd = treeCpuMicros(pids);
     const generatorEnd = cpuMicros(simulators.pid!);
     const userUsed = cpuEnd.user - cpuStart.user;
     const kernelUsed = cpuEnd.kernel - cpuStart.kernel;
     const cpuUsed = userUsed + kernelUsed;
     const elapsedSec = (performance.now() - startedAt) / 1000;
-    const loadedRss = rssBytes(pid);
+    const loadedRss = treeRssBytes(pids);
     // prom-client reads Node's monitorEventLoopDelay, whose samples are the time between ticks of
     // a 10 ms timer: an idle process reads about 10.2 ms. The delay is what exceeds that timer.
     const loopP99Ms = Math.max(
@@ -192,6 +197,7 @@ export async function runBridgeLoad(
     const rssPerCallKb = (loadedRss - idleRss) / calls / 1024;
     const result: BridgeLoadResult = {
       calls,
+      workers: flags.workers ?? 1,
       seconds: Number(elapsedSec.toFixed(2)),
       cpuMicrosPerCallSecond: Math.round(microsPerCallSecond),
       userMicrosPerCallSecond: Math.round(userUsed / (calls * elapsedSec)),

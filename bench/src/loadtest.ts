@@ -7,7 +7,8 @@ import { printTable } from './timing';
  * ws relay at the same N for comparison. `--scale`: runs from 10 calls upwards (10, 100, 200, 250, 300, ...
  * up to `--max`, default 1000) until a run misses the bar, to show how cost grows with N.
  * `--cpu-prof` / `--perf-map` profile the bridge; `--node-flag <flag>` (repeatable) passes a flag
- * to the bridge's node; `--no-baseline` skips the relay.
+ * to the bridge's node; `--no-baseline` skips the relay; `--workers N` runs the bridge with
+ * BRIDGE_WORKERS=N (its CPU and memory are then the primary's and every worker's together).
  */
 
 /** The bar each run is held to: nothing lost, p99 added latency and loop delay within 20 ms. */
@@ -57,7 +58,7 @@ function printRun(run: BridgeLoadResult, relay?: RelayBaseline): void {
     );
   }
   printTable(
-    `Load test: ${run.calls} concurrent agent calls, ${run.seconds} s of continuous two-way audio (bridge process figures)`,
+    `Load test: ${run.calls} concurrent agent calls, ${run.seconds} s of continuous two-way audio, ${run.workers} worker(s) (bridge process figures)`,
     ['measure', 'value'],
     rows,
   );
@@ -71,6 +72,7 @@ async function single(argv: string[]): Promise<void> {
     cpuProfile: argv.includes('--cpu-prof'),
     perfMap: argv.includes('--perf-map'),
     nodeFlags,
+    workers: flag(argv, 'workers', 1),
   });
   const relay = argv.includes('--no-baseline') ? undefined : await measureRelayBaseline(calls, seconds);
   printRun(run, relay);
@@ -84,7 +86,7 @@ async function scale(argv: string[]): Promise<void> {
   const runs: { run: BridgeLoadResult; relay?: RelayBaseline }[] = [];
   for (const calls of steps) {
     process.stderr.write(`scaling run: ${calls} calls\n`);
-    const run = await runBridgeLoad(calls, seconds).catch((error: unknown) => {
+    const run = await runBridgeLoad(calls, seconds, { workers: flag(argv, 'workers', 1) }).catch((error: unknown) => {
       process.stderr.write(
         `  ${calls} calls could not be held: ${error instanceof Error ? error.message : String(error)}\n`,
       );

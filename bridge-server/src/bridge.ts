@@ -17,7 +17,7 @@ import { CallService } from './calls/call-service';
 import { OutboundDialer } from './calls/outbound-dialer';
 import type { CallRecord } from './model/call-record';
 import { conversationFactories } from './calls/conversation-factories';
-import { OrphanedCalls } from './calls/orphaned-calls';
+import { OrphanedCalls, streamedElsewhere } from './calls/orphaned-calls';
 import { metricsSource } from './workers';
 import type { BridgeConfig } from './config/load-config';
 import { openStorage } from './storage';
@@ -82,7 +82,9 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
   ];
   const outbound = policyFetch(targetPolicy);
   const agents = services.gemini
-    ? new AgentMode(new AgentConnector(services.gemini, log, config.geminiSetupTimeoutMs), outbound.fetch, log)
+    ? new AgentMode(new AgentConnector(services.gemini, log, config.geminiSetupTimeoutMs), outbound.fetch, log, (id) =>
+        streamedElsewhere(parts.store, id, parts.instances.self),
+      )
     : undefined;
   const speechClient = services.speech ? createSpeechClient(services.speech) : undefined;
 
@@ -96,7 +98,8 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
     watchStream: (id) => orphans.watch(id),
     journalMetrics: { pending: metrics.heldStoreWrites, dropped: metrics.droppedStoreWrites },
     onPersonAnswered: (call) => {
-      agents?.greet(call.id);
+      // Alone, the stream is surely here: greet now, on the session opened while it rang.
+      if (orphans.alone) agents?.greet(call.id);
       streams.personAnswered(call.id);
     },
   });

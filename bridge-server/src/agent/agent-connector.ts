@@ -100,6 +100,11 @@ export class AgentConnector {
     });
   }
 
+  /** Closes the call's pre-warmed session, if it is here and unclaimed. */
+  drop(callId: string): void {
+    this.discard(callId);
+  }
+
   private discard(callId: string): void {
     const prepared = this.prepared.get(callId);
     if (!prepared) return;

@@ -33,6 +33,12 @@ export class OrphanedCalls {
   private readonly watchTimers = new Set<NodeJS.Timeout>();
   private beats = 0;
   private sweeping = false;
+  /**
+   * Whether this instance is the only one (as of its last beat). Alone, every media stream comes
+   * here, so an agent may greet at the answer on its pre-warmed session; with others, a stream
+   * may land elsewhere, and the greeting waits for the stream (no greeting spoken to nobody).
+   */
+  alone = false;
 
   constructor(private readonly options: OrphanedCallsOptions) {}
 
@@ -42,7 +48,12 @@ export class OrphanedCalls {
 
   start(): void {
     const tick = () => {
-      this.options.instances.beat().catch(() => undefined);
+      const { instances } = this.options;
+      instances
+        .beat()
+        .then(() => instances.aliveCount())
+        .then((count) => (this.alone = count <= 1))
+        .catch(() => undefined);
       if (++this.beats % 2 === 0 && !this.sweeping) {
         this.sweeping = true;
         this.sweep()
@@ -143,4 +154,10 @@ export class OrphanedCalls {
     this.watchTimers.clear();
     if (leave) await this.options.instances.leave().catch(() => undefined);
   }
+}
+
+/** The call is over, or its media stream runs on another instance than `self`. */
+export async function streamedElsewhere(store: CallStore, id: string, self: string): Promise<boolean> {
+  const call = await store.getCall(id);
+  return !call || isTerminal(call.status) || (call.media !== 'none' && call.instance !== self);
 }

@@ -18,6 +18,8 @@ export interface InstanceRegistry {
   isAlive(instance: string): Promise<boolean>;
   /** Instances whose mark has gone stale, whose calls are for the living to finish. */
   dead(): Promise<string[]>;
+  /** How many instances are alive now (this one included, once it has beaten). */
+  aliveCount(): Promise<number>;
   /** A dead instance with no call left: it need not be looked at again. */
   forget(instance: string): Promise<void>;
   /** A clean stop, after the drain: the mark goes at once. */
@@ -40,6 +42,10 @@ export class MemoryInstanceRegistry implements InstanceRegistry {
 
   async dead(): Promise<string[]> {
     return [];
+  }
+
+  async aliveCount(): Promise<number> {
+    return 1;
   }
 
   async forget(): Promise<void> {}
@@ -65,6 +71,14 @@ for i = 1, #all, 2 do
 end
 return dead`);
 
+const ALIVE_COUNT = new RedisScript(`${REDIS_NOW_MS}
+local all = redis.call('HGETALL', KEYS[1])
+local alive = 0
+for i = 2, #all, 2 do
+  if now - tonumber(all[i]) <= tonumber(ARGV[1]) then alive = alive + 1 end
+end
+return alive`);
+
 /** One hash, `<prefix>instances`: instance id → its last beat (ms on Redis's clock). */
 export class RedisInstanceRegistry implements InstanceRegistry {
   readonly self = newInstanceId();
@@ -85,6 +99,10 @@ export class RedisInstanceRegistry implements InstanceRegistry {
 
   async dead(): Promise<string[]> {
     return DEAD.run<string[]>(this.redis, [this.key], [this.ttlMs]);
+  }
+
+  async aliveCount(): Promise<number> {
+    return ALIVE_COUNT.run<number>(this.redis, [this.key], [this.ttlMs]);
   }
 
   async forget(instance: string): Promise<void> {
