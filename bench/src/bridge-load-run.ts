@@ -1,6 +1,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { cpuMicros, processTree, treeCpuMicros, treeRssBytes } from './process-stats';
 
 /** prom-client's default `eventLoopMonitoringPrecision`. */
@@ -41,6 +42,18 @@ export interface BridgeLoadResult {
   outboundLatencyMs: LatencySummary;
   eventLoopDelayP99Ms: number;
   greetingLatencyMs: { p50: number; p99: number; calls: number };
+  /** Redis commands (all of the server's, which serves only this test) per call-second in the window. */
+  redisOpsPerCallSecond: number;
+  /** Redis commands per call from placement to its end (the steady state's included). */
+  redisOpsPerCall: number;
+}
+
+const REDIS_URL = 'redis://127.0.0.1:6379/0';
+
+/** Commands the Redis server has processed so far (INFO stats), less the one asking. */
+async function redisCommands(redis: Redis): Promise<number> {
+  const info = await redis.info('stats');
+  return Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? NaN);
 }
 
 function waitFor<T>(child: ChildProcess, event: string): Promise<T> {
@@ -130,6 +143,8 @@ export async function runBridgeLoad(
     // With workers, the bridge is the primary and its workers together.
     const pids = processTree(pid);
     const idleRss = treeRssBytes(pids);
+    const redis = new Redis(REDIS_URL);
+    const commandsAtStart = await redisCommands(redis);
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` };
     const ids: string[] = [];
     for (let i = 0; i < calls; i++) {
@@ -161,10 +176,12 @@ export async function runBridgeLoad(
     simulators.send({ command: 'record' });
     await waitFor(simulators, 'recording');
     const cpuStart = treeCpuMicros(pids);
+    const commandsBeforeWindow = await redisCommands(redis);
     const generatorStart = cpuMicros(simulators.pid!);
     const startedAt = performance.now();
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
     const cpuEnd = treeCpuMicros(pids);
+    const commandsInWindow = (await redisCommands(redis)) - commandsBeforeWindow;
     const generatorEnd = cpuMicros(simulators.pid!);
     const userUsed = cpuEnd.user - cpuStart.user;
     const kernelUsed = cpuEnd.kernel - cpuStart.kernel;
@@ -211,17 +228,23 @@ export async function runBridgeLoad(
       outboundLatencyMs: report.outbound,
       eventLoopDelayP99Ms: Number(loopP99Ms.toFixed(2)),
       greetingLatencyMs: report.greeting,
+      redisOpsPerCallSecond: Number((commandsInWindow / (calls * elapsedSec)).toFixed(2)),
+      redisOpsPerCall: 0,
     };
     for (const id of ids)
       void fetch(`${base}/v1/calls/${id}/hangup`, { method: 'POST', headers }).catch(() => undefined);
+    // Until every call has ended and its call.ended is out: the whole life of each call.
+    for (let i = 0; i < 100 && (await metric(base, 'voicebridge_media_streams_active')) > 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     await new Promise((resolve) => setTimeout(resolve, 1000));
+    result.redisOpsPerCall = Math.round(((await redisCommands(redis)) - commandsAtStart) / calls);
+    redis.disconnect();
     return result;
   } finally {
     await stopAll();
-    const { Redis } = await import('ioredis');
-    const redis = new Redis('redis://127.0.0.1:6379/0');
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
+    const cleaner = new Redis(REDIS_URL);
+    const keys = await cleaner.keys(`*${prefix}*`);
+    if (keys.length) await cleaner.del(...keys);
+    cleaner.disconnect();
   }
 }

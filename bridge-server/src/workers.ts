@@ -45,6 +45,10 @@ export async function runWorkers(
     });
   };
   for (let i = 0; i < config.workers; i++) fork();
+  let listening = 0;
+  cluster.on('listening', () => {
+    if (++listening === config.workers) log.info({ workers: config.workers }, 'every bridge worker is listening');
+  });
   log.info({ workers: config.workers, port: config.port }, `started ${config.workers} bridge workers`);
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {

@@ -6,7 +6,11 @@ import { until } from '../support/webhook-receiver';
 
 describe('BRIDGE_WORKERS: several bridge processes on one port', () => {
   const prefix = testPrefix();
-  const bridge = new BridgeProcess('workers', { BRIDGE_WORKERS: '2', REDIS_KEY_PREFIX: prefix, SANDBOX_SPEED: '4' });
+  const bridge = new BridgeProcess(
+    'workers',
+    { BRIDGE_WORKERS: '2', REDIS_KEY_PREFIX: prefix, SANDBOX_SPEED: '4' },
+    /every bridge worker is listening/,
+  );
 
   afterAll(async () => {
     await bridge.kill();

@@ -14,6 +14,8 @@ export class BridgeProcess {
   constructor(
     readonly name: string,
     private readonly env: Record<string, string>,
+    /** Started once its log also shows this (e.g. every worker listening), not at the first URL. */
+    private readonly readyLine?: RegExp,
   ) {}
 
   async start(): Promise<string> {
@@ -39,7 +41,7 @@ export class BridgeProcess {
         log.write(chunk);
         buffered += chunk.toString();
         const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(buffered);
-        if (match) {
+        if (match && (!this.readyLine || this.readyLine.test(buffered))) {
           clearTimeout(timer);
           resolve(match[1]);
         }

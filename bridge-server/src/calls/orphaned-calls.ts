@@ -38,21 +38,25 @@ export class OrphanedCalls {
    * here, so an agent may greet at the answer on its pre-warmed session; with others, a stream
    * may land elsewhere, and the greeting waits for the stream (no greeting spoken to nobody).
    */
-  alone = false;
+  alone: boolean;
 
-  constructor(private readonly options: OrphanedCallsOptions) {}
+  constructor(private readonly options: OrphanedCallsOptions) {
+    this.alone = options.instances.solo;
+  }
 
   get self(): string {
     return this.options.instances.self;
   }
 
   start(): void {
+    // Alone only once every other instance has had time to beat since this one started.
+    const sureAfter = performance.now() + INSTANCE_BEAT_MS * 1.5;
     const tick = () => {
       const { instances } = this.options;
       instances
         .beat()
         .then(() => instances.aliveCount())
-        .then((count) => (this.alone = count <= 1))
+        .then((count) => (this.alone = instances.solo || (count <= 1 && performance.now() > sureAfter)))
         .catch(() => undefined);
       if (++this.beats % 2 === 0 && !this.sweeping) {
         this.sweeping = true;

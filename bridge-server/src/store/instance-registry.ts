@@ -14,6 +14,8 @@ export const INSTANCE_TTL_MS = 4000;
  */
 export interface InstanceRegistry {
   readonly self: string;
+  /** In memory: this process is the only instance there can be. */
+  readonly solo: boolean;
   beat(): Promise<void>;
   isAlive(instance: string): Promise<boolean>;
   /** Instances whose mark has gone stale, whose calls are for the living to finish. */
@@ -33,6 +35,7 @@ export function newInstanceId(): string {
 /** One process holds every call: the only instance there is, is this one. */
 export class MemoryInstanceRegistry implements InstanceRegistry {
   readonly self = newInstanceId();
+  readonly solo = true;
 
   async beat(): Promise<void> {}
 
@@ -82,6 +85,7 @@ return alive`);
 /** One hash, `<prefix>instances`: instance id → its last beat (ms on Redis's clock). */
 export class RedisInstanceRegistry implements InstanceRegistry {
   readonly self = newInstanceId();
+  readonly solo = false;
 
   constructor(
     private readonly redis: RedisClient,
