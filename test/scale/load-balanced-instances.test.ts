@@ -160,8 +160,8 @@ describe('three instances behind HAProxy, one killed mid-run', () => {
     );
     for (const call of calls) call.streamedBy = (await record(call.id)).instance;
     const streamedBy = (instance: string) => calls.filter((c) => c.streamedBy === instance).length;
-    const victims = [...new Set(calls.map((c) => c.streamedBy!))].sort((a, b) => streamedBy(b) - streamedBy(a));
-    const victim = victims[0];
+    const byStreams = [...new Set(calls.map((c) => c.streamedBy!))].sort((a, b) => streamedBy(b) - streamedBy(a));
+    const victim = byStreams[0];
     const killedAt = Date.now();
     const killed = instanceNamed(victim);
     const cpuKilled = cpuSeconds(killed.pid!);
@@ -191,7 +191,7 @@ describe('three instances behind HAProxy, one killed mid-run', () => {
     process.stdout.write(
       `${JSON.stringify({
         calls: CALLS,
-        streamsPerInstance: victims.map((instance) => streamedBy(instance)),
+        streamsPerInstance: byStreams.map((instance) => streamedBy(instance)),
         killedCalls: onVictim.length,
         foreignStreams: calls.filter((c) => c.placedBy !== c.streamedBy).length,
         greetingMs: { foreignP50: median(greetings(true)), localP50: median(greetings(false)) },

@@ -75,10 +75,10 @@ export class OrphanedCalls {
     const dead = await this.options.instances.dead();
     if (dead.length === 0) return 0;
     const orphans = (await this.options.store.listActiveCalls()).filter((c) => dead.includes(c.instance ?? ''));
+    // Each call is now this instance's or another finder's; a failed adoption throws before the
+    // dead are forgotten, so the next look tries again.
     for (const call of orphans) await this.adopt(call);
-    // An instance is forgotten once nothing of it is left (a failed adoption is tried again).
-    const left = new Set((await this.options.store.listActiveCalls()).map((c) => c.instance));
-    for (const instance of dead) if (!left.has(instance)) await this.options.instances.forget(instance);
+    for (const instance of dead) await this.options.instances.forget(instance);
     return orphans.length;
   }
 
