@@ -10,7 +10,9 @@ import { MemoryCallStore } from './store/memory-call-store';
 import { MemoryDeliveryStore } from './store/memory-delivery-store';
 import { RedisCallStore } from './store/redis-call-store';
 import { RedisDeliveryStore } from './store/redis-delivery-store';
+import { Redis } from 'ioredis';
 import { connectRedis, redisReady, type RedisClient } from './store/redis-connection';
+import { upgradeKeyLayout } from './store/key-layout-upgrade';
 import { MemoryInboundRoutes, RedisInboundRoutes, type InboundRouteStore } from './store/inbound-routes';
 import { MemoryDialSlots, RedisDialSlots, type DialSlots } from './store/dial-slots';
 import { MemoryInstanceRegistry, RedisInstanceRegistry, type InstanceRegistry } from './store/instance-registry';
@@ -45,6 +47,8 @@ export async function openStorage(config: BridgeConfig, log: Logger): Promise<St
         `Redis at ${redactUrl(config.redis!.url)} is not reachable (${error instanceof Error ? error.message : String(error)}); check REDIS_URL, or unset it to keep everything in memory`,
       );
     });
+  // A single Redis may hold an earlier version's key names; a cluster never did.
+  if (redis instanceof Redis) await upgradeKeyLayout(redis, config.redisKeyPrefix, log);
   const store: CallStore = redis ? new RedisCallStore(redis, config.redisKeyPrefix) : new MemoryCallStore();
   const memoryFeed = redis ? undefined : new MemoryLiveFeed();
   const live: LiveFeed = redis
