@@ -28,6 +28,24 @@ function startupFailure(error: unknown, config: BridgeConfig): string | undefine
   return undefined;
 }
 
+/**
+ * Signals that arrive while the bridge starts are held (not the default of dying at once) and
+ * acted on once there is something to stop; the returned function hands them to `stop`.
+ */
+function holdSignals(): (stop: (signal: NodeJS.Signals) => void) => void {
+  let received: NodeJS.Signals | undefined;
+  const hold = (signal: NodeJS.Signals) => (received ??= signal);
+  process.on('SIGTERM', hold);
+  process.on('SIGINT', hold);
+  return (stop) => {
+    process.off('SIGTERM', hold);
+    process.off('SIGINT', hold);
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    if (received) stop(received);
+  };
+}
+
 /** `npm start`: load configuration, start the bridge, stop gracefully on SIGTERM/SIGINT. */
 export async function main(): Promise<void> {
   let config: BridgeConfig;
@@ -41,9 +59,10 @@ export async function main(): Promise<void> {
   }
   const format = config.logFormat === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : config.logFormat;
   const root: Logger = createLogger({ level: config.logLevel, format });
+  const handSignalsTo = holdSignals();
   if (config.workers > 1 && cluster.isPrimary) {
     root.info({ sandbox: config.sandbox }, describeMode(config));
-    return runWorkers(config, root, () => startSandbox(config, root));
+    return runWorkers(config, root, () => startSandbox(config, root), handSignalsTo);
   }
   const log = cluster.isWorker ? root.child({ worker: cluster.worker?.id }) : root;
   if (cluster.isPrimary) log.info({ sandbox: config.sandbox }, describeMode(config));
@@ -69,7 +88,7 @@ export async function main(): Promise<void> {
   log.info({ url, modes: bridge.modes }, `voice bridge listening on ${url}`);
 
   let stopping = false;
-  const stop = (signal: string) => {
+  handSignalsTo((signal) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal, graceSec: config.shutdownGraceSec }, 'shutting down: no new calls; letting active calls finish');
@@ -85,7 +104,5 @@ export async function main(): Promise<void> {
       )
       // Everything is closed and flushed; don't wait on idle keep-alive sockets of clients.
       .finally(() => process.exit());
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  });
 }

@@ -28,6 +28,7 @@ export async function runWorkers(
   config: BridgeConfig,
   log: Logger,
   startServices: () => Promise<SharedServices>,
+  handSignalsTo: (stop: (signal: NodeJS.Signals) => void) => void,
 ): Promise<void> {
   const shared = await startServices();
   // Functions do not cross processes: simulated incoming calls are for single-process sandboxes.
@@ -68,8 +69,7 @@ export async function runWorkers(
     log.info({ signal }, 'stopping every worker (each drains its calls)');
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  handSignalsTo(stop);
 }
 
 /** In a worker: the services the primary started for every worker, if it did. */
