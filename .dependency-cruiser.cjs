@@ -13,11 +13,12 @@ const LAYERS = [
   // The three services' adapters sit side by side and never import each other.
   ['twilio', 'agent', 'stt'],
   ['store'],
+  ['history'],
   ['delivery'],
   ['calls'],
   ['http'],
 ];
-const TOP = `${SRC}(bridge|storage|main|doctor|doctor-checks)\\.ts$`;
+const TOP = `${SRC}(bridge|storage|main|migrate|doctor|doctor-checks)\\.ts$`;
 
 const folder = (name) => `${SRC}${name}/`;
 const above = (index) => [

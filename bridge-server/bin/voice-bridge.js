@@ -8,4 +8,5 @@ if (major < 22) {
   process.exit(1);
 }
 if (process.argv[2] === 'doctor') require('../dist/doctor.js').doctorMain();
+else if (process.argv[2] === 'migrate') require('../dist/migrate.js').migrateMain();
 else require('../dist/main.js').main();

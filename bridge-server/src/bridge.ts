@@ -14,6 +14,7 @@ import { registerToolRoutes } from './http/tool-routes';
 import { CallFactory } from './calls/call-factory';
 import { CallLifecycle } from './calls/call-lifecycle';
 import { CallService } from './calls/call-service';
+import { CallDataEraser } from './calls/call-data-eraser';
 import { OutboundDialer } from './calls/outbound-dialer';
 import type { CallRecord } from './model/call-record';
 import { conversationFactories } from './calls/conversation-factories';
@@ -32,7 +33,7 @@ import { buildApp } from './http/app';
 import { registerCallRoutes } from './http/call-routes';
 import { registerHealthRoutes } from './http/health-routes';
 import { registerTwilioRoutes } from './http/twilio-routes';
-import { redisEndpoints, TargetPolicy } from './delivery/target-policy';
+import { databaseEndpoints, redisEndpoints, TargetPolicy } from './delivery/target-policy';
 import { MediaSocketServer } from './http/media-socket';
 import type { Logger } from './shared/logger';
 import { BridgeMetrics } from './shared/metrics';
@@ -55,12 +56,12 @@ export type { Bridge };
 export { StartupError } from './shared/startup-error';
 
 export async function createBridge(config: BridgeConfig, log: Logger, services: ServiceSettings): Promise<Bridge> {
-  const parts = await openStorage(config, log);
   const metrics = new BridgeMetrics();
+  const parts = await openStorage(config, log, metrics);
   const deliveryStore = parts.deliveryStore;
   const targetPolicy = new TargetPolicy({
     allowedHosts: config.webhookAllowedHosts,
-    forbiddenEndpoints: redisEndpoints(config.redis),
+    forbiddenEndpoints: [...redisEndpoints(config.redis), ...databaseEndpoints(config.history?.databaseUrl)],
   });
   const worker = new DeliveryWorker({
     store: deliveryStore,
@@ -134,6 +135,7 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
     modes: new Set(modes),
     parseRequest: placeCallRequestParser(targetUrlSchema(targetPolicy)),
     tools: parts.tools,
+    archive: parts.history?.archive,
   });
 
   const inbound = inboundCalls({
@@ -174,7 +176,7 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
       registerDashboardRoutes(root);
     },
     apiRoutes: (v1) => {
-      registerCallRoutes(v1, calls);
+      registerCallRoutes(v1, calls, new CallDataEraser(parts.store, deliveryStore, parts.history?.archive, log));
       registerToolRoutes(v1, new RegisteredTools(parts.tools, targetUrlSchema(targetPolicy)));
       registerInboundRouteRoutes(v1, inbound.registrations);
       const simulate = services.simulateIncoming;
@@ -215,6 +217,7 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
       worker.start();
       waiters.start();
       orphans.start();
+      parts.history?.start();
       const { port } = app.server.address() as AddressInfo;
       const local = `http://127.0.0.1:${port}`;
       publicUrl ||= local;
@@ -238,6 +241,7 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
       await step('delivery worker', () => worker.stop());
       await step('http', () => app.close());
       await step('live feed', () => parts.live.close());
+      await step('history', () => parts.history?.close());
       await step('speech client', () => speechClient?.close());
       await step('redis', () => parts.redis?.quit());
     },

@@ -18,6 +18,9 @@ import { MemoryDialSlots, RedisDialSlots, type DialSlots } from './store/dial-sl
 import { MemoryInstanceRegistry, RedisInstanceRegistry, type InstanceRegistry } from './store/instance-registry';
 import { MemoryNamedRecords, RedisNamedRecords } from './store/named-records';
 import type { StoredTool, ToolRegistry } from './store/tool-registry';
+import { openCallHistory, type CallHistory } from './history/call-history';
+import type { BridgeMetrics } from './shared/metrics';
+import { ArchiveMetrics } from './history/archive-metrics';
 
 /** How long start-up waits for Redis before it gives up with one clear line. */
 const REDIS_STARTUP_TIMEOUT_MS = 5000;
@@ -35,10 +38,12 @@ export interface Storage {
   instances: InstanceRegistry;
   /** Set when the storage is Redis (shared by every instance); unset: memory, this process only. */
   redis?: RedisClient;
+  /** The PostgreSQL archive, when DATABASE_URL is set. */
+  history?: CallHistory;
 }
 
 /** Redis when REDIS_URL is set (checked reachable now, with one clear line if not), else memory. */
-export async function openStorage(config: BridgeConfig, log: Logger): Promise<Storage> {
+export async function openStorage(config: BridgeConfig, log: Logger, metrics: BridgeMetrics): Promise<Storage> {
   const redis = config.redis ? connectRedis(config.redis, log, 'commands') : undefined;
   if (redis)
     await redisReady(redis, REDIS_STARTUP_TIMEOUT_MS).catch((error: unknown) => {
@@ -61,7 +66,7 @@ export async function openStorage(config: BridgeConfig, log: Logger): Promise<St
       )
     : memoryFeed!;
   const deliveryStore: DeliveryStore = redis
-    ? new RedisDeliveryStore(redis, config.redisKeyPrefix)
+    ? new RedisDeliveryStore(redis, config.redisKeyPrefix, config.eventsStreamMaxLength)
     : new MemoryDeliveryStore((event) => memoryFeed!.event(event));
   const byName = (tool: StoredTool) => tool.name;
   const tools: ToolRegistry = redis
@@ -82,5 +87,21 @@ export async function openStorage(config: BridgeConfig, log: Logger): Promise<St
   const instances: InstanceRegistry = redis
     ? new RedisInstanceRegistry(redis, `${config.redisKeyPrefix}instances`)
     : new MemoryInstanceRegistry();
-  return { store, deliveryStore, live, tools, inboundRoutes, dialSlots, instances, redis };
+  const history =
+    config.history && redis
+      ? await openCallHistory({
+          settings: config.history,
+          redis,
+          redisSettings: config.redis!,
+          prefix: config.redisKeyPrefix,
+          instance: instances.self,
+          streamMaxLength: config.eventsStreamMaxLength,
+          log,
+          metrics: new ArchiveMetrics(metrics.registry),
+        }).catch((error: unknown) => {
+          redis.disconnect();
+          throw error;
+        })
+      : undefined;
+  return { store, deliveryStore, live, tools, inboundRoutes, dialSlots, instances, redis, history };
 }

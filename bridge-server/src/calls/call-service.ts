@@ -12,6 +12,7 @@ import { newCallRecord } from './new-call-record';
 import type { OutboundDialer } from './outbound-dialer';
 import { withRegisteredTools } from './registered-tools';
 import type { ToolRegistry } from '../store/tool-registry';
+import type { CallArchive } from '../history/call-archive';
 
 export interface CallServiceOptions {
   store: CallStore;
@@ -25,6 +26,8 @@ export interface CallServiceOptions {
   parseRequest: (body: unknown) => PlaceCallRequest;
   /** Tools registered with the bridge, for `agent.registeredTools`. */
   tools: ToolRegistry;
+  /** The PostgreSQL archive (DATABASE_URL): lists and searches every call, and has calls the store has let go. */
+  archive?: CallArchive;
 }
 
 /** A call's agent settings as the API shows them: no tool secrets, no MCP headers (they carry credentials). */
@@ -127,15 +130,26 @@ export class CallService {
 
   async getCall(id: string): Promise<CallResource> {
     const call = await this.options.store.getCall(id);
-    if (!call) throw new BridgeError('CALL_NOT_FOUND', `No call has the id ${JSON.stringify(id)}.`);
-    return this.options.lifecycle.resource(call);
+    if (call) return this.options.lifecycle.resource(call);
+    // The store keeps ended calls 30 days; the archive, for as long as its retention says.
+    const archived = await this.options.archive?.getCall(id);
+    if (!archived) throw new BridgeError('CALL_NOT_FOUND', `No call has the id ${JSON.stringify(id)}.`);
+    return archived;
   }
 
   async getRecord(id: string): Promise<CallRecord | undefined> {
     return this.options.store.getCall(id);
   }
 
+  /**
+   * Live calls come from the store (the archive follows a moment behind); everything else from
+   * the archive when there is one, else from the store's recent calls.
+   */
   async listCalls(query: CallQuery): Promise<{ calls: CallResource[]; nextCursor: string | null }> {
+    if (this.options.archive && query.status !== 'active') {
+      const archived = await this.options.archive.search(query);
+      return { calls: archived.calls, nextCursor: archived.nextCursor ?? null };
+    }
     const page = await this.options.store.listCalls(query);
     return {
       calls: await Promise.all(page.calls.map((call) => this.options.lifecycle.resource(call))),

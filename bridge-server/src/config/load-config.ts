@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 
 import { allowedHostProblems } from './allowed-hosts';
 import { readRedis, type RedisSettings } from './redis-settings';
+import { DEFAULT_EVENTS_STREAM_MAX_LENGTH, readHistory, type HistorySettings } from './history-settings';
 import { Reader, type Env } from './env-reader';
 
 /** Google's default for voice agents (stable since September 2026). */
@@ -54,6 +55,10 @@ export interface BridgeConfig {
   /** Bridge processes on this port (BRIDGE_WORKERS; 1: this process is the bridge). */
   readonly workers: number;
   readonly redisKeyPrefix: string;
+  /** Absent: no PostgreSQL archive (DATABASE_URL unset). */
+  readonly history?: HistorySettings;
+  /** EVENTS_STREAM_MAX_LENGTH: entries the events stream keeps (about; Redis trims in whole nodes). */
+  readonly eventsStreamMaxLength: number;
   /** Simulated carrier, agent and recogniser in-process (no Twilio account). */
   readonly sandbox: boolean;
   /** Live Twilio; absent in sandbox mode, where the simulated carrier's settings are used. */
@@ -202,6 +207,8 @@ export function loadConfig(env: Env = process.env): BridgeConfig {
     apiKey,
     redis,
     redisKeyPrefix,
+    history: readHistory(r, redis !== undefined),
+    eventsStreamMaxLength: r.number('EVENTS_STREAM_MAX_LENGTH', DEFAULT_EVENTS_STREAM_MAX_LENGTH, 1000, 10_000_000),
     sandbox,
     twilio,
     gemini: readGemini(r),

@@ -62,8 +62,17 @@ export interface Endpoint {
 export function redisEndpoints(redis: RedisSettings | undefined): Endpoint[] {
   if (!redis) return [];
   if (redis.clusterNodes) return [...redis.clusterNodes];
-  const url = new URL(redis.url);
-  return [{ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 6379) }];
+  return [endpointOf(redis.url, 6379)];
+}
+
+/** The history database's address (DATABASE_URL), never a webhook's target either. */
+export function databaseEndpoints(databaseUrl: string | undefined): Endpoint[] {
+  return databaseUrl ? [endpointOf(databaseUrl, 5432)] : [];
+}
+
+function endpointOf(url: string, defaultPort: number): Endpoint {
+  const parsed = new URL(url);
+  return { host: parsed.hostname.replace(/^\[|\]$/g, ''), port: Number(parsed.port || defaultPort) };
 }
 
 export interface TargetPolicyOptions {

@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { callListQuerySchema, parseCallListQuery } from '../calls/call-list-query';
 import { placeCallRequestSchema } from '../calls/call-request';
 import type { CallService } from '../calls/call-service';
+import type { CallDataEraser } from '../calls/call-data-eraser';
 import { BridgeError } from '../shared/errors';
 import { isId } from '../shared/ids';
 import { routeSchema } from './openapi';
-import { callList, callResource, callSettings, idParams } from './response-schemas';
+import { callList, callResource, callSettings, erasedCallData, idParams } from './response-schemas';
 
 /** The `:id` of a call route; any other shape names no call. */
 export function callIdParam(params: unknown): string {
@@ -18,7 +19,7 @@ export function callIdParam(params: unknown): string {
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** `/v1/calls`: place, read, list and hang up calls. */
-export function registerCallRoutes(v1: FastifyInstance, calls: CallService): void {
+export function registerCallRoutes(v1: FastifyInstance, calls: CallService, eraser: CallDataEraser): void {
   v1.post(
     '/calls',
     {
@@ -100,5 +101,22 @@ export function registerCallRoutes(v1: FastifyInstance, calls: CallService): voi
       }),
     },
     async (request) => calls.hangup(callIdParam(request.params)),
+  );
+
+  v1.delete(
+    '/calls/:id/data',
+    {
+      config: { bodyless: true },
+      schema: routeSchema({
+        summary: 'Delete everything kept of an ended call (privacy requests)',
+        tags: ['calls'],
+        auth: 'api-key',
+        params: idParams,
+        response: { 200: erasedCallData },
+        description:
+          'Removes the call record and transcript from the store, its rows from the PostgreSQL archive (marked deleted, so nothing archives it again), and the events stream entries and dead letters that carry it. A call still going on is 409 `CALL_STILL_ACTIVE`.',
+      }),
+    },
+    async (request) => eraser.erase(callIdParam(request.params)),
   );
 }

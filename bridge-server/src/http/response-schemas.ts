@@ -100,6 +100,13 @@ export const callList = z.object({
   nextCursor: z.string().nullable().describe('pass as `cursor` for the next page; null on the last page'),
 });
 
+export const erasedCallData = z.object({
+  id: z.string(),
+  store: z.boolean().describe('the record and transcript were in the store'),
+  archive: z.boolean().nullable().describe('the archive held the call (null: no DATABASE_URL)'),
+  events: z.number().int().describe('events stream entries and dead letters removed'),
+});
+
 export const callSettings = z.object({
   id: z.string(),
   mode: z.enum(['agent', 'transcribe']),

@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   ROUTE_NOT_FOUND: { status: 404, message: 'No inbound route has that id.' },
   NUMBER_ALREADY_ROUTED: { status: 409, message: 'Another inbound route already answers for that number.' },
   CALL_ALREADY_ENDED: { status: 409, message: 'The call has already ended.' },
+  CALL_STILL_ACTIVE: { status: 409, message: 'The call is still going on; hang it up first.' },
   SUBSCRIPTION_LIMIT_REACHED: {
     status: 422,
     message: 'The bridge already holds the most subscriptions it takes; delete one first.',
@@ -41,6 +42,7 @@ export const ERROR_CODES = {
     message: "Twilio refused the bridge's credentials; check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN.",
   },
   STORE_UNAVAILABLE: { status: 503, message: 'The store (Redis) is not reachable.' },
+  ARCHIVE_UNAVAILABLE: { status: 503, message: 'The call history database (PostgreSQL) is not reachable.' },
   TOO_MANY_LIVE_VIEWERS: { status: 503, message: 'The live feed has as many viewers as it takes; try again later.' },
   SHUTTING_DOWN: { status: 503, message: 'The bridge is shutting down and takes no new calls.' },
   INTERNAL: { status: 500, message: 'Something went wrong inside the bridge.' },

@@ -1,13 +1,20 @@
 import { isTerminal, type CallRecord } from '../model/call-record';
-import type { CallDirection, CallMode, TranscriptEntry } from '../shared/wire-types';
+import type { CallDirection, CallMode, CallStatus, TranscriptEntry } from '../shared/wire-types';
 
 /** What `GET /v1/calls` asks for: newest first, filtered, a page at a time. */
 export interface CallQuery {
-  status?: 'active' | 'ended';
+  /** active / ended, or one status. */
+  status?: 'active' | 'ended' | CallStatus;
   mode?: CallMode;
   direction?: CallDirection;
   /** Digits of a phone number (part of to/from/connectTo), or words said in the call. */
   q?: string;
+  /** Digits that to, from or connectTo contains. */
+  number?: string;
+  /** Created at or after this (epoch ms). */
+  since?: number;
+  /** Created before this (epoch ms). */
+  until?: number;
   limit: number;
   /** Where the previous page stopped (opaque to clients). */
   cursor?: string;
@@ -28,31 +35,38 @@ export function needsTranscript(query: CallQuery): boolean {
   return query.q !== undefined && !isNumberQuery(query.q);
 }
 
-function isNumberQuery(q: string): boolean {
+export function isNumberQuery(q: string): boolean {
   return /^\+?[\d\s().-]{3,}$/.test(q);
 }
 
-function digits(text: string | null): string {
+export function digits(text: string | null): string {
   return (text ?? '').replace(/\D/g, '');
+}
+
+function hasNumber(call: CallRecord, wanted: string): boolean {
+  return [call.to, call.from, call.connectTo].some((number) => digits(number).includes(wanted));
 }
 
 /** Whether a call matches the query's filters; `transcript` is needed for a text query. */
 export function callMatches(call: CallRecord, query: CallQuery, transcript?: TranscriptEntry[]): boolean {
   if (query.status === 'active' && isTerminal(call.status)) return false;
   if (query.status === 'ended' && !isTerminal(call.status)) return false;
+  if (query.status && query.status !== 'active' && query.status !== 'ended' && call.status !== query.status)
+    return false;
   if (query.mode && call.mode !== query.mode) return false;
   if (query.direction && (call.direction ?? 'outbound') !== query.direction) return false;
+  const createdAt = Date.parse(call.createdAt);
+  if (query.since !== undefined && createdAt < query.since) return false;
+  if (query.until !== undefined && createdAt >= query.until) return false;
+  if (query.number !== undefined && !hasNumber(call, digits(query.number))) return false;
   if (query.q === undefined) return true;
-  if (isNumberQuery(query.q)) {
-    const wanted = digits(query.q);
-    return [call.to, call.from, call.connectTo].some((number) => digits(number).includes(wanted));
-  }
+  if (isNumberQuery(query.q)) return hasNumber(call, digits(query.q));
   const words = query.q.toLowerCase();
   return (transcript ?? []).some((entry) => entry.text.toLowerCase().includes(words));
 }
 
 /** Cursors are `<createdAt ms>:<call id>` of the last call a page returned, base64url. */
-export function encodeCursor(call: CallRecord): string {
+export function encodeCursor(call: Pick<CallRecord, 'createdAt' | 'id'>): string {
   return Buffer.from(`${Date.parse(call.createdAt)}:${call.id}`).toString('base64url');
 }
 

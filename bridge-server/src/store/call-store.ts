@@ -41,6 +41,8 @@ export interface CallStore {
   appendTranscriptEntry(callId: string, entryId: string, entry: NewTranscriptEntry): Promise<TranscriptEntry>;
   /** In spoken order (by startMs, then seq). */
   getTranscript(callId: string): Promise<TranscriptEntry[]>;
+  /** Removes the call, its transcript and its place in the indexes (a request to delete its data); false if it was not here. */
+  deleteCall(id: string): Promise<boolean>;
 }
 
 export const IDEMPOTENCY_TTL_SEC = 24 * 3600;

@@ -81,6 +81,17 @@ export interface DeliveryStore {
   settleWaiter(id: string): Promise<boolean>;
   /** Waiters whose deadline has passed and that are not settled. */
   overdueWaiterIds(now: number): Promise<string[]>;
+
+  /**
+   * Removes what carries the call's data from the events stream and the dead letters (a request
+   * to delete its data); resolves to how many entries went. Deliveries still queued go out.
+   */
+  forgetCall(callId: string): Promise<number>;
+}
+
+/** Whether an event's JSON body carries the call (as `call`, or among a waiter's `calls`). */
+export function bodyCarriesCall(body: string, callId: string): boolean {
+  return body.includes(`"id":${JSON.stringify(callId)}`);
 }
 
 /** How long an event id is remembered, so that recording it again is a no-op. */

@@ -1,8 +1,8 @@
 /**
  * The public read side of events (CONTRACT §3): every event is appended to the stream
- * `<prefix>events` (field `event` = the JSON body) and published on `<prefix>events:<type>`.
+ * `<prefix>events` (field `event` = the JSON body, at most EVENTS_STREAM_MAX_LENGTH entries) and
+ * published on `<prefix>events:<type>`.
  */
-export const EVENTS_STREAM_MAX_LENGTH = 100_000;
 
 export function eventsStreamKey(prefix: string): string {
   return `${prefix}events`;

@@ -80,4 +80,10 @@ export class MemoryCallStore implements CallStore {
   async getTranscript(callId: string): Promise<TranscriptEntry[]> {
     return spokenOrder(this.transcripts.get(callId) ?? []);
   }
+
+  async deleteCall(id: string): Promise<boolean> {
+    this.transcripts.delete(id);
+    for (const key of this.entrySeqs.keys()) if (key.startsWith(`${id}:`)) this.entrySeqs.delete(key);
+    return this.calls.delete(id);
+  }
 }

@@ -1,5 +1,6 @@
 import type { DeliveredEvent } from '../shared/wire-types';
 import {
+  bodyCarriesCall,
   jobId,
   type DeadLetter,
   type DeliveryJob,
@@ -133,5 +134,18 @@ export class MemoryDeliveryStore implements DeliveryStore {
 
   async overdueWaiterIds(now: number): Promise<string[]> {
     return [...this.unsettled].filter((id) => (this.waiters.get(id)?.deadline ?? Infinity) <= now);
+  }
+
+  async forgetCall(callId: string): Promise<number> {
+    const before = this.events.length;
+    const kept = this.events.filter((event) => !bodyCarriesCall(JSON.stringify(event), callId));
+    this.events.splice(0, this.events.length, ...kept);
+    let removed = before - kept.length;
+    for (const [id, letter] of this.dead)
+      if (bodyCarriesCall(letter.body, callId)) {
+        this.dead.delete(id);
+        removed++;
+      }
+    return removed;
   }
 }

@@ -184,4 +184,11 @@ export class RedisCallStore implements CallStore {
     const raw = await this.redis.lrange(this.transcriptKey(callId), 0, -1);
     return spokenOrder(raw.map((json, i) => ({ seq: i + 1, ...(JSON.parse(json) as NewTranscriptEntry) })));
   }
+
+  async deleteCall(id: string): Promise<boolean> {
+    // The call's own keys share its slot (one DEL); the indexes are another slot's.
+    const removed = await this.redis.del(this.callKey(id), this.transcriptKey(id), this.entryIdsKey(id));
+    await this.redis.multi().zrem(this.index, id).srem(this.active, id).exec();
+    return removed > 0;
+  }
 }

@@ -9,7 +9,7 @@ const COMMAND_TIMEOUT_MS = 1000;
 /** A single Redis or a Redis Cluster: the stores use only commands both route alike. */
 export type RedisClient = Redis | Cluster;
 
-export type RedisRole = 'commands' | 'live-subscriber' | 'events-reader';
+export type RedisRole = 'commands' | 'live-subscriber' | 'events-reader' | 'archive-reader';
 
 /**
  * One ioredis client per role (commands, subscriptions and blocking stream reads need their own).

@@ -1,6 +1,8 @@
-import { eventChannel, eventsStreamKey, EVENTS_STREAM_MAX_LENGTH } from './event-stream-keys';
+import { DEFAULT_EVENTS_STREAM_MAX_LENGTH } from '../config/history-settings';
+import { eventChannel, eventsStreamKey } from './event-stream-keys';
 import type { DeliveredEvent } from '../shared/wire-types';
 import {
+  bodyCarriesCall,
   EVENT_ID_MEMORY_SEC,
   jobId,
   type DeadLetter,
@@ -43,6 +45,9 @@ end
 redis.call('PUBLISH', ARGV[5], ARGV[3])
 return 1`);
 
+/** Stream entries read at a time while looking for a call's events to delete. */
+const FORGET_SCAN_PAGE = 1000;
+
 /** Waiters are kept a week past their deadline, for GET and for late lookups. */
 const WAITER_TTL_SEC = 7 * 24 * 3600;
 
@@ -60,6 +65,7 @@ export class RedisDeliveryStore implements DeliveryStore {
   constructor(
     private readonly redis: RedisClient,
     private readonly prefix: string,
+    private readonly streamMaxLength = DEFAULT_EVENTS_STREAM_MAX_LENGTH,
   ) {
     const slot = slotOf(eventsStreamKey(prefix));
     this.keys = {
@@ -88,14 +94,7 @@ export class RedisDeliveryStore implements DeliveryStore {
       return [job.id, JSON.stringify(job)];
     });
     const keys = [`${this.keys.eventIds}:${event.id}`, eventsStreamKey(this.prefix), this.keys.jobs, this.keys.due];
-    const args = [
-      EVENT_ID_MEMORY_SEC,
-      EVENTS_STREAM_MAX_LENGTH,
-      body,
-      now,
-      eventChannel(this.prefix, event.type),
-      ...jobs,
-    ];
+    const args = [EVENT_ID_MEMORY_SEC, this.streamMaxLength, body, now, eventChannel(this.prefix, event.type), ...jobs];
     return (await RECORD_EVENT.run<number>(this.redis, keys, args)) === 1;
   }
 
@@ -202,5 +201,29 @@ export class RedisDeliveryStore implements DeliveryStore {
 
   async overdueWaiterIds(now: number): Promise<string[]> {
     return this.redis.zrangebyscore(this.keys.deadlines, '-inf', now, 'LIMIT', 0, 100);
+  }
+
+  async forgetCall(callId: string): Promise<number> {
+    const stream = eventsStreamKey(this.prefix);
+    let removed = 0;
+    for (let start = '-'; ;) {
+      const page = (await this.redis.xrange(stream, start, '+', 'COUNT', FORGET_SCAN_PAGE)) as [string, string[]][];
+      const carrying = page.filter(([, fields]) => fields.some((field) => bodyCarriesCall(field, callId)));
+      if (carrying.length > 0) removed += await this.redis.xdel(stream, ...carrying.map(([id]) => id));
+      if (page.length < FORGET_SCAN_PAGE) break;
+      start = `(${page[page.length - 1][0]}`;
+    }
+    const dead = Object.entries(await this.redis.hgetall(this.keys.dead))
+      .filter(([, json]) => bodyCarriesCall((JSON.parse(json) as DeadLetter).body, callId))
+      .map(([id]) => id);
+    if (dead.length > 0) {
+      await this.redis
+        .multi()
+        .hdel(this.keys.dead, ...dead)
+        .zrem(this.keys.deadIndex, ...dead)
+        .exec();
+      removed += dead.length;
+    }
+    return removed;
   }
 }
