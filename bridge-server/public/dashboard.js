@@ -46,21 +46,28 @@
       mode: form.get('mode'),
       direction: form.get('direction'),
       q: String(form.get('q') || '').trim(),
+      from: String(form.get('from') || ''),
+      to: String(form.get('to') || ''),
     };
   }
 
   function matchesFilters(call) {
-    const { status, mode, direction, q } = filters();
+    const { status, mode, direction, q, from, to } = filters();
     if (status === 'active' && ENDED.includes(call.status)) return false;
     if (status === 'ended' && !ENDED.includes(call.status)) return false;
     if (mode && call.mode !== mode) return false;
     if (direction && (call.direction || 'outbound') !== direction) return false;
+    // Dates are whole UTC days, as the API takes them.
+    if (from && call.createdAt.slice(0, 10) < from) return false;
+    if (to && call.createdAt.slice(0, 10) > to) return false;
     return !q;
   }
 
   async function loadList(more = false) {
-    const { status, mode, direction, q } = filters();
+    const { status, mode, direction, q, from, to } = filters();
     const params = new URLSearchParams({ limit: '20' });
+    if (from) params.set('from', from);
+    if (to) params.set('to', to);
     if (status) params.set('status', status);
     if (mode) params.set('mode', mode);
     if (direction) params.set('direction', direction);
