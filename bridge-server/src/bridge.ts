@@ -15,6 +15,8 @@ import { CallFactory } from './calls/call-factory';
 import { CallLifecycle } from './calls/call-lifecycle';
 import { CallService } from './calls/call-service';
 import { CallDataEraser } from './calls/call-data-eraser';
+import { PostCallAnalysis } from './calls/post-call-analysis';
+import { callAnalyzer } from './agent/genai-client';
 import { OutboundDialer } from './calls/outbound-dialer';
 import type { CallRecord } from './model/call-record';
 import { conversationFactories } from './calls/conversation-factories';
@@ -22,18 +24,16 @@ import { OrphanedCalls, streamedElsewhere } from './calls/orphaned-calls';
 import { metricsSource } from './workers';
 import type { BridgeConfig } from './config/load-config';
 import { openStorage } from './storage';
-import { DeliveryWorker } from './delivery/delivery-worker';
-import { EventHub } from './delivery/event-hub';
 import { registerDashboardRoutes } from './http/dashboard-routes';
 import { registerLiveRoutes } from './http/live-routes';
 import { SubscriptionService } from './delivery/subscriptions';
-import { WaiterService } from './delivery/waiters';
 import { registerDeliveryRoutes } from './http/delivery-routes';
 import { buildApp } from './http/app';
 import { registerCallRoutes } from './http/call-routes';
 import { registerHealthRoutes } from './http/health-routes';
 import { registerTwilioRoutes } from './http/twilio-routes';
-import { databaseEndpoints, redisEndpoints, TargetPolicy } from './delivery/target-policy';
+import { databaseEndpoints, redisEndpoints } from './delivery/target-policy';
+import { deliveryEngine } from './delivery/delivery-engine';
 import { MediaSocketServer } from './http/media-socket';
 import type { Logger } from './shared/logger';
 import { BridgeMetrics } from './shared/metrics';
@@ -59,23 +59,15 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
   const metrics = new BridgeMetrics();
   const parts = await openStorage(config, log, metrics);
   const deliveryStore = parts.deliveryStore;
-  const targetPolicy = new TargetPolicy({
+  const { targetPolicy, worker, waiters, hub, wakeWorker } = deliveryEngine({
+    store: deliveryStore,
+    calls: new StoredCallReader(parts.store),
+    log,
+    metrics,
+    leaseMs: config.deliveryLeaseSec * 1000,
     allowedHosts: config.webhookAllowedHosts,
     forbiddenEndpoints: [...redisEndpoints(config.redis), ...databaseEndpoints(config.history?.databaseUrl)],
   });
-  const worker = new DeliveryWorker({
-    store: deliveryStore,
-    log,
-    metrics,
-    targetPolicy,
-    leaseMs: config.deliveryLeaseSec * 1000,
-    onGone: async (job) => {
-      if (job.target.kind === 'subscription') await deliveryStore.deleteSubscription(job.target.id);
-    },
-  });
-  const wakeWorker = () => worker.wake();
-  const waiters = new WaiterService(deliveryStore, new StoredCallReader(parts.store), wakeWorker, log, targetPolicy);
-  const hub = new EventHub(deliveryStore, wakeWorker, [waiters]);
   let publicUrl = config.publicUrl ?? '';
   const modes: CallMode[] = [
     ...(services.gemini ? (['agent'] as const) : []),
@@ -88,6 +80,9 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
       )
     : undefined;
   const speechClient = services.speech ? createSpeechClient(services.speech) : undefined;
+  const analyses =
+    services.gemini &&
+    new PostCallAnalysis({ store: parts.store, analyzer: callAnalyzer(services.gemini), events: hub, log });
 
   const carrier = new TwilioRestCarrier(services.twilio, log);
   const lifecycle = new CallLifecycle({
@@ -97,6 +92,7 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
     log,
     instance: parts.instances.self,
     watchStream: (id) => orphans.watch(id),
+    onEnded: (call) => analyses?.start(call),
     journalMetrics: { pending: metrics.heldStoreWrites, dropped: metrics.droppedStoreWrites },
     onPersonAnswered: (call) => {
       // Alone, the stream is surely here: greet now, on the session opened while it rang.
@@ -232,6 +228,7 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
       };
       await drainOwnedCalls({ lifecycle, streams, store: parts.store, log }, graceMs, step);
       await step('streams', () => streams.finishAll());
+      await step('analyses', () => analyses?.finishAll());
       media.close();
       agents?.close();
       outbound.close();

@@ -1,7 +1,21 @@
 /**
- * The bridge's public wire shapes (docs/api.md, docs/events.md). The n8n nodes keep a mirrored copy in
- * nodes/shared/wire-types.ts; a test holds the two files equal.
+ * The bridge's public wire shapes (docs/api.md, docs/events.md); the agent's and the analysis's
+ * are in agent-wire-types.ts. The n8n nodes keep mirrored copies of both files in nodes/shared/;
+ * a test holds them equal.
  */
+
+import type { AgentSettings, AnalysisRequest, CallAnalysis, TransferOutcome } from './agent-wire-types';
+
+export type {
+  AgentSettings,
+  AgentTool,
+  AnalysisRequest,
+  CallAnalysis,
+  McpServerSettings,
+  RegisteredTool,
+  TransferOutcome,
+  TransferSettings,
+} from './agent-wire-types';
 
 export type CallMode = 'agent' | 'transcribe';
 export type CallStatus =
@@ -90,66 +104,11 @@ export interface CallResource {
   transfer?: TransferOutcome;
   /** Inbound calls: the caller's name, when Twilio's caller-name lookup gave one. */
   callerName?: string;
+  /** Post-call analysis, once done (calls placed with `analysis`); `call.analyzed` announces it. */
+  analysis?: CallAnalysis;
+  /** Why the post-call analysis failed, when it did (the call's other data are unaffected). */
+  analysisError?: string;
   transcript: TranscriptEntry[];
-}
-
-/** A tool the agent may call mid-call: the bridge POSTs a signed request to `url`. */
-export interface AgentTool {
-  name: string;
-  description: string;
-  /** JSON Schema of the arguments (an object schema). */
-  parameters?: Record<string, unknown>;
-  url: string;
-  /** Longest wait for the reply (default 10 s). */
-  timeoutSec?: number;
-  /** The agent keeps talking while the tool runs (default true); false: it waits in silence. */
-  keepTalking?: boolean;
-  /** Signs the tool's requests; required in a call request, never returned. */
-  secret?: string;
-}
-
-/** An MCP server whose tools the agent may call (listed while the phone rings). */
-export interface McpServerSettings {
-  url: string;
-  headers?: Record<string, string>;
-}
-
-export interface TransferSettings {
-  /** The person's number. */
-  to: string;
-  /** cold: connect at once; warm: the person first hears the agent's summary of the call. */
-  mode?: 'cold' | 'warm';
-  /** What the agent says to the caller before connecting them. */
-  announce?: string;
-}
-
-export interface TransferOutcome {
-  to: string;
-  mode: 'cold' | 'warm';
-  /** connecting: dialling; connected: the person answered (the call left the bridge); else why not. */
-  outcome: 'connecting' | 'connected' | 'no-answer' | 'busy' | 'failed';
-  /** Warm transfers: what the person heard before being connected. */
-  summary?: string;
-}
-
-export interface AgentSettings {
-  prompt: string;
-  greeting?: string;
-  voice?: string;
-  language?: string;
-  tools?: AgentTool[];
-  /** Names of tools registered with the bridge (`PUT /v1/tools/:name`, the Voice Agent Tool trigger). */
-  registeredTools?: string[];
-  mcpServers?: McpServerSettings[];
-  /** Enables the built-in `transfer_call` tool. */
-  transfer?: TransferSettings;
-  /** Enables the built-in `press_keys` tool (DTMF tones, for phone menus). */
-  pressKeys?: boolean;
-}
-
-/** A tool registered with the bridge, for any call to name in `agent.registeredTools`. */
-export interface RegisteredTool extends AgentTool {
-  registeredAt: string;
 }
 
 export interface PlaceCallRequest {
@@ -164,6 +123,7 @@ export interface PlaceCallRequest {
   machineDetection?: MachineDetection;
   record?: boolean;
   metadata?: Record<string, unknown>;
+  analysis?: AnalysisRequest;
 }
 
 /** `GET /v1/calls/:id/settings`: what a call was placed with. */
@@ -177,6 +137,7 @@ export interface CallSettings {
   ringTimeoutSec: number;
   machineDetection: MachineDetection;
   record: boolean;
+  analysis: AnalysisRequest | null;
 }
 
 /** How an inbound call is handled: the Incoming Call workflow's answer (or a fallback). */
@@ -217,7 +178,7 @@ export interface InboundRoute {
   registeredAt: string;
 }
 
-export type CallEventType = 'call.status' | 'call.transcript' | 'call.tool' | 'call.ended';
+export type CallEventType = 'call.status' | 'call.transcript' | 'call.tool' | 'call.ended' | 'call.analyzed';
 
 export interface CallEvent {
   id: string;

@@ -1,5 +1,6 @@
 import { GoogleGenAI } from '@google/genai';
 import type { GeminiSettings } from '../config/load-config';
+import { CallAnalyzer } from './call-analyzer';
 
 /** Google's public Gemini API endpoint, named so no environment variable can move it. */
 const GEMINI_API_BASE_URL = 'https://generativelanguage.googleapis.com';
@@ -14,4 +15,9 @@ export function createGenAI(settings: GeminiSettings): GoogleGenAI {
     apiKey: settings.apiKey,
     httpOptions: { baseUrl: settings.baseUrl ?? GEMINI_API_BASE_URL, apiVersion: settings.apiVersion },
   });
+}
+
+/** Post-call analysis on the configured text model (GEMINI_ANALYSIS_MODEL), through the same client settings. */
+export function callAnalyzer(settings: GeminiSettings): CallAnalyzer {
+  return new CallAnalyzer(createGenAI(settings), settings.analysisModel);
 }

@@ -26,6 +26,8 @@ export interface CallLifecycleOptions {
    * verdict. The agent greets then, and not before, so calls nobody answers cost no output.
    */
   onPersonAnswered?: (call: CallRecord) => void;
+  /** `call.ended` is out (the post-call analysis starts then). */
+  onEnded?: (call: CallRecord) => void;
 }
 
 /** What became of a status Twilio reported: applied, about no call we know, or held for a store outage. */
@@ -227,5 +229,6 @@ export class CallLifecycle {
     // write cut short is completed by the journal's retry under the same event id.
     await this.options.events.publish(callEvent('call.ended', await this.resource(marked.call), 'ended'));
     this.owned.release(id);
+    this.options.onEnded?.(marked.call);
   }
 }

@@ -3,6 +3,7 @@ import { GEMINI_VOICES } from '../agent/voices';
 import { parseRequestBody } from '../shared/errors';
 import type { PlaceCallRequest } from '../shared/wire-types';
 import { agentActionFields } from './agent-tools-request';
+import { analysisRequestSchema } from './analysis-request';
 
 /** Validation of `POST /v1/calls`: every field, every problem reported at once. */
 
@@ -83,6 +84,7 @@ export function placeCallRequestSchemaFor(url: z.ZodType<string>) {
           'off (default); hangup: end the call when a machine answers; continue: go on (the agent leaves a message)',
         ),
       record: z.boolean().optional(),
+      analysis: analysisRequestSchema.optional(),
       metadata: z
         .record(z.string(), z.unknown())
         .optional()

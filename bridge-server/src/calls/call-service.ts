@@ -80,6 +80,8 @@ export class CallService {
         `This bridge is not configured for ${request.mode} mode (${request.mode === 'agent' ? 'set GEMINI_API_KEY' : 'set GOOGLE_APPLICATION_CREDENTIALS or GOOGLE_STT_ENDPOINT'}).`,
       );
     }
+    // The analysis is Gemini's (a text model), so it needs the same key as agent mode.
+    if (request.analysis && !this.options.modes.has('agent')) throw new BridgeError('ANALYSIS_NOT_CONFIGURED');
     const record = this.newRecord(request);
     const claim = idempotencyKey ? { key: idempotencyKey, fingerprint: fingerprint(body) } : undefined;
     const created = await this.options.store.createCall(record, claim);
@@ -124,6 +126,7 @@ export class CallService {
       ringTimeoutSec: request.ringTimeoutSec ?? LIMITS.ringTimeoutSec.default,
       machineDetection: request.machineDetection ?? 'off',
       record: request.record ?? false,
+      ...(request.analysis ? { analysisRequest: request.analysis } : {}),
       instance: this.options.lifecycle.instance,
     });
   }
@@ -171,6 +174,7 @@ export class CallService {
       ringTimeoutSec: call.ringTimeoutSec,
       machineDetection: call.machineDetection,
       record: call.record,
+      analysis: call.analysisRequest ?? null,
     };
   }
 

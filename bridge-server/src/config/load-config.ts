@@ -11,6 +11,8 @@ import { Reader, type Env } from './env-reader';
 
 /** Google's default for voice agents (stable since September 2026). */
 export const DEFAULT_GEMINI_MODEL = 'gemini-3.8-live';
+/** Post-call analysis: a text model with structured output (Gemini 3.8 Flash, September 2026). */
+export const DEFAULT_ANALYSIS_MODEL = 'gemini-3.8-flash';
 /** The Live API is documented on v1beta (the SDK would otherwise use v1). */
 export const DEFAULT_GEMINI_API_VERSION = 'v1beta';
 
@@ -27,6 +29,8 @@ export interface GeminiSettings {
   readonly model: string;
   readonly baseUrl?: string;
   readonly apiVersion: string;
+  /** GEMINI_ANALYSIS_MODEL: the text model of post-call analysis. */
+  readonly analysisModel: string;
 }
 
 export interface SpeechSettings {
@@ -126,12 +130,17 @@ function readGemini(r: Reader): GeminiSettings | undefined {
     r.problems.push(
       `GEMINI_MODEL "${model}" is a Vertex AI model id; this bridge speaks to the Gemini API only (use a Gemini API model such as ${DEFAULT_GEMINI_MODEL})`,
     );
+  const analysisModel = r.text('GEMINI_ANALYSIS_MODEL') ?? DEFAULT_ANALYSIS_MODEL;
+  if (/live/.test(analysisModel))
+    r.problems.push(
+      `GEMINI_ANALYSIS_MODEL "${analysisModel}" is a Live model; post-call analysis needs a text model such as ${DEFAULT_ANALYSIS_MODEL}`,
+    );
   if (!apiKey) {
-    if (baseUrl || r.text('GEMINI_MODEL'))
+    if (baseUrl || r.text('GEMINI_MODEL') || r.text('GEMINI_ANALYSIS_MODEL'))
       r.problems.push('GEMINI_API_KEY is required when other GEMINI_* settings are given');
     return undefined;
   }
-  return { apiKey, model, baseUrl, apiVersion };
+  return { apiKey, model, baseUrl, apiVersion, analysisModel };
 }
 
 function readSpeech(r: Reader): SpeechSettings | undefined {

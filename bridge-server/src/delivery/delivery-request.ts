@@ -32,7 +32,7 @@ export function deliveryRequestSchemas(policy: TargetPolicy) {
       .object({
         url,
         events: z
-          .array(z.enum(['call.status', 'call.transcript', 'call.tool', 'call.ended']))
+          .array(z.enum(['call.status', 'call.transcript', 'call.tool', 'call.ended', 'call.analyzed']))
           .min(1, 'must name at least one event type')
           .max(10),
         secret: secret.optional(),

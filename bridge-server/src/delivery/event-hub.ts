@@ -13,7 +13,7 @@ export function subscriptionTarget(subscription: Subscription): DeliveryTarget {
 /**
  * Where every event goes first: into the store, in one transaction with a delivery job for each
  * subscriber that wants it (so nothing is attempted that is not already durable), then to the
- * delivery worker, and for `call.ended` to the waiters.
+ * delivery worker, and for `call.ended` and `call.analyzed` to the waiters.
  */
 export class EventHub implements EventPublisher {
   constructor(
@@ -27,7 +27,8 @@ export class EventHub implements EventPublisher {
     const targets = event.type === 'waiter.done' ? [] : await this.subscribersOf(event.type);
     await this.store.recordEvent(event, JSON.stringify(event), targets);
     if (targets.length > 0) this.wakeWorker();
-    if (event.type === 'call.ended')
+    // A waiter also waits for the analysis of calls placed with one.
+    if (event.type === 'call.ended' || event.type === 'call.analyzed')
       for (const observer of this.callEndObservers) await observer.callEnded(event.call.id);
   }
 

@@ -1,4 +1,4 @@
-import { isTerminal } from '../model/call-record';
+import { analysisSettled, isTerminal } from '../model/call-record';
 import type { CallReader } from '../store/call-reader';
 import { BridgeError } from '../shared/errors';
 import { isId, newId } from '../shared/ids';
@@ -19,7 +19,7 @@ import { newWebhookSecret } from './webhook-signature';
 
 /**
  * `POST /v1/waiters`: one delivery when every listed call has ended (its `call.ended` is out, so
- * its transcript is complete), or at the timeout with each call as it stands. Whichever of the
+ * its transcript is complete, and its `call.analyzed` too when it asked for analysis), or at the timeout with each call as it stands. Whichever of the
  * registering request, a call's end or the timeout sweep gets there first delivers; the store's
  * settle step makes sure only one does, on any instance.
  */
@@ -84,7 +84,8 @@ export class WaiterService implements CallEndObserver {
 
   private async deliverIfAllEnded(waiter: Waiter): Promise<void> {
     const records = await Promise.all(waiter.callIds.map((id) => this.calls.getRecord(id)));
-    if (!records.every((call) => call && isTerminal(call.status) && call.endedEventSent)) return;
+    if (!records.every((call) => call && isTerminal(call.status) && call.endedEventSent && analysisSettled(call)))
+      return;
     await this.deliver(waiter, false);
   }
 

@@ -92,6 +92,16 @@ export const callResource = z.object({
     .optional()
     .describe('present once the agent has tried to transfer the call'),
   callerName: z.string().optional().describe("inbound calls: the caller's name, when Twilio gave one"),
+  analysis: z
+    .object({
+      summary: z.string().optional(),
+      fields: z.record(z.string(), z.unknown()).optional().describe("typed as the request's `analysis.fields` schema"),
+      model: z.string(),
+      analyzedAt: isoTime,
+    })
+    .optional()
+    .describe('post-call analysis, once done (calls placed with `analysis`); announced by `call.analyzed`'),
+  analysisError: z.string().optional().describe('why the post-call analysis failed, when it did'),
   transcript: z.array(transcriptEntry).describe('in spoken order'),
 });
 
@@ -124,6 +134,13 @@ export const callSettings = z.object({
   ringTimeoutSec: z.number().int(),
   machineDetection: z.enum(['off', 'hangup', 'continue']),
   record: z.boolean(),
+  analysis: z
+    .object({
+      summary: z.boolean().optional(),
+      fields: z.record(z.string(), z.unknown()).optional(),
+      prompt: z.string().optional(),
+    })
+    .nullable(),
 });
 
 const subscriptionView = z.object({ id: z.string(), url: z.string(), events: z.array(z.string()), createdAt: isoTime });

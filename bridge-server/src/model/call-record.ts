@@ -1,5 +1,6 @@
 import type {
   AgentSettings,
+  AnalysisRequest,
   CallDirection,
   CallResource,
   CallStatus,
@@ -19,6 +20,8 @@ export interface CallRecord extends Omit<CallResource, 'transcript' | 'direction
   ringTimeoutSec: number;
   machineDetection: MachineDetection;
   record: boolean;
+  /** What the post-call analysis is to work out (absent: none). */
+  analysisRequest?: AnalysisRequest;
   /** Why the bridge asked Twilio to end the call; becomes `endReason` when the call completes. */
   requestedEndReason: EndReason | null;
   /**
@@ -47,6 +50,11 @@ export function isTerminal(status: CallStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }
 
+/** Whether the call's post-call analysis is over (done, failed, or never asked for). */
+export function analysisSettled(call: CallRecord): boolean {
+  return !call.analysisRequest || call.analysis !== undefined || call.analysisError !== undefined;
+}
+
 function labelled(entry: TranscriptEntry, labels: SpeakerLabels): TranscriptEntry {
   const label = labels[entry.speaker as keyof SpeakerLabels];
   return label ? { ...entry, label } : entry;
@@ -73,6 +81,8 @@ export function toResource(call: CallRecord, transcript: TranscriptEntry[]): Cal
     ...(call.transcriptionError ? { transcriptionError: call.transcriptionError } : {}),
     ...(call.transfer ? { transfer: call.transfer } : {}),
     ...(call.callerName ? { callerName: call.callerName } : {}),
+    ...(call.analysis ? { analysis: call.analysis } : {}),
+    ...(call.analysisError ? { analysisError: call.analysisError } : {}),
     transcript: call.labels ? transcript.map((entry) => labelled(entry, call.labels!)) : transcript,
   };
 }

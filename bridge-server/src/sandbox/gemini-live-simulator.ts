@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { TextModelSimulator } from './text-model-simulator';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../shared/logger';
@@ -33,6 +34,8 @@ export class GeminiLiveSimulator {
   readonly scenarios = new Map<string, AgentScenario>();
   /** Every request refused, as the service would have closed it. */
   readonly refusals: Refusal[] = [];
+  /** `generateContent` on the same address, as the real API serves both. */
+  readonly text: TextModelSimulator;
   /** Answer every upgrade with 503, as an unreachable Gemini would fail. */
   refuseConnections = false;
   speed: number;
@@ -44,7 +47,9 @@ export class GeminiLiveSimulator {
   constructor(private readonly options: GeminiSimulatorOptions) {
     this.log = options.log.child({ component: 'gemini-live-simulator' });
     this.speed = options.speed ?? 1;
-    this.server = createServer((_req, res) => res.writeHead(404).end());
+    this.text = new TextModelSimulator(this.log);
+    // Plain requests are generateContent (the text models); upgrades, the Live API.
+    this.server = createServer((req, res) => this.text.handle(req, res));
     this.server.on('upgrade', (req, socket, head) => {
       // Parsed by hand: WHATWG URL would read the `//ws/...` path as a host name.
       const [path, query = ''] = (req.url ?? '/').split('?');

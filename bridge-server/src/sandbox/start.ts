@@ -1,4 +1,9 @@
-import { DEFAULT_GEMINI_API_VERSION, DEFAULT_GEMINI_MODEL, type BridgeConfig } from '../config/load-config';
+import {
+  DEFAULT_GEMINI_API_VERSION,
+  DEFAULT_ANALYSIS_MODEL,
+  DEFAULT_GEMINI_MODEL,
+  type BridgeConfig,
+} from '../config/load-config';
 import type { ServiceSettings } from '../config/service-settings';
 import type { Logger } from '../shared/logger';
 import { GeminiLiveSimulator } from './gemini-live-simulator';
@@ -44,6 +49,7 @@ export async function startSandbox(config: BridgeConfig, log: Logger): Promise<S
       apiKey: 'sandbox',
       model: DEFAULT_GEMINI_MODEL,
       apiVersion: DEFAULT_GEMINI_API_VERSION,
+      analysisModel: DEFAULT_ANALYSIS_MODEL,
       baseUrl: await gemini.listen(),
     };
   }

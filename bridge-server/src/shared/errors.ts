@@ -34,6 +34,10 @@ export const ERROR_CODES = {
   },
   IDEMPOTENCY_KEY_REUSED: { status: 422, message: 'This Idempotency-Key was used for a different request.' },
   MODE_NOT_CONFIGURED: { status: 422, message: 'The bridge is not configured for this call mode.' },
+  ANALYSIS_NOT_CONFIGURED: {
+    status: 422,
+    message: 'Post-call analysis needs Gemini: set GEMINI_API_KEY (the analysis uses GEMINI_ANALYSIS_MODEL).',
+  },
   TWILIO_SIGNATURE_INVALID: { status: 403, message: 'Missing or invalid X-Twilio-Signature.' },
   CARRIER_REJECTED: { status: 422, message: 'Twilio refused the request.' },
   CARRIER_UNAVAILABLE: { status: 503, message: 'Twilio could not be reached.' },

@@ -46,10 +46,15 @@ describe('model profiles', () => {
 
   it('warns at start-up about an unknown model and about SDK variables it ignores', () => {
     const capture = capturingLogger();
-    new AgentConnector({ apiKey: 'k', model: 'mystery-live', apiVersion: 'v1beta' }, capture.log, 5000, {
-      GOOGLE_GENAI_USE_VERTEXAI: 'true',
-      GOOGLE_CLOUD_PROJECT: 'p',
-    }).close();
+    new AgentConnector(
+      { apiKey: 'k', model: 'mystery-live', apiVersion: 'v1beta', analysisModel: 'gemini-3.8-flash' },
+      capture.log,
+      5000,
+      {
+        GOOGLE_GENAI_USE_VERTEXAI: 'true',
+        GOOGLE_CLOUD_PROJECT: 'p',
+      },
+    ).close();
     const messages = capture.lines.map((line) => String(line.msg));
     expect(messages.some((m) => m.startsWith('GEMINI_MODEL is not a model family this bridge knows'))).toBe(true);
     expect(capture.lines.find((line) => String(line.msg).startsWith('ignoring Google SDK'))).toMatchObject({
@@ -171,7 +176,7 @@ describe('each profile’s set-up and messages, against a simulator that refuses
     process.env.GOOGLE_GEMINI_BASE_URL = 'http://127.0.0.1:9';
     try {
       const connector = new AgentConnector(
-        { apiKey: 'k', model: 'gemini-3.8-live', apiVersion: 'v1beta', baseUrl },
+        { apiKey: 'k', model: 'gemini-3.8-live', apiVersion: 'v1beta', baseUrl, analysisModel: 'gemini-3.8-flash' },
         silentLogger(),
       );
       const before = simulator.sessions.length;

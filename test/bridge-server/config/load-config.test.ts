@@ -42,7 +42,17 @@ describe('loadConfig', () => {
       model: DEFAULT_GEMINI_MODEL,
       baseUrl: undefined,
       apiVersion: 'v1beta',
+      analysisModel: 'gemini-3.8-flash',
     });
+  });
+
+  it('takes a text model for post-call analysis, and refuses a Live one there', () => {
+    expect(
+      loadConfig({ GEMINI_API_KEY: 'g', GEMINI_ANALYSIS_MODEL: 'gemini-3.5-flash-lite' }).gemini?.analysisModel,
+    ).toBe('gemini-3.5-flash-lite');
+    expect(() => loadConfig({ GEMINI_API_KEY: 'g', GEMINI_ANALYSIS_MODEL: 'gemini-3.8-live' })).toThrow(
+      /GEMINI_ANALYSIS_MODEL "gemini-3.8-live" is a Live model; post-call analysis needs a text model such as gemini-3.8-flash/,
+    );
   });
 
   it('selects one Redis, or a Redis Cluster from REDIS_CLUSTER_NODES or a redis+cluster:// URL', () => {
