@@ -104,7 +104,16 @@ async function main() {
       !String(record.callNotes).startsWith('Agent: ')
     )
       throw new Error(`unexpected CRM record ${JSON.stringify(record)}`);
-    log(`CRM record: ${JSON.stringify(record).slice(0, 300)}`);
+    // Place Call's Post-Call Analysis fields, typed as the node asked, from what the callee said.
+    if (
+      typeof record.summary !== 'string' ||
+      !record.summary.includes('"') ||
+      typeof record.timeStillWorks !== 'boolean' ||
+      !Number.isInteger(record.callerTurns) ||
+      !['positive', 'neutral', 'negative'].includes(record.sentiment)
+    )
+      throw new Error(`the analysis fields are missing or mistyped: ${JSON.stringify(record)}`);
+    log(`CRM record: ${JSON.stringify(record).slice(0, 400)}`);
   });
 
   await check('Call Ended fires with a signed delivery and builds the summary', async () => {

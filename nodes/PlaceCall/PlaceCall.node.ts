@@ -4,6 +4,7 @@ import { bridgeRequest, CREDENTIAL_TYPE } from '../shared/transport';
 import type { CallResource, PlaceCallRequest } from '../shared/wire-types';
 import { agentActionProperties, agentActionsOf, getRegisteredTools } from './agent-actions';
 import { placeCallProperties } from './description';
+import { analysisOf, postCallAnalysisProperties } from './post-call-analysis';
 
 function metadataOf(context: IExecuteFunctions, raw: unknown, itemIndex: number): Record<string, unknown> | undefined {
 	if (raw === undefined || raw === '' || raw === '{}') return undefined;
@@ -39,7 +40,7 @@ export class PlaceCall implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
-		properties: [...placeCallProperties, ...agentActionProperties],
+		properties: [...placeCallProperties, ...agentActionProperties, ...postCallAnalysisProperties],
 	};
 
 	methods = { loadOptions: { getRegisteredTools } };
@@ -66,6 +67,8 @@ export class PlaceCall implements INodeType {
 				};
 				const metadata = metadataOf(this, options.metadata, itemIndex);
 				if (metadata) request.metadata = metadata;
+				const analysis = analysisOf(this, itemIndex);
+				if (analysis) request.analysis = analysis;
 				const language = String(this.getNodeParameter('language', itemIndex, 'en-US')).trim();
 				if (mode === 'agent') {
 					const greeting = String(this.getNodeParameter('greeting', itemIndex, '')).trim();

@@ -222,4 +222,91 @@ describe('Place Call -> Await Transcript, run by n8n-core WorkflowExecute agains
     expect(JSON.stringify(settings.body)).not.toContain(API_KEY);
     expect(JSON.stringify(settings.body)).not.toContain('secret');
   });
+
+  it('sends Post-Call Analysis fields as a JSON Schema, and Await Transcript outputs them typed as asked', async () => {
+    bridge.sandbox.carrier!.scripts.set('+15559990088', humanScript());
+    const workflow = n8n.workflow(
+      [
+        placeCallNode({
+          mode: 'agent',
+          to: '+15559990088',
+          prompt: 'You confirm appointments.',
+          analysis: {
+            summary: true,
+            fields: {
+              field: [
+                {
+                  name: 'confirmed',
+                  type: 'boolean',
+                  description: 'whether the time works for the callee',
+                  required: true,
+                },
+                {
+                  name: 'callerTurns',
+                  type: 'integer',
+                  description: 'how many times the callee spoke',
+                  required: true,
+                },
+                {
+                  name: 'mood',
+                  type: 'options',
+                  options: 'happy, unsure, upset',
+                  description: 'how the callee sounded',
+                },
+                { name: 'note', type: 'string', description: 'anything the callee asked for', required: false },
+              ],
+            },
+            prompt: 'Keep the summary short.',
+          },
+        }),
+        awaitNode(),
+      ],
+      CONNECTIONS,
+    );
+    const execution = await n8n.run(workflow);
+    const placed = n8n.output(execution, 'Place Call')[0] as { id: string };
+    const settings = await bridge.api(`/v1/calls/${placed.id}/settings`, {
+      headers: { authorization: `Bearer ${API_KEY}` },
+    });
+    expect(settings.body.analysis).toEqual({
+      summary: true,
+      fields: {
+        type: 'object',
+        properties: {
+          confirmed: { type: 'boolean', description: 'whether the time works for the callee' },
+          callerTurns: { type: 'integer', description: 'how many times the callee spoke' },
+          mood: { type: 'string', enum: ['happy', 'unsure', 'upset'], description: 'how the callee sounded' },
+          note: { type: 'string', description: 'anything the callee asked for' },
+        },
+        required: ['confirmed', 'callerTurns', 'mood'],
+      },
+      prompt: 'Keep the summary short.',
+    });
+    await until(() => n8n.status(execution) === 'success', 60_000, 'the execution to resume');
+    const [result] = n8n.output(execution, 'Await Transcript') as {
+      analysis: { summary: string; fields: Record<string, unknown> };
+    }[];
+    expect(typeof result.analysis.summary).toBe('string');
+    expect(typeof result.analysis.fields.confirmed).toBe('boolean');
+    expect(Number.isInteger(result.analysis.fields.callerTurns)).toBe(true);
+    expect(['happy', 'unsure', 'upset']).toContain(result.analysis.fields.mood);
+    expect(typeof result.analysis.fields.note).toBe('string');
+  });
+
+  it('refuses an analysis field with a name the schema cannot take, naming it', async () => {
+    const workflow = n8n.workflow(
+      [
+        placeCallNode({
+          mode: 'agent',
+          to: '+15559990089',
+          prompt: 'Hi.',
+          analysis: { summary: false, fields: { field: [{ name: 'due date', type: 'string' }] } },
+        }),
+      ],
+      {},
+    );
+    const execution = await n8n.run(workflow);
+    expect(n8n.status(execution)).toBe('error');
+    expect(JSON.stringify(execution.data.resultData.error)).toContain('Analysis field name \\"due date\\"');
+  });
 });
