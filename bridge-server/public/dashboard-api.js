@@ -36,6 +36,17 @@ window.VoiceBridgeApi = (() => {
     return body;
   }
 
+  /** A binary answer (a recording's audio), fetched with the key, as a Blob. */
+  async function media(path) {
+    const response = await fetch(path, { headers: headers() });
+    if (response.status === 401) {
+      await askForKey(Boolean(apiKey));
+      return media(path);
+    }
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return response.blob();
+  }
+
   /** Calls `onMessage` with every live message, for as long as the page is open. */
   async function listen(onMessage, onState) {
     let lastEventId = '';
@@ -75,5 +86,5 @@ window.VoiceBridgeApi = (() => {
     }
   }
 
-  return { api, listen };
+  return { api, listen, media };
 })();

@@ -2,7 +2,7 @@
 // Everything comes from the /v1 API and the /v1/live stream (dashboard-api.js); a call's own page
 // is #/calls/<id>, so a link to it survives a reload.
 (() => {
-  const { api, listen } = window.VoiceBridgeApi;
+  const { api, listen, media } = window.VoiceBridgeApi;
   const ENDED = ['completed', 'busy', 'no-answer', 'failed', 'canceled'];
   const LABEL = { agent: 'Agent', callee: 'Callee', party: 'Party' };
   const $ = (selector) => document.querySelector(selector);
@@ -194,6 +194,41 @@
       .map((entry) => bubble(call, entry, false));
     for (const [key, interim] of interims) if (key.startsWith(`${call.id}:`)) bubbles.push(bubble(call, interim, true));
     $('#transcript').replaceChildren(...bubbles);
+    renderAnalysis(call);
+    renderRecording(call);
+  }
+
+  function renderAnalysis(call) {
+    const analysis = call.analysis;
+    $('#analysis').hidden = !analysis && !call.analysisError;
+    $('#analysis-summary').textContent = analysis?.summary || call.analysisError || '';
+    $('#analysis-fields').replaceChildren(
+      ...Object.entries(analysis?.fields || {}).flatMap(([name, value]) => [
+        element('dt', '', name),
+        element('dd', '', typeof value === 'string' ? value : JSON.stringify(value)),
+      ]),
+    );
+  }
+
+  /** The recording plays from a Blob fetched with the key (an <audio> element cannot send one). */
+  let recordingOf = null;
+  function renderRecording(call) {
+    const ready = call.recording?.status === 'completed';
+    $('#recording-player').hidden = !ready;
+    if (!ready || recordingOf === call.id) return;
+    recordingOf = call.id;
+    const audio = $('#recording');
+    if (audio.src) URL.revokeObjectURL(audio.src);
+    audio.removeAttribute('src');
+    media(`/v1/calls/${call.id}/recording`).then(
+      (blob) => {
+        if (recordingOf === call.id) audio.src = URL.createObjectURL(blob);
+      },
+      (error) => {
+        recordingOf = null;
+        $('#action-note').textContent = `The recording could not be loaded: ${error.message}`;
+      },
+    );
   }
 
   function bubble(call, entry, interim) {
@@ -316,6 +351,8 @@
       mode,
       machineDetection: form.get('machineDetection'),
       maxDurationSec: Number(form.get('maxDurationSec')),
+      ...(form.get('record') ? { record: true } : {}),
+      ...(form.get('summarise') ? { analysis: { summary: true } } : {}),
     };
     if (mode === 'agent') {
       body.agent = {

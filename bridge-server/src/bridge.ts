@@ -16,6 +16,8 @@ import { CallLifecycle } from './calls/call-lifecycle';
 import { CallService } from './calls/call-service';
 import { CallDataEraser } from './calls/call-data-eraser';
 import { PostCallAnalysis } from './calls/post-call-analysis';
+import { CallRecordings } from './calls/call-recordings';
+import { RecordingMedia } from './twilio/recording-media';
 import { callAnalyzer } from './agent/genai-client';
 import { OutboundDialer } from './calls/outbound-dialer';
 import type { CallRecord } from './model/call-record';
@@ -37,11 +39,10 @@ import { deliveryEngine } from './delivery/delivery-engine';
 import { MediaSocketServer } from './http/media-socket';
 import type { Logger } from './shared/logger';
 import { BridgeMetrics } from './shared/metrics';
-import type { ServiceSettings } from './config/service-settings';
+import { callModes, type ServiceSettings } from './config/service-settings';
 import { createSpeechClient } from './stt/speech-client';
 import { StoredCallReader } from './store/call-reader';
 import { TwilioRestCarrier } from './twilio/twilio-rest-client';
-import type { CallMode } from './shared/wire-types';
 
 /** A live viewer that stops reading is dropped once this much is waiting for it. */
 const LIVE_MAX_BUFFERED_BYTES = 1024 * 1024;
@@ -69,10 +70,7 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
     forbiddenEndpoints: [...redisEndpoints(config.redis), ...databaseEndpoints(config.history?.databaseUrl)],
   });
   let publicUrl = config.publicUrl ?? '';
-  const modes: CallMode[] = [
-    ...(services.gemini ? (['agent'] as const) : []),
-    ...(services.speech ? (['transcribe'] as const) : []),
-  ];
+  const modes = callModes(services);
   const outbound = policyFetch(targetPolicy);
   const agents = services.gemini
     ? new AgentMode(new AgentConnector(services.gemini, log, config.geminiSetupTimeoutMs), outbound.fetch, log, (id) =>
@@ -146,6 +144,7 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
     agentMode: agents !== undefined,
     onAgentCall: callStarting,
   });
+  const recordings = new CallRecordings(parts.store, lifecycle, new RecordingMedia(services.twilio), log);
   const transfers = new CallTransfers({ store: parts.store, carrier, lifecycle, publicUrl: () => publicUrl, log });
   const conversations = conversationFactories(
     agents,
@@ -172,7 +171,12 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
       registerDashboardRoutes(root);
     },
     apiRoutes: (v1) => {
-      registerCallRoutes(v1, calls, new CallDataEraser(parts.store, deliveryStore, parts.history?.archive, log));
+      registerCallRoutes(
+        v1,
+        calls,
+        new CallDataEraser(parts.store, deliveryStore, parts.history?.archive, log),
+        recordings,
+      );
       registerToolRoutes(v1, new RegisteredTools(parts.tools, targetUrlSchema(targetPolicy)));
       registerInboundRouteRoutes(v1, inbound.registrations);
       const simulate = services.simulateIncoming;
@@ -190,7 +194,7 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
         maxBufferedBytes: LIVE_MAX_BUFFERED_BYTES,
       });
     },
-    twilioRoutes: (twilioScope) => registerTwilioRoutes(twilioScope, lifecycle, transfers, inbound.router),
+    twilioRoutes: (twilioScope) => registerTwilioRoutes(twilioScope, lifecycle, transfers, inbound.router, recordings),
   });
   media.attach(app.server);
   // A call's end may be recorded by another instance: its event releases the call here too.

@@ -108,7 +108,19 @@ export interface CallResource {
   analysis?: CallAnalysis;
   /** Why the post-call analysis failed, when it did (the call's other data are unaffected). */
   analysisError?: string;
+  /** Calls placed with `record: true`, once Twilio has the recording: `GET /v1/calls/:id/recording` plays it. */
+  recording?: CallRecording;
   transcript: TranscriptEntry[];
+}
+
+/** A call's recording at Twilio: two channels (the callee, then the agent or the party). */
+export interface CallRecording {
+  /** Twilio's Recording SID (RE…). */
+  sid: string;
+  durationSec: number;
+  channels: number;
+  /** absent: Twilio made no recording (nothing was said, or it failed). */
+  status: 'completed' | 'absent';
 }
 
 export interface PlaceCallRequest {

@@ -6,7 +6,7 @@ import type { CallStore, NewTranscriptEntry } from '../store/call-store';
 import type { Carrier } from '../twilio/twilio-rest-client';
 import type { AnsweredBy, CallResource, EndReason } from '../shared/wire-types';
 import { CallJournal, type JournalMetrics } from './call-journal';
-import { isTerminal, toResource, type CallRecord } from '../model/call-record';
+import { awaitingRecording, isTerminal, toResource, type CallRecord } from '../model/call-record';
 import { applyAnsweredBy, applyStatus, partyEndReason, requestEnd, type StatusObservation } from './call-state';
 import { claimStream, type StreamClaim, type StreamRefusal } from './stream-claim';
 import { OwnedCalls } from './owned-calls';
@@ -217,13 +217,20 @@ export class CallLifecycle {
     await this.options.carrier.endCall(sid);
   }
 
-  /** `call.ended` goes out once the call has ended and its media (if any) has finished. */
-  private async emitEndedIfDone(id: string): Promise<void> {
-    const marked = await this.options.store.updateCall(id, (call) =>
-      isTerminal(call.status) && call.media !== 'streaming' && !call.endedEventSent
-        ? { ...call, endedEventSent: true }
-        : undefined,
-    );
+  /**
+   * `call.ended` goes out once the call has ended, its media (if any) has finished, and a
+   * recording it waits for has come (or its wait is over: then it is tried again at the deadline).
+   */
+  async emitEndedIfDone(id: string): Promise<void> {
+    let waitsUntil: number | undefined;
+    const marked = await this.options.store.updateCall(id, (call) => {
+      if (!isTerminal(call.status) || call.media === 'streaming' || call.endedEventSent) return undefined;
+      if (!awaitingRecording(call, Date.now())) return { ...call, endedEventSent: true };
+      waitsUntil = call.recordingDueBy;
+      return undefined;
+    });
+    if (waitsUntil !== undefined)
+      setTimeout(() => void this.emitEndedIfDone(id).catch(() => undefined), waitsUntil - Date.now() + 10).unref();
     if (!marked?.call.endedEventSent) return;
     // Marked before it is published, so a waiter woken by the event sees the call as ended; a
     // write cut short is completed by the journal's retry under the same event id.

@@ -74,6 +74,9 @@ function endReasonFor(call: CallRecord, status: CallStatus, durationSec: number 
 }
 
 /** Applies one observed status. Returns the new record, or undefined when nothing changes. */
+/** How long `call.ended` waits for a recorded call's recording before it goes out without it. */
+export const RECORDING_WAIT_MS = 15_000;
+
 export function applyStatus(call: CallRecord, observation: StatusObservation): CallRecord | undefined {
   const { status, at } = observation;
   const sid = call.twilioCallSid ?? observation.twilioCallSid ?? null;
@@ -88,6 +91,8 @@ export function applyStatus(call: CallRecord, observation: StatusObservation): C
       observation.durationSec ??
       (call.answeredAt ? Math.max(0, Math.round((Date.parse(at) - Date.parse(call.answeredAt)) / 1000)) : 0);
     next.endReason = endReasonFor(call, status, next.answeredAt ? next.durationSec : null);
+    // Twilio records only what was answered, and posts the recording shortly after the end.
+    if (call.record && next.answeredAt) next.recordingDueBy = Date.parse(at) + RECORDING_WAIT_MS;
   }
   return next;
 }

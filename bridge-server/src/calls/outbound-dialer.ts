@@ -102,7 +102,7 @@ export class OutboundDialer {
       statusCallbackUrl: `${publicUrl}/twilio/status?callId=${call.id}`,
       ringTimeoutSec: call.ringTimeoutSec,
       timeLimitSec: call.maxDurationSec,
-      record: call.record,
+      recordingStatusCallbackUrl: call.record ? `${publicUrl}/twilio/recording-status?callId=${call.id}` : undefined,
       amdCallbackUrl: call.machineDetection === 'off' ? undefined : `${publicUrl}/twilio/amd?callId=${call.id}`,
     };
   }

@@ -1,3 +1,4 @@
+import type { CallMode } from '../shared/wire-types';
 import type { GeminiSettings, SpeechSettings, TwilioSettings } from './load-config';
 
 /** How to reach each service a bridge talks to: the real ones, or simulators on loopback. */
@@ -12,4 +13,9 @@ export interface ServiceSettings {
    * simulated carrier posts the signed voice webhook to `voiceUrl`. Resolves to the call's sid.
    */
   simulateIncoming?: (call: { from: string; to: string; voiceUrl: string; callerName?: string }) => Promise<string>;
+}
+
+/** The call modes these services offer: agent with Gemini, transcribe with Speech-to-Text. */
+export function callModes(services: ServiceSettings): CallMode[] {
+  return [...(services.gemini ? (['agent'] as const) : []), ...(services.speech ? (['transcribe'] as const) : [])];
 }

@@ -3,6 +3,9 @@ import { callListQuerySchema, parseCallListQuery } from '../calls/call-list-quer
 import { placeCallRequestSchema } from '../calls/call-request';
 import type { CallService } from '../calls/call-service';
 import type { CallDataEraser } from '../calls/call-data-eraser';
+import type { CallRecordings } from '../calls/call-recordings';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { BridgeError } from '../shared/errors';
 import { isId } from '../shared/ids';
 import { routeSchema } from './openapi';
@@ -19,7 +22,15 @@ export function callIdParam(params: unknown): string {
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** `/v1/calls`: place, read, list and hang up calls. */
-export function registerCallRoutes(v1: FastifyInstance, calls: CallService, eraser: CallDataEraser): void {
+/** Headers of Twilio's answer passed on with a recording's audio. */
+const MEDIA_HEADERS = ['content-type', 'content-length', 'content-range', 'accept-ranges'];
+
+export function registerCallRoutes(
+  v1: FastifyInstance,
+  calls: CallService,
+  eraser: CallDataEraser,
+  recordings: CallRecordings,
+): void {
   v1.post(
     '/calls',
     {
@@ -118,5 +129,30 @@ export function registerCallRoutes(v1: FastifyInstance, calls: CallService, eras
       }),
     },
     async (request) => eraser.erase(callIdParam(request.params)),
+  );
+
+  v1.get(
+    '/calls/:id/recording',
+    {
+      schema: routeSchema({
+        summary: 'The call recording: two-channel WAV (callee, then the agent or the party), byte ranges supported',
+        tags: ['calls'],
+        auth: 'api-key',
+        params: idParams,
+        response: { 200: null, 206: null },
+        description:
+          'Streams the recording from Twilio. A `Range` header gets `206 Partial Content`, so audio players can seek; a range past the end is `416`.',
+      }),
+    },
+    async (request, reply) => {
+      const range = typeof request.headers.range === 'string' ? request.headers.range : undefined;
+      const media = await recordings.audio(callIdParam(request.params), range);
+      void reply.status(media.status);
+      for (const name of MEDIA_HEADERS) {
+        const value = media.headers.get(name);
+        if (value) void reply.header(name, value);
+      }
+      return reply.send(media.body ? Readable.fromWeb(media.body as WebReadableStream) : '');
+    },
   );
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { answeredByFromTwilio, statusFromTwilio } from '../calls/call-state';
 import type { CallLifecycle } from '../calls/call-lifecycle';
 import type { CallTransfers } from '../calls/call-transfers';
+import type { CallRecordings } from '../calls/call-recordings';
 import { inboundCallId, isCallSid, type InboundRouter } from '../calls/inbound-router';
 import { BridgeError } from '../shared/errors';
 import { isId } from '../shared/ids';
@@ -33,6 +34,7 @@ export function registerTwilioRoutes(
   calls: CallLifecycle,
   transfers: CallTransfers,
   inbound: InboundRouter,
+  recordings: CallRecordings,
 ): void {
   twilio.post(
     '/incoming',
@@ -84,6 +86,15 @@ export function registerTwilioRoutes(
     await calls.onAnsweredBy(callId, answeredBy);
     return reply.status(204).send();
   });
+  twilio.post(
+    '/recording-status',
+    doc("Twilio's recording-status callback: the recording's SID, duration and channels"),
+    async (request, reply) => {
+      const { callId, form } = callbackCall(request);
+      await recordings.arrived(callId, form);
+      return reply.status(204).send();
+    },
+  );
   const dialDoc = {
     schema: routeSchema({
       summary: 'The <Dial> action of a transcribe call: how the dial to the party ended (TwiML reply: hang up)',

@@ -22,6 +22,8 @@ export interface CallRecord extends Omit<CallResource, 'transcript' | 'direction
   record: boolean;
   /** What the post-call analysis is to work out (absent: none). */
   analysisRequest?: AnalysisRequest;
+  /** A recorded call that was answered: `call.ended` waits for its recording until then (epoch ms). */
+  recordingDueBy?: number;
   /** Why the bridge asked Twilio to end the call; becomes `endReason` when the call completes. */
   requestedEndReason: EndReason | null;
   /**
@@ -48,6 +50,11 @@ export const TERMINAL_STATUSES: readonly CallStatus[] = ['completed', 'busy', 'n
 
 export function isTerminal(status: CallStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
+}
+
+/** Whether `call.ended` still waits for the call's recording (Twilio posts it a moment after the call ends). */
+export function awaitingRecording(call: CallRecord, now: number): boolean {
+  return call.recordingDueBy !== undefined && call.recording === undefined && now < call.recordingDueBy;
 }
 
 /** Whether the call's post-call analysis is over (done, failed, or never asked for). */
@@ -83,6 +90,7 @@ export function toResource(call: CallRecord, transcript: TranscriptEntry[]): Cal
     ...(call.callerName ? { callerName: call.callerName } : {}),
     ...(call.analysis ? { analysis: call.analysis } : {}),
     ...(call.analysisError ? { analysisError: call.analysisError } : {}),
+    ...(call.recording ? { recording: call.recording } : {}),
     transcript: call.labels ? transcript.map((entry) => labelled(entry, call.labels!)) : transcript,
   };
 }

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../shared/logger';
 import { callerScript, scriptForNumber, type CalleeScript } from './callee-script';
 import { accountReply, accountSidOf } from './carrier-account';
+import { CarrierRecordings } from './carrier-recordings';
+import { CallRecorder } from './call-recorder';
 import type { FrameTelemetry } from './frame-telemetry';
 import type { MediaConditions } from './media-network';
 import { SimulatedCall, type SimulatedCallParams } from './simulated-call';
@@ -44,6 +46,8 @@ export class SandboxCarrier {
   readonly dialled: number[] = [];
   /** Requests answered 429 (Twilio's rate limit) before the carrier takes calls again. */
   rateLimitedRequests = 0;
+  /** Recorded calls' media, as Twilio keeps and serves them. */
+  readonly recordings: CarrierRecordings;
   private readonly server: Server;
   private readonly log: Logger;
 
@@ -52,6 +56,10 @@ export class SandboxCarrier {
     this.speed = options.speed ?? 1;
     this.accountSid = options.accountSid ?? `AC${randomBytes(16).toString('hex')}`;
     this.authToken = options.authToken ?? randomBytes(16).toString('hex');
+    this.recordings = new CarrierRecordings(
+      { sid: this.accountSid, authToken: this.authToken, baseUrl: () => this.url },
+      this.log,
+    );
     this.server = createServer((req, res) => {
       this.route(req, res).catch((error: unknown) => {
         this.log.error({ err: error }, 'sandbox carrier request failed');
@@ -72,6 +80,7 @@ export class SandboxCarrier {
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const [path, query = ''] = (req.url ?? '').split('?');
+    if (this.recordings.serve(req, res, path, (accountSid) => this.authorized(req, accountSid))) return;
     const accountSid = accountSidOf(path);
     if (accountSid && req.method === 'GET') {
       if (!this.authorized(req, accountSid))
@@ -137,6 +146,7 @@ export class SandboxCarrier {
     params: Omit<SimulatedCallParams, 'accountSid' | 'authToken' | 'timeoutSec' | 'timeLimitSec'> &
       Partial<SimulatedCallParams>,
     script: CalleeScript,
+    recorder?: CallRecorder,
   ): SimulatedCall {
     const call = new SimulatedCall(
       { accountSid: this.accountSid, authToken: this.authToken, timeoutSec: 60, timeLimitSec: 14400, ...params },
@@ -147,6 +157,7 @@ export class SandboxCarrier {
         telemetry: this.options.telemetry,
         media: this.options.media,
         scriptFor: (number) => this.scriptFor(number),
+        recorder,
       },
     );
     this.calls.set(call.sid, call);
@@ -162,6 +173,7 @@ export class SandboxCarrier {
     if (!twiml) return reply(res, 400, { code: 21205, message: 'Url or Twiml is required', status: 400 });
     if (twiml.length > 4000)
       return reply(res, 400, { code: 21209, message: 'Twiml exceeds 4000 characters', status: 400 });
+    const recorder = form.get('Record') === 'true' && !this.options.telemetry ? new CallRecorder() : undefined;
     const call = this.simulatedCall(
       {
         to,
@@ -177,7 +189,18 @@ export class SandboxCarrier {
         timeLimitSec: Number(form.get('TimeLimit') ?? 14400),
       },
       this.scriptFor(to),
+      recorder,
     );
+    // Like Twilio, a recorded call that was answered has its recording a moment after it ends.
+    if (recorder)
+      void call.finished.then(() =>
+        call.status === 'completed'
+          ? this.recordings.completed(
+              { callSid: call.sid, statusCallback: form.get('RecordingStatusCallback') ?? undefined },
+              recorder,
+            )
+          : undefined,
+      );
     this.dialled.push(Date.now());
     call.start();
     reply(res, 201, call.toJson());

@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { Logger } from '../shared/logger';
 import { isTerminal, TERMINAL_STATUSES } from '../model/call-record';
 import { Latch } from '../shared/latch';
-import type { MediaConditions } from './media-network';
 import { callJson, postSignedCallback } from './carrier-requests';
 import type { CalleeScript } from './callee-script';
-import type { FrameTelemetry } from './frame-telemetry';
+import type { CallSimulation } from './call-simulation';
 import { SimulatedMediaStream } from './simulated-media-stream';
 import { readStreamInstruction, type StreamInstruction } from './twiml-reader';
 import { carryOutRedirect, type SimulatedTransfer, type TransferHost } from './simulated-transfer';
@@ -47,14 +45,7 @@ export class SimulatedCall {
   constructor(
     readonly params: SimulatedCallParams,
     readonly script: CalleeScript,
-    private readonly simulation: {
-      speed: number;
-      log: Logger;
-      telemetry?: FrameTelemetry;
-      media?: MediaConditions;
-      /** Whoever answers a number this call dials (a transfer). */
-      scriptFor?: (to: string) => CalleeScript;
-    },
+    private readonly simulation: CallSimulation,
   ) {}
 
   /** Transfers the bridge asked for (live-call redirects to `<Dial>`). */
@@ -161,6 +152,7 @@ export class SimulatedCall {
       // Twilio goes on to the next verb when a <Connect> stream breaks; there is none: it hangs up.
       onBroken: instruction.bidirectional ? () => void this.end('completed') : undefined,
       telemetry: this.simulation.telemetry ? { report: this.simulation.telemetry, key: this.params.to } : undefined,
+      recorder: this.simulation.recorder,
     });
     await this.stream.open();
   }

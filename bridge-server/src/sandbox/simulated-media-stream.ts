@@ -4,6 +4,7 @@ import { signTwilioRequest } from '../twilio/twilio-signature';
 import type { CalleeScript } from './callee-script';
 import { voicedMulawFrames } from './speech-synth';
 import { MediaNetwork, SMOOTH_MEDIA, type MediaConditions } from './media-network';
+import type { CallRecorder } from './call-recorder';
 import { SimulatedCaller } from './simulated-caller';
 import type { FrameTelemetry } from './frame-telemetry';
 import type { StreamInstruction } from './twiml-reader';
@@ -29,6 +30,8 @@ export interface SimulatedStreamOptions {
   media?: MediaConditions;
   /** Load testing: counts and times every frame, keyed by the number called. */
   telemetry?: { report: FrameTelemetry; key: string };
+  /** The call is recorded (`Record=true`): each tick's two sides go here. */
+  recorder?: CallRecorder;
 }
 
 /** Quiet, never-silent callee audio for load tests: well below the simulated agent's barge-in level. */
@@ -130,7 +133,7 @@ export class SimulatedMediaStream {
 
   private tick(): void {
     this.ticks++;
-    this.playOneFrame();
+    const played = this.playOneFrame();
     this.caller.act(this.ticks * 20);
     const timestamp = String(this.chunk * 20);
     this.chunk++;
@@ -139,9 +142,11 @@ export class SimulatedMediaStream {
       this.sendMedia('inbound', QUIET_FRAMES[this.ticks % QUIET_FRAMES.length], timestamp);
       return;
     }
-    this.sendMedia('inbound', this.caller.inboundFrame(), timestamp);
-    if (this.options.instruction.track === 'both_tracks')
-      this.sendMedia('outbound', this.caller.outboundFrame(), timestamp);
+    const callee = this.caller.inboundFrame();
+    this.sendMedia('inbound', callee, timestamp);
+    const party = this.options.instruction.track === 'both_tracks' ? this.caller.outboundFrame() : undefined;
+    if (party !== undefined) this.sendMedia('outbound', party, timestamp);
+    this.options.recorder?.frame(callee, party ?? played);
   }
 
   private sendMedia(track: string, payload: string, timestamp: string): void {
@@ -152,7 +157,8 @@ export class SimulatedMediaStream {
     else this.stats.framesLost++;
   }
 
-  private playOneFrame(): void {
+  /** Plays the next 20 ms of the bridge's audio to the callee; resolves to it (undefined: silence). */
+  private playOneFrame(): string | undefined {
     this.echoLeadingMarks();
     const item = this.playback[0];
     if (item?.kind === 'audio') {
@@ -161,9 +167,10 @@ export class SimulatedMediaStream {
       this.stats.agentPlayedAtMs.push(this.ticks * 20);
       this.caller.heard(item.payload);
       this.echoLeadingMarks();
-    } else {
-      this.caller.heard(undefined);
+      return item.payload;
     }
+    this.caller.heard(undefined);
+    return undefined;
   }
 
   private echoLeadingMarks(): void {

@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   TOOL_NOT_FOUND: { status: 404, message: 'No tool is registered with that name.' },
   ROUTE_NOT_FOUND: { status: 404, message: 'No inbound route has that id.' },
   NUMBER_ALREADY_ROUTED: { status: 409, message: 'Another inbound route already answers for that number.' },
+  RECORDING_NOT_FOUND: { status: 404, message: 'The call has no recording.' },
   CALL_ALREADY_ENDED: { status: 409, message: 'The call has already ended.' },
   CALL_STILL_ACTIVE: { status: 409, message: 'The call is still going on; hang it up first.' },
   SUBSCRIPTION_LIMIT_REACHED: {

@@ -13,7 +13,8 @@ export interface OutboundCall {
   statusCallbackUrl: string;
   ringTimeoutSec: number;
   timeLimitSec: number;
-  record: boolean;
+  /** Set: the call is recorded in two channels, and Twilio posts the recording's status here. */
+  recordingStatusCallbackUrl?: string;
   /** Asynchronous answering-machine detection, reported to this URL. */
   amdCallbackUrl?: string;
 }
@@ -91,7 +92,15 @@ export class TwilioRestCarrier implements Carrier {
         statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
         timeout: call.ringTimeoutSec,
         timeLimit: call.timeLimitSec,
-        record: call.record,
+        ...(call.recordingStatusCallbackUrl
+          ? {
+              record: true,
+              recordingChannels: 'dual',
+              recordingStatusCallback: call.recordingStatusCallbackUrl,
+              recordingStatusCallbackMethod: 'POST',
+              recordingStatusCallbackEvent: ['completed', 'absent'],
+            }
+          : {}),
         ...(call.amdCallbackUrl
           ? {
               machineDetection: 'Enable',

@@ -229,6 +229,36 @@ describe('dashboard in a real browser (Debian chromium driven by playwright-core
     await receptionist.close();
   }, 60_000);
 
+  it('records and summarises a call placed from the form: the summary shows, and the recording plays in the audio player', async () => {
+    const page = await open();
+    await page.getByLabel('record the call').check();
+    await page.getByLabel('summarise it afterwards').check();
+    await page.getByRole('button', { name: 'Call', exact: true }).click();
+    await page.locator('#call-meta', { hasText: 'completed' }).waitFor({ timeout: 60_000 });
+    await page.locator('#analysis-summary', { hasText: 'Hi, yes, this is Sam speaking.' }).waitFor({ timeout: 20_000 });
+    const audio = page.locator('#recording');
+    await audio.waitFor({ state: 'visible', timeout: 20_000 });
+    await page.waitForFunction("document.querySelector('#recording').src.startsWith('blob:')");
+    await page.waitForFunction("document.querySelector('#recording').readyState >= 1");
+    const played = (await audio.evaluate(`(async (element) => {
+      element.muted = true;
+      await element.play();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      return { duration: element.duration, currentTime: element.currentTime, paused: element.paused, error: element.error ? element.error.code : null };
+    })(document.querySelector('#recording'))`)) as {
+      duration: number;
+      currentTime: number;
+      paused: boolean;
+      error: number | null;
+    };
+    expect(played.error).toBeNull();
+    expect(played.paused).toBe(false);
+    expect(played.duration).toBeGreaterThan(5);
+    expect(played.currentTime).toBeGreaterThan(0.5);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-recording.png'), fullPage: true });
+    await close(page);
+  }, 90_000);
+
   it('serves a favicon, and tells a wrong API key from the right one', async () => {
     expect((await fetch(`${t.url}/favicon.svg`)).headers.get('content-type')).toBe('image/svg+xml');
     const locked = await startTestBridge({ SANDBOX_SPEED: '2', BRIDGE_API_KEY: 'right-key-0123456789' });
