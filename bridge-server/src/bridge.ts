@@ -144,7 +144,9 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
     agentMode: agents !== undefined,
     onAgentCall: callStarting,
   });
-  const recordings = new CallRecordings(parts.store, lifecycle, new RecordingMedia(services.twilio), log);
+  const recordingMedia = new RecordingMedia(services.twilio);
+  const recordings = new CallRecordings(parts.store, lifecycle, recordingMedia, log, parts.history?.archive);
+  const eraser = new CallDataEraser(parts.store, deliveryStore, parts.history?.archive, recordingMedia, log);
   const transfers = new CallTransfers({ store: parts.store, carrier, lifecycle, publicUrl: () => publicUrl, log });
   const conversations = conversationFactories(
     agents,
@@ -171,12 +173,7 @@ export async function createBridge(config: BridgeConfig, log: Logger, services: 
       registerDashboardRoutes(root);
     },
     apiRoutes: (v1) => {
-      registerCallRoutes(
-        v1,
-        calls,
-        new CallDataEraser(parts.store, deliveryStore, parts.history?.archive, log),
-        recordings,
-      );
+      registerCallRoutes(v1, calls, eraser, recordings);
       registerToolRoutes(v1, new RegisteredTools(parts.tools, targetUrlSchema(targetPolicy)));
       registerInboundRouteRoutes(v1, inbound.registrations);
       const simulate = services.simulateIncoming;

@@ -10,6 +10,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { bridgeCredentials, bridgeRequest, CREDENTIAL_TYPE } from '../shared/transport';
 import { callOutput } from '../shared/transcript-text';
+import { awaitsAnalysis, recordingBinary } from './call-extras';
 import { acceptSignedDelivery } from '../shared/signed-delivery';
 import { deriveWaiterSecret } from '../shared/webhook-signature';
 import type { CallResource, WaiterDoneEvent } from '../shared/wire-types';
@@ -37,12 +38,26 @@ function settled(call: CallResource, now: number): boolean {
 	return ENDED.includes(call.status) && call.endedAt !== null && now - Date.parse(call.endedAt) >= SETTLED_AFTER_MS;
 }
 
-/** One item per call, paired with the input item in the same position (one call per item, the usual case). */
-function toItems(calls: CallResource[], timedOut: boolean): INodeExecutionData[] {
-	return calls.map((call, index) => ({
-		json: { ...callOutput(call), timedOut } as unknown as IDataObject,
-		pairedItem: { item: index },
-	}));
+/**
+ * One item per call, paired with the input item in the same position (one call per item, the
+ * usual case); with Download Recordings, each recorded call's audio as binary `recording`.
+ */
+async function toItems(
+	context: IExecuteFunctions | IWebhookFunctions,
+	calls: CallResource[],
+	timedOut: boolean,
+): Promise<INodeExecutionData[]> {
+	const download = Boolean(context.getNodeParameter('downloadRecordings', false));
+	return Promise.all(
+		calls.map(async (call, index) => {
+			const recording = download ? await recordingBinary(context, call) : undefined;
+			return {
+				json: { ...callOutput(call), timedOut } as unknown as IDataObject,
+				...(recording ? { binary: { recording } } : {}),
+				pairedItem: { item: index },
+			};
+		}),
+	);
 }
 
 // The two rules below do not fit a node that pauses its execution:
@@ -106,6 +121,14 @@ export class AwaitTranscript implements INodeType {
 				],
 				default: 'hours',
 			},
+			{
+				displayName: 'Download Recordings',
+				name: 'downloadRecordings',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to add each recorded call’s audio (placed with Record Call) as binary data named recording: a two-channel WAV, the callee then the agent',
+			},
 		],
 	};
 
@@ -129,7 +152,11 @@ export class AwaitTranscript implements INodeType {
 			callIds.map((id) => bridgeRequest<CallResource>(this, 'GET', `/v1/calls/${encodeURIComponent(id)}`)),
 		);
 		const now = Date.now();
-		if (calls.every((call) => settled(call, now))) return [toItems(calls, false)];
+		// Ended a while ago, and not waiting for an analysis: nothing more is coming.
+		if (calls.every((call) => settled(call, now))) {
+			const analysing = await Promise.all(calls.map((call) => awaitsAnalysis(this, call)));
+			if (!analysing.some(Boolean)) return [await toItems(this, calls, false)];
+		}
 
 		const { webhookSecret, apiKey } = await bridgeCredentials(this);
 		const resumeUrl = String(this.evaluateExpression('{{ $execution.resumeUrl }}', 0));
@@ -143,7 +170,12 @@ export class AwaitTranscript implements INodeType {
 		});
 		await this.putExecutionToWait(new Date(Date.now() + (timeLimitSec + BACKSTOP_MARGIN_SEC) * 1000));
 		// Shown while the execution waits; the bridge's delivery replaces it (webhook()).
-		return [toItems(calls, false)];
+		return [
+			calls.map((call, index) => ({
+				json: { ...callOutput(call), timedOut: false } as unknown as IDataObject,
+				pairedItem: { item: index },
+			})),
+		];
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
@@ -151,6 +183,6 @@ export class AwaitTranscript implements INodeType {
 		const secret = deriveWaiterSecret(webhookSecret || apiKey || '', this.getExecutionId(), this.getNode().id);
 		if (!acceptSignedDelivery(this, secret)) return { noWebhookResponse: true };
 		const event = this.getBodyData() as unknown as WaiterDoneEvent;
-		return { workflowData: [toItems(event.calls ?? [], Boolean(event.timedOut))] };
+		return { workflowData: [await toItems(this, event.calls ?? [], Boolean(event.timedOut))] };
 	}
 }

@@ -309,4 +309,28 @@ describe('Place Call -> Await Transcript, run by n8n-core WorkflowExecute agains
     expect(n8n.status(execution)).toBe('error');
     expect(JSON.stringify(execution.data.resultData.error)).toContain('Analysis field name \\"due date\\"');
   });
+
+  it('with Download Recordings, outputs a recorded call’s audio as binary data (a two-channel WAV)', async () => {
+    bridge.sandbox.carrier!.scripts.set('+15559990090', humanScript());
+    const workflow = n8n.workflow(
+      [
+        placeCallNode({
+          mode: 'agent',
+          to: '+15559990090',
+          prompt: 'You confirm appointments.',
+          options: { record: true },
+        }),
+        awaitNode({ downloadRecordings: true }),
+      ],
+      CONNECTIONS,
+    );
+    const execution = await n8n.run(workflow);
+    await until(() => n8n.status(execution) === 'success', 60_000, 'the execution to resume');
+    const [item] = n8n.items(execution, 'Await Transcript');
+    expect(item.json.recording).toMatchObject({ channels: 2, status: 'completed' });
+    expect(item.binary?.recording).toMatchObject({ mimeType: 'audio/x-wav', fileName: `${String(item.json.id)}.wav` });
+    const wav = Buffer.from(item.binary!.recording.data, 'base64');
+    expect(wav.toString('ascii', 0, 4)).toBe('RIFF');
+    expect(wav.readUInt16LE(22)).toBe(2);
+  });
 });

@@ -30,6 +30,18 @@ describe('logs carry no secrets, key presses or full phone numbers', () => {
     expect(line.text()).toContain('+1555•••4321');
   });
 
+  it('masks numbers in the fields a database driver adds to its errors (detail, where), not only the message', () => {
+    const { log, text } = capturingLogger('warn');
+    const error = Object.assign(new Error('insert failed for +15551234567'), {
+      code: '22007',
+      detail: 'Failing row contains (call_1, +15551234567, +15557650000).',
+    });
+    log.warn({ err: error }, 'archiving events failed');
+    expect(text()).not.toMatch(/15551234567|15557650000/);
+    expect(text()).toContain('+1555•••4567');
+    expect(text()).toContain('22007');
+  });
+
   it('removes credentials and query strings from URLs', () => {
     expect(redactUrl('https://user:secret@n8n.example.com/webhook-waiting/12?signature=abc')).toBe(
       'https://n8n.example.com/webhook-waiting/12?…',

@@ -13,6 +13,7 @@ import type {
   ICredentialDataDecryptedObject,
   IConnections,
   INode,
+  INodeExecutionData,
   INodeType,
   INodeTypes,
   IRun,
@@ -213,6 +214,12 @@ export class N8nHarness {
   output(record: ExecutionRecord, nodeName: string): Record<string, unknown>[] {
     const runs = record.data.resultData.runData[nodeName] ?? [];
     return (runs.at(-1)?.data?.main?.[0] ?? []).map((item) => item.json);
+  }
+
+  /** Output items of a node, binary data included. */
+  items(record: ExecutionRecord, nodeName: string): INodeExecutionData[] {
+    const runs = record.data.resultData.runData[nodeName] ?? [];
+    return runs.at(-1)?.data?.main?.[0] ?? [];
   }
 
   status(record: ExecutionRecord): string | undefined {

@@ -4,6 +4,7 @@ import type { CallRecording } from '../shared/wire-types';
 import type { CallStore } from '../store/call-store';
 import type { RecordingMedia } from '../twilio/recording-media';
 import type { CallLifecycle } from './call-lifecycle';
+import type { CallArchive } from '../history/call-archive';
 
 /** Twilio's recording-status callback, as its form says. */
 export interface RecordingStatusForm {
@@ -37,6 +38,8 @@ export class CallRecordings {
     private readonly lifecycle: CallLifecycle,
     private readonly media: RecordingMedia,
     private readonly log: Logger,
+    /** The archive has calls the store has let go (after 30 days), recordings included. */
+    private readonly archive?: CallArchive,
   ) {}
 
   async arrived(callId: string, form: RecordingStatusForm): Promise<void> {
@@ -55,14 +58,12 @@ export class CallRecordings {
   }
 
   async audio(callId: string, range?: string): Promise<Response> {
-    const call = await this.store.getCall(callId);
+    const call = (await this.store.getCall(callId)) ?? (await this.archive?.getCall(callId));
     if (!call) throw new BridgeError('CALL_NOT_FOUND', `No call has the id ${JSON.stringify(callId)}.`);
     if (call.recording?.status !== 'completed')
       throw new BridgeError(
         'RECORDING_NOT_FOUND',
-        call.record
-          ? 'The call has no recording yet (nobody answered, or Twilio has not posted it).'
-          : 'The call was not placed with record: true.',
+        'The call has no recording: it was not placed with record: true, nobody answered, or Twilio has not posted it yet.',
       );
     return this.media.fetch(call.recording.sid, range);
   }

@@ -115,6 +115,7 @@ export const erasedCallData = z.object({
   store: z.boolean().describe('the record and transcript were in the store'),
   archive: z.boolean().nullable().describe('the archive held the call (null: no DATABASE_URL)'),
   events: z.number().int().describe('events stream entries and dead letters removed'),
+  recording: z.boolean().nullable().describe("the call's recording was deleted at Twilio (null: it had none)"),
 });
 
 export const callSettings = z.object({

@@ -4,7 +4,7 @@ import type { Logger } from '../shared/logger';
 import type { CallRecorder } from './call-recorder';
 import { postSignedCallback } from './carrier-requests';
 
-const MEDIA_PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Recordings\/(RE[0-9a-f]{32})\.wav$/;
+const MEDIA_PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Recordings\/(RE[0-9a-f]{32})\.(wav|json)$/;
 
 /** A byte range request (`bytes=a-b`, `bytes=a-`, `bytes=-n`) over `size` bytes, or 'invalid'. */
 export function byteRange(
@@ -28,7 +28,8 @@ export interface RecordedCall {
  * Twilio's recordings of the sandbox's calls: when a recorded call ends, its two-channel WAV is
  * kept under a Recording SID, the recording-status callback is posted (signed, with the SID,
  * duration and channels), and the media is served where Twilio serves it
- * (`/2010-04-01/Accounts/{AccountSid}/Recordings/{RecordingSid}.wav`, Basic auth, byte ranges).
+ * (`/2010-04-01/Accounts/{AccountSid}/Recordings/{RecordingSid}.wav`, Basic auth, byte ranges),
+ * and deleted as Twilio deletes them (`DELETE …/Recordings/{RecordingSid}.json`).
  */
 export class CarrierRecordings {
   readonly files = new Map<string, { callSid: string; wav: Buffer }>();
@@ -66,12 +67,18 @@ export class CarrierRecordings {
   /** Serves a recording's media if `path` names one; false: not a recording path. */
   serve(req: IncomingMessage, res: ServerResponse, path: string, authorized: (accountSid: string) => boolean): boolean {
     const match = MEDIA_PATH.exec(path);
-    if (!match || req.method !== 'GET') return false;
+    const deleting = req.method === 'DELETE' && match?.[3] === 'json';
+    if (!match || !(deleting || (req.method === 'GET' && match[3] === 'wav'))) return false;
     const json = (status: number, body: object) =>
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (!authorized(match[1])) return (json(401, { code: 20003, message: 'Authenticate', status: 401 }), true);
     const file = this.files.get(match[2]);
     if (!file) return (json(404, { code: 20404, message: 'The requested resource was not found', status: 404 }), true);
+    if (deleting) {
+      this.files.delete(match[2]);
+      res.writeHead(204).end();
+      return true;
+    }
     const size = file.wav.length;
     const range = byteRange(req.headers.range, size);
     if (range === 'invalid') {

@@ -35,6 +35,10 @@ export function maskLogObject<T>(value: T, depth = 0): T {
     const copy = Object.assign(Object.create(Object.getPrototypeOf(value) as object) as Error, value);
     copy.message = maskPhoneNumbers(value.message);
     if (value.stack) copy.stack = maskPhoneNumbers(value.stack);
+    // Drivers put the offending values in fields of their own (PostgreSQL's `detail`, `where`).
+    const fields = copy as unknown as Record<string, unknown>;
+    for (const key of Object.keys(fields))
+      if (typeof fields[key] === 'string') fields[key] = maskPhoneNumbers(fields[key] as string);
     return copy as T;
   }
   if (Buffer.isBuffer(value)) return value;

@@ -44,4 +44,38 @@ export class RecordingMedia {
       throw new BridgeError('CARRIER_UNAVAILABLE', `Twilio answered ${response.status} for the recording.`);
     return response;
   }
+
+  /** Deletes the recording at Twilio (a request to delete the call's data); false if Twilio had none. */
+  async delete(recordingSid: string): Promise<boolean> {
+    const response = await this.request('DELETE', recordingSid, 'json', {});
+    if (response.status === 404) return false;
+    if (response.status === 401) throw new BridgeError('CARRIER_AUTH_FAILED');
+    if (!response.ok)
+      throw new BridgeError('CARRIER_UNAVAILABLE', `Twilio answered ${response.status} to deleting the recording.`);
+    return true;
+  }
+
+  private async request(
+    method: 'GET' | 'DELETE',
+    recordingSid: string,
+    extension: 'wav' | 'json',
+    headers: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    if (!RECORDING_SID.test(recordingSid)) throw new BridgeError('RECORDING_NOT_FOUND');
+    const { accountSid, authToken, apiBaseUrl } = this.settings;
+    const base = apiBaseUrl ?? TWILIO_API_BASE_URL;
+    try {
+      return await fetch(`${base}/2010-04-01/Accounts/${accountSid}/Recordings/${recordingSid}.${extension}`, {
+        method,
+        headers: { authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`, ...headers },
+        signal: signal ?? AbortSignal.timeout(15_000),
+      });
+    } catch (error) {
+      throw new BridgeError(
+        'CARRIER_UNAVAILABLE',
+        `Twilio could not be reached for the recording: ${(error as Error).message}.`,
+      );
+    }
+  }
 }

@@ -73,6 +73,17 @@ describe('call recordings (sandbox carrier recording what it exchanged, bridge s
     expect(past.status).toBe(416);
   });
 
+  it('deletes the recording at Twilio when the call’s data are deleted on request', async () => {
+    const placed = await place('+15551238004', { record: true });
+    const ended = await t.waitForEnd(placed.body.id, 40_000);
+    const sid = ended.recording!.sid;
+    expect(t.sandbox.carrier!.recordings.files.has(sid)).toBe(true);
+    const erased = await t.api(`/v1/calls/${placed.body.id}/data`, { method: 'DELETE', headers: auth });
+    expect(erased.body).toMatchObject({ store: true, archive: null, recording: true });
+    expect(t.sandbox.carrier!.recordings.files.has(sid)).toBe(false);
+    expect((await t.api(`/v1/calls/${placed.body.id}/recording`, { headers: auth })).status).toBe(404);
+  });
+
   it('answers 401 without the key, and 404 RECORDING_NOT_FOUND for a call placed without record', async () => {
     const placed = await place('+15551238002', {});
     await t.waitForEnd(placed.body.id, 40_000);
