@@ -1,6 +1,6 @@
 // `npm run test:cluster`: starts a real three-master Redis Cluster from the machine's
 // redis-server (ports of its own, --cluster-enabled yes, redis-cli --cluster create), runs the
-// suites that prove delivery, waiters, idempotency, pacing, inbound routing and several
+// suites that prove delivery, waiters, idempotency, pacing, inbound routing, the history archive and several
 // instances against it (TEST_REDIS_CLUSTER_NODES), then stops the servers it started, by PID.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +16,8 @@ const SUITES = [
   'test/bridge-server/calls/inbound-calls.test.ts',
   'test/security/drain.test.ts',
   'test/scale/load-balanced-instances.test.ts',
+  'test/bridge-server/history/event-archiver.test.ts',
+  'test/bridge-server/history/call-history.test.ts',
 ];
 
 function portFree(port) {
