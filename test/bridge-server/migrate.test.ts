@@ -1,31 +1,10 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../support/test-postgres';
 import { cleanRedis, REDIS_URL } from '../support/test-redis';
+import { runBridgeBin } from '../support/bridge-bin';
 
-const BIN = join(__dirname, '..', '..', 'bridge-server', 'bin', 'voice-bridge.js');
-
-function run(
-  args: string[],
-  env: Record<string, string>,
-  ms = 20_000,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGTERM'), ms);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** The bridge's bin with `args`, PORT 0 and only `env`, stopped with SIGTERM after `ms`. */
+const run = (args: string[], env: Record<string, string>, ms = 20_000) => runBridgeBin({ PORT: '0', ...env }, args, ms);
 
 describe('voice-bridge migrate, and HISTORY_MIGRATE=manual', () => {
   let db: TestDatabase;

@@ -1,28 +1,10 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { join } from 'node:path';
 import { freePort } from '../support/redis-server';
+import { BRIDGE_BIN as BIN, runBridgeBin } from '../support/bridge-bin';
 
-const BIN = join(__dirname, '..', '..', 'bridge-server', 'bin', 'voice-bridge.js');
-
-/** Runs the bridge's bin until it exits, or sends it SIGTERM after `ms`: its exit code and what it wrote. */
-function run(
-  env: Record<string, string>,
-  ms = 15_000,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN], { env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGTERM'), ms);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** The bridge's bin with only `env`, stopped with SIGTERM after `ms`. */
+const run = (env: Record<string, string>, ms?: number) => runBridgeBin(env, [], ms);
 
 describe('start-up that explains itself', () => {
   let holder: Server;

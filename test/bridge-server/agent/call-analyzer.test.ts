@@ -27,21 +27,21 @@ const fields = {
   required: ['agreed', 'children', 'day'],
 };
 
-/** The analyzer through the real @google/genai SDK, against the simulator's generateContent. */
-describe('CallAnalyzer (real SDK, simulated generateContent)', () => {
-  const gemini = new GeminiLiveSimulator({ log: silentLogger() });
-  let ai: GoogleGenAI;
+/** One simulated Gemini for the file: the real @google/genai SDK talks to its generateContent. */
+const gemini = new GeminiLiveSimulator({ log: silentLogger() });
+let ai: GoogleGenAI;
 
-  beforeAll(async () => {
-    ai = new GoogleGenAI({
-      vertexai: false,
-      apiKey: 'sandbox',
-      httpOptions: { baseUrl: await gemini.listen(), apiVersion: 'v1beta' },
-    });
+beforeAll(async () => {
+  ai = new GoogleGenAI({
+    vertexai: false,
+    apiKey: 'sandbox',
+    httpOptions: { baseUrl: await gemini.listen(), apiVersion: 'v1beta' },
   });
+});
 
-  afterAll(() => gemini.close());
+afterAll(() => gemini.close());
 
+describe('CallAnalyzer (real SDK, simulated generateContent)', () => {
   it('writes the transcript one line per speaker, tool uses left out, labels used', () => {
     const withTool: TranscriptEntry[] = [
       ...transcript.slice(0, 1),
@@ -84,19 +84,7 @@ describe('CallAnalyzer (real SDK, simulated generateContent)', () => {
 });
 
 describe('the simulated text models refuse what the real ones refuse', () => {
-  const gemini = new GeminiLiveSimulator({ log: silentLogger() });
-  let ai: GoogleGenAI;
   const contents = [{ role: 'user', parts: [{ text: 'Callee: hello' }] }];
-
-  beforeAll(async () => {
-    ai = new GoogleGenAI({
-      vertexai: false,
-      apiKey: 'sandbox',
-      httpOptions: { baseUrl: await gemini.listen(), apiVersion: 'v1beta' },
-    });
-  });
-
-  afterAll(() => gemini.close());
 
   it('refuses minimal thinking on gemini-3.8-flash, and a level with a budget', async () => {
     await expect(

@@ -1,5 +1,4 @@
-import { eventIdFor } from '../../../bridge-server/src/delivery/event-publisher';
-import type { CallEvent, CallResource, TranscriptEntry } from '../../../bridge-server/src/shared/wire-types';
+import type { CallResource, TranscriptEntry } from '../../../bridge-server/src/shared/wire-types';
 
 /** A call as events carry it, with `overrides` on top. */
 export function callResource(overrides: Partial<CallResource> = {}): CallResource {
@@ -28,18 +27,5 @@ export function entry(seq: number, speaker: TranscriptEntry['speaker'], text: st
   return { seq, speaker, text, startMs: seq * 1000, endMs: seq * 1000 + 800 };
 }
 
-/** The event for `happening` (as the bridge derives ids: the same happening, the same id). */
-export function callEvent(
-  type: CallEvent['type'],
-  call: CallResource,
-  happening: string,
-  utterance?: TranscriptEntry,
-): CallEvent {
-  return {
-    id: eventIdFor(call.id, happening),
-    type,
-    createdAt: new Date().toISOString(),
-    call,
-    ...(utterance ? { utterance } : {}),
-  };
-}
+/** The event for `happening`, as the bridge makes it (the same happening, the same id). */
+export { callEvent } from '../../../bridge-server/src/delivery/event-publisher';
