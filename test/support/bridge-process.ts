@@ -59,10 +59,16 @@ export class BridgeProcess {
     return this.child?.pid;
   }
 
-  async api(path: string, init: { method?: string; json?: unknown } = {}): Promise<{ status: number; body: any }> {
+  async api(
+    path: string,
+    init: { method?: string; json?: unknown; apiKey?: string } = {},
+  ): Promise<{ status: number; body: any }> {
     const response = await fetch(`${this.url}${path}`, {
       method: init.method ?? 'GET',
-      headers: init.json === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        ...(init.json === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(init.apiKey ? { authorization: `Bearer ${init.apiKey}` } : {}),
+      },
       body: init.json === undefined ? undefined : JSON.stringify(init.json),
     });
     const text = await response.text();

@@ -51,6 +51,7 @@ export class EventArchiver {
   private claimCursor = '0-0';
   private nextCheckAt = 0;
   private lastWarnAt = 0;
+  private readonly stopped = new AbortController();
   private readonly claimIdleMs: number;
   private readonly batchSize: number;
 
@@ -65,11 +66,12 @@ export class EventArchiver {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopped.abort();
     await this.running;
   }
 
   private async run(): Promise<void> {
-    const { log, metrics } = this.options;
+    const { log } = this.options;
     let backoffMs = 250;
     while (!this.stopping) {
       try {
@@ -77,17 +79,15 @@ export class EventArchiver {
         this.grouped = true;
         if (Date.now() >= this.nextCheckAt) await this.check();
         await this.archive(await this.nextEntries());
-        metrics.archiveWritable.set(1);
         backoffMs = 250;
       } catch (error) {
         if (this.stopping) break;
-        metrics.archiveWritable.set(0);
         this.retryPending = true;
         log.warn(
           { err: error, retryInMs: backoffMs },
           'archiving events failed; they stay in the stream and are retried',
         );
-        await sleep(backoffMs);
+        await sleep(backoffMs, undefined, { signal: this.stopped.signal }).catch(() => undefined);
         backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
       }
     }
@@ -121,7 +121,10 @@ export class EventArchiver {
     try {
       this.count(await this.options.writer.write(events));
     } catch (error) {
-      if (!isDataError(error)) throw error;
+      if (!isDataError(error)) {
+        metrics.archiveWritable.set(0);
+        throw error;
+      }
       // One event PostgreSQL refuses must not hold back the others: write them one by one.
       for (const one of events)
         await this.options.writer.write([one]).then(
@@ -136,6 +139,7 @@ export class EventArchiver {
           },
         );
     }
+    metrics.archiveWritable.set(1);
     await group.ack(entries.map((entry) => entry.id));
   }
 
