@@ -1,7 +1,7 @@
 import type { RedisClient } from '../store/redis-connection';
 import type { Logger } from '../shared/logger';
 import { RateLimitedLog } from '../shared/rate-limited-log';
-import { eventsStreamKey } from '../store/event-stream-keys';
+import { eventBodyOf, eventsStreamKey } from '../store/event-stream-keys';
 import { LiveFanout, type InterimUpdate, type LiveMessage } from './live-feed';
 
 /** Longest a blocking read waits before it looks again (and notices a close). */
@@ -81,7 +81,7 @@ export class RedisLiveFeed extends LiveFanout {
         for (const [, entries] of result ?? []) {
           for (const [id, fields] of entries) {
             position = id;
-            const message = this.parse(fields[fields.indexOf('event') + 1] ?? '');
+            const message = this.parse(eventBodyOf(fields) ?? '');
             if (message) this.emit(message, id);
           }
         }
@@ -102,7 +102,7 @@ export class RedisLiveFeed extends LiveFanout {
   protected async replay(position: string): Promise<{ position: string; message: LiveMessage }[]> {
     const entries = await this.commands.xrange(this.streamKey, `(${position}`, '+', 'COUNT', REPLAY_LIMIT);
     return entries.flatMap(([id, fields]) => {
-      const message = this.parse(fields[fields.indexOf('event') + 1] ?? '');
+      const message = this.parse(eventBodyOf(fields) ?? '');
       return message ? [{ position: id, message }] : [];
     });
   }

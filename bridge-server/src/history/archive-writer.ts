@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { inTransaction } from './transaction';
+import { digits } from '../store/call-query';
 import type { CallEvent, CallResource, TranscriptEntry } from '../shared/wire-types';
 
 /** One call event as read from the events stream, with its entry id there (`<ms>-<seq>`). */
@@ -26,10 +27,6 @@ export function compareStreamIds(a: string, b: string): number {
   return am === bm ? Number(as - bs) : am < bm ? -1 : 1;
 }
 
-function digitsOf(...numbers: (string | null)[]): string {
-  return numbers.map((number) => (number ?? '').replace(/\D/g, '')).join(' ');
-}
-
 function callRow(call: CallResource, streamId: string) {
   const { transcript: _transcript, ...resource } = call;
   const [streamMs, streamSeq] = position(streamId);
@@ -40,7 +37,7 @@ function callRow(call: CallResource, streamId: string) {
     direction: call.direction,
     to_number: call.to,
     from_number: call.from,
-    number_digits: digitsOf(call.to, call.from, call.connectTo),
+    number_digits: [call.to, call.from, call.connectTo].map(digits).join(' '),
     status: call.status,
     end_reason: call.endReason,
     created_at: call.createdAt,

@@ -1,4 +1,4 @@
-import { eventsStreamKey } from '../store/event-stream-keys';
+import { eventBodyOf, eventsStreamKey } from '../store/event-stream-keys';
 import type { RedisClient } from '../store/redis-connection';
 
 /** One entry of the events stream: its id, and the event's JSON (undefined once trimmed away). */
@@ -10,10 +10,7 @@ export interface StreamEntry {
 type RawEntry = [string, string[] | null];
 
 function toEntries(raw: unknown): StreamEntry[] {
-  return ((raw ?? []) as RawEntry[]).map(([id, fields]) => {
-    const at = fields ? fields.indexOf('event') : -1;
-    return { id, body: at >= 0 ? fields![at + 1] : undefined };
-  });
+  return ((raw ?? []) as RawEntry[]).map(([id, fields]) => ({ id, body: eventBodyOf(fields) }));
 }
 
 /** The flat `[name, value, name, value…]` replies of XINFO, as an object. */
