@@ -1,19 +1,10 @@
 import { z } from 'zod';
+import { CALL_STATUSES } from '../model/call-record';
 import { parseRequestBody } from '../shared/errors';
 import type { CallQuery } from '../store/call-query';
 
 export const MAX_LIST_LIMIT = 200;
 
-const CALL_STATUSES = [
-  'queued',
-  'ringing',
-  'in-progress',
-  'completed',
-  'busy',
-  'no-answer',
-  'failed',
-  'canceled',
-] as const;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
 

@@ -2,7 +2,7 @@ import { BridgeError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { CallRecording } from '../shared/wire-types';
 import type { CallStore } from '../store/call-store';
-import type { RecordingMedia } from '../twilio/recording-media';
+import { isRecordingSid, type RecordingMedia } from '../twilio/recording-media';
 import type { CallLifecycle } from './call-lifecycle';
 import type { CallArchive } from '../history/call-archive';
 
@@ -17,10 +17,9 @@ export interface RecordingStatusForm {
 /** The recording's part of the call resource, from the callback; undefined for a status that is not final. */
 export function recordingOf(form: RecordingStatusForm): CallRecording | undefined {
   const status = form.RecordingStatus;
-  if ((status !== 'completed' && status !== 'absent') || !/^RE[0-9a-f]{32}$/.test(form.RecordingSid ?? ''))
-    return undefined;
+  if ((status !== 'completed' && status !== 'absent') || !isRecordingSid(form.RecordingSid)) return undefined;
   return {
-    sid: form.RecordingSid!,
+    sid: form.RecordingSid,
     durationSec: Math.max(0, Number(form.RecordingDuration) || 0),
     channels: Number(form.RecordingChannels) === 1 ? 1 : 2,
     status,

@@ -1,3 +1,4 @@
+import { CALL_STATUSES } from '../model/call-record';
 import { z } from 'zod';
 import { GEMINI_VOICES } from '../agent/voices';
 
@@ -47,7 +48,7 @@ export const callResource = z.object({
   to: z.string(),
   from: z.string(),
   connectTo: z.string().nullable(),
-  status: z.enum(['queued', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed', 'canceled']),
+  status: z.enum(CALL_STATUSES),
   answeredBy: z
     .enum(['human', 'machine', 'fax', 'unknown'])
     .nullable()

@@ -46,6 +46,18 @@ export interface CallRecord extends Omit<CallResource, 'transcript' | 'direction
   version: number;
 }
 
+/** Every status a call can have, in the order a call goes through them. */
+export const CALL_STATUSES = [
+  'queued',
+  'ringing',
+  'in-progress',
+  'completed',
+  'busy',
+  'no-answer',
+  'failed',
+  'canceled',
+] as const satisfies readonly CallStatus[];
+
 export const TERMINAL_STATUSES: readonly CallStatus[] = ['completed', 'busy', 'no-answer', 'failed', 'canceled'];
 
 export function isTerminal(status: CallStatus): boolean {

@@ -4,6 +4,11 @@ import { BridgeError } from '../shared/errors';
 const TWILIO_API_BASE_URL = 'https://api.twilio.com';
 const RECORDING_SID = /^RE[0-9a-f]{32}$/;
 
+/** Whether `sid` has the shape of a Twilio Recording SID (RE and 32 hex digits). */
+export function isRecordingSid(sid: string | undefined): sid is string {
+  return RECORDING_SID.test(sid ?? '');
+}
+
 export interface RecordingMediaSettings {
   accountSid: string;
   authToken: string;
@@ -19,7 +24,7 @@ export class RecordingMedia {
   constructor(private readonly settings: RecordingMediaSettings) {}
 
   async fetch(recordingSid: string, range?: string, signal?: AbortSignal): Promise<Response> {
-    if (!RECORDING_SID.test(recordingSid)) throw new BridgeError('RECORDING_NOT_FOUND');
+    if (!isRecordingSid(recordingSid)) throw new BridgeError('RECORDING_NOT_FOUND');
     const { accountSid, authToken, apiBaseUrl } = this.settings;
     const url = `${apiBaseUrl ?? TWILIO_API_BASE_URL}/2010-04-01/Accounts/${accountSid}/Recordings/${recordingSid}.wav`;
     let response: Response;
@@ -62,7 +67,7 @@ export class RecordingMedia {
     headers: Record<string, string>,
     signal?: AbortSignal,
   ): Promise<Response> {
-    if (!RECORDING_SID.test(recordingSid)) throw new BridgeError('RECORDING_NOT_FOUND');
+    if (!isRecordingSid(recordingSid)) throw new BridgeError('RECORDING_NOT_FOUND');
     const { accountSid, authToken, apiBaseUrl } = this.settings;
     const base = apiBaseUrl ?? TWILIO_API_BASE_URL;
     try {
